@@ -1,0 +1,55 @@
+// A byte link: what the host client and the simulated device each talk over. Serial ports, sockets and
+// in-memory pairs all adapt to this one shape, so neither side knows which carrier it has.
+
+export interface ByteLink {
+  /** Queue bytes for the peer. The link may keep a reference: do not mutate `data` afterwards. */
+  write(data: Uint8Array): void;
+  onData(listener: (chunk: Uint8Array) => void): () => void;
+  /** Fires once when the link goes away (either end closed, cable pulled); `reason` when it failed. */
+  onClose(listener: (reason?: Error) => void): () => void;
+  close(): void;
+  readonly closed: boolean;
+}
+
+class MemoryEnd implements ByteLink {
+  peer!: MemoryEnd;
+  closed = false;
+  private dataListeners = new Set<(chunk: Uint8Array) => void>();
+  private closeListeners = new Set<(reason?: Error) => void>();
+
+  write(data: Uint8Array): void {
+    if (this.closed) throw new Error('link is closed');
+    const peer = this.peer;
+    // Deliver asynchronously, like a real transport, so neither side re-enters the other.
+    queueMicrotask(() => {
+      if (peer.closed) return;
+      for (const l of peer.dataListeners) l(data);
+    });
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  onClose(listener: (reason?: Error) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(reason?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.closeListeners) l(reason);
+    this.peer.close(reason);
+  }
+}
+
+/** Two connected in-memory ends: bytes written to one arrive at the other, in order. */
+export function createLinkPair(): [ByteLink, ByteLink] {
+  const a = new MemoryEnd();
+  const b = new MemoryEnd();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
