@@ -26,6 +26,8 @@ export class PacketParser {
   private opts: ParserOptions;
   private buf: Uint8Array;
   private len = 0;
+  /** Bytes the buffer must hold before drain() can make progress (a packet whose header is already valid). */
+  private need = 0;
   readonly stats: ParserStats = {
     packets: 0,
     bytes: 0,
@@ -64,11 +66,13 @@ export class PacketParser {
       this.len = keep;
     }
     this.opts = next;
+    this.need = 0; // the waiting header must be re-judged under the new rules
   }
 
   /** Drop everything buffered (after a SYNC, a reconnect). */
   reset(): void {
     this.len = 0;
+    this.need = 0;
   }
 
   /** Feed a chunk; returns the packets it completed, in order. */
@@ -80,7 +84,7 @@ export class PacketParser {
       this.buf.set(chunk.subarray(i, i + n), this.len);
       this.len += n;
       i += n;
-      this.drain(out);
+      if (this.len >= this.need) this.drain(out);
     }
     return out;
   }
@@ -90,10 +94,12 @@ export class PacketParser {
     const end = this.len;
     const { maxPayload, crc } = this.opts;
     let p = 0;
+    this.need = 0;
     while (p < end) {
       if (buf[p] !== SYNC0) {
-        const next = buf.indexOf(SYNC0, p);
-        const to = next < 0 || next >= end ? end : next;
+        // search only the live bytes: the stale tail of the buffer may be a long run without AA
+        const next = buf.subarray(p, end).indexOf(SYNC0);
+        const to = next < 0 ? end : p + next;
         this.stats.garbageBytes += to - p;
         p = to;
         continue;
@@ -119,7 +125,10 @@ export class PacketParser {
         continue;
       }
       const total = HEADER_SIZE + length + (length > 0 ? PAYLOAD_CRC_SIZE : 0);
-      if (end - p < total) break;
+      if (end - p < total) {
+        this.need = total; // the header is valid: wait for the whole packet before looking again
+        break;
+      }
       const ps = p + HEADER_SIZE;
       if (crc && length > 0) {
         const t = ps + length;
