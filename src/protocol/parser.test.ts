@@ -4,7 +4,6 @@ import { Flag, HEADER_SIZE, Opcode } from './constants';
 import type { Packet } from './packet';
 import { encodePacket, packetSize } from './packet';
 import { PacketParser } from './parser';
-import { encodeCaps } from './payloads';
 
 const cat = (...parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
