@@ -187,6 +187,16 @@ export const REQUEST_NAMES = [
   'getStats',
 ] as const satisfies readonly RequestName[];
 
+/** The event names, as values, for carriers that forward every event. */
+export const EVENT_NAMES = [
+  'state',
+  'config',
+  'channels',
+  'stdout',
+  'stats',
+  'error',
+] as const satisfies readonly EventName[];
+
 export type Unsubscribe = () => void;
 
 /** What the renderer sees as `window.camdeck` (Electron) or builds over a WebSocket (browser). */

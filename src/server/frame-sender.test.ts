@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { FrameSender } from './frame-sender';
+
+function fakeSocket() {
+  const sent: Uint8Array[] = [];
+  const callbacks: Array<(err?: Error) => void> = [];
+  return {
+    bufferedAmount: 0,
+    sent,
+    callbacks,
+    send(data: Uint8Array, cb: (err?: Error) => void) {
+      sent.push(data);
+      callbacks.push(cb);
+    },
+  };
+}
+const msg = (n: number) => new Uint8Array([n]);
+
+describe('FrameSender', () => {
+  it('sends immediately while the socket keeps up', () => {
+    const s = fakeSocket();
+    const f = new FrameSender(s, 1000, 2);
+    f.push(msg(1));
+    s.callbacks.shift()!();
+    f.push(msg(2));
+    expect(s.sent.map((m) => m[0])).toEqual([1, 2]);
+    expect(f.stats).toEqual({ sent: 2, dropped: 0 });
+  });
+
+  it('keeps only the newest frame while the client is behind, then sends it', () => {
+    const s = fakeSocket();
+    const f = new FrameSender(s, 1000, 1);
+    f.push(msg(1)); // in flight
+    f.push(msg(2));
+    f.push(msg(3));
+    f.push(msg(4));
+    expect(s.sent.map((m) => m[0])).toEqual([1]);
+    s.callbacks.shift()!(); // 1 flushed → newest (4) goes
+    expect(s.sent.map((m) => m[0])).toEqual([1, 4]);
+    expect(f.stats).toEqual({ sent: 2, dropped: 2 });
+  });
+
+  it('waits while bufferedAmount is above the high-water mark', () => {
+    const s = fakeSocket();
+    const f = new FrameSender(s, 1000, 4);
+    s.bufferedAmount = 5000;
+    f.push(msg(1));
+    f.push(msg(2));
+    expect(s.sent).toHaveLength(0);
+    expect(f.stats.dropped).toBe(1);
+  });
+
+  it('stops after a send error or close', () => {
+    const s = fakeSocket();
+    const f = new FrameSender(s, 1000, 1);
+    f.push(msg(1));
+    f.push(msg(2));
+    s.callbacks.shift()!(new Error('gone'));
+    f.push(msg(3));
+    expect(s.sent).toHaveLength(1);
+  });
+});

@@ -1,0 +1,2 @@
+export { startServer, isLoopback } from './server';
+export type { ServerOptions, RunningServer } from './server';

@@ -1,0 +1,122 @@
+// Serves the built renderer (out/renderer): safe path resolution (no traversal, no dotfiles), MIME types,
+// and the same strict Content-Security-Policy the Electron window uses.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+export function mimeType(file: string): string {
+  return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** The page's CSP: scripts/styles only from us, images from us or blob: (decoded frames), sockets to us. */
+export function contentSecurityPolicy(): string {
+  return [
+    "default-src 'self'",
+    "img-src 'self' blob: data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': contentSecurityPolicy(),
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+/**
+ * Map a URL path to a file under `root`, or null when it escapes the root, names a dotfile, or is malformed.
+ * `/` maps to index.html.
+ */
+export function resolveStaticPath(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const parts = decoded.split('/').filter((p) => p.length > 0);
+  if (parts.some((p) => p === '..' || p.startsWith('.'))) return null;
+  const rel = parts.length ? parts.join('/') : 'index.html';
+  const absRoot = path.resolve(root);
+  const full = path.resolve(absRoot, rel);
+  if (full !== absRoot && !full.startsWith(absRoot + path.sep)) return null;
+  return full;
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return sendText(res, 405, 'method not allowed\n');
+  }
+  const urlPath = (req.url ?? '/').split('?')[0]!.split('#')[0]!;
+  const file = resolveStaticPath(root, urlPath);
+  if (!file) return sendText(res, 400, 'bad path\n');
+  let size: number;
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) return sendText(res, 404, 'not found\n');
+    size = st.size;
+  } catch {
+    if (urlPath === '/' || urlPath === '/index.html')
+      return sendText(
+        res,
+        503,
+        `The UI is not built yet (${root} is missing). Run: npx electron-vite build\n`,
+      );
+    return sendText(res, 404, 'not found\n');
+  }
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': mimeType(file),
+    'Content-Length': String(size),
+    // Hashed asset names can be cached forever; the page itself never.
+    'Cache-Control': urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const stream = createReadStream(file);
+    stream.on('error', () => {
+      res.destroy();
+      resolve();
+    });
+    stream.on('end', resolve);
+    stream.pipe(res);
+  });
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { BadRequestError, dispatchRequest, isRequestName, validateRequest } from './request-validation';
+import type { CamdeckService } from './api';
+
+describe('validateRequest', () => {
+  it('knows the contract names only', () => {
+    expect(isRequestName('connect')).toBe(true);
+    expect(isRequestName('constructor')).toBe(false);
+    expect(isRequestName('toString')).toBe(false);
+    expect(() => validateRequest('close', [])).toThrow(BadRequestError);
+    expect(() => validateRequest('on', [])).toThrow(/unknown request/);
+  });
+
+  it.each([
+    ['connect', []],
+    ['connect', ['']],
+    ['connect', [1]],
+    ['listPorts', [1]],
+    ['writeConfig', [[1]]],
+    ['writeConfig', [{}]],
+    ['writeConfig', [{ a: null }]],
+    ['writeConfig', [{ a: Infinity }]],
+    ['writeChannel', ['x', [1, 2]]],
+    ['setStreaming', ['yes']],
+    ['saveSnapshot', ['bmp']],
+  ])('rejects %s%j', (name, args) => expect(() => validateRequest(name, args)).toThrow(BadRequestError));
+
+  it.each([
+    ['connect', ['demo']],
+    ['writeConfig', [{ quality: 10, on: true, mode: 'a' }]],
+    ['writeChannel', ['x', new Uint8Array(1)]],
+    ['setStreaming', [false]],
+    ['saveSnapshot', ['png']],
+    ['getStats', []],
+  ])('accepts %s%j', (name, args) => expect(() => validateRequest(name, args)).not.toThrow());
+
+  it('dispatches to the service method with `this` bound', async () => {
+    const svc = {
+      target: 'x',
+      async connect(this: { target: string }, t: string) {
+        return `${this.target}:${t}`;
+      },
+    } as unknown as CamdeckService;
+    await expect(dispatchRequest(svc, 'connect', ['demo'])).resolves.toBe('x:demo');
+    await expect(dispatchRequest(svc, 'connect', [])).rejects.toThrow(BadRequestError);
+  });
+});
