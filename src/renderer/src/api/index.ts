@@ -1,0 +1,15 @@
+// Pick the carrier: the Electron preload's `window.camdeck` when present, else the browser-host WebSocket.
+import { TOKEN_PARAM, WS_PATH } from '../../../shared/ws-wire';
+import type { RendererApi } from './types';
+import { createWsApi, wsUrlFromLocation } from './ws-client';
+
+export type { LinkState, RendererApi } from './types';
+export { ApiError, toAppError } from './errors';
+
+let api: RendererApi | null = null;
+
+export function getApi(): RendererApi {
+  if (api) return api;
+  api = window.camdeck ?? createWsApi({ url: wsUrlFromLocation(window.location, WS_PATH, TOKEN_PARAM) });
+  return api;
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameMeta } from '../../../shared/contract';
+import { FrameSink, type Decoded } from './frame-sink';
+
+class FakeBitmap implements Decoded {
+  closed = false;
+  constructor(readonly id: number, readonly width = 4, readonly height = 2) {}
+  close() {
+    this.closed = true;
+  }
+}
+
+function harness() {
+  let now = 0;
+  const decodes: Array<{ id: number; resolve: (b: FakeBitmap) => void; reject: (e: Error) => void }> = [];
+  let drawRequests = 0;
+  const errors: string[] = [];
+  const sink = new FrameSink<FakeBitmap>({
+    decode: (_img, meta) =>
+      new Promise((resolve, reject) => decodes.push({ id: meta.seq, resolve, reject })),
+    requestDraw: () => drawRequests++,
+    now: () => now,
+    onDecodeError: (e) => errors.push(e.message),
+  });
+  const meta = (seq: number): FrameMeta => ({ seq, channel: 'frame', width: 4, height: 2, bytes: 1000, format: 'jpeg', receivedAt: 0 });
+  return { sink, decodes, errors, meta, draws: () => drawRequests, tick: (ms: number) => (now += ms) };
+}
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('FrameSink', () => {
+  it('decodes one at a time and only the newest frame waiting', async () => {
+    const h = harness();
+    for (let i = 1; i <= 5; i++) h.sink.push(h.meta(i), new Uint8Array([i]));
+    expect(h.decodes.map((d) => d.id)).toEqual([1]);
+    h.decodes[0]!.resolve(new FakeBitmap(1));
+    await flush();
+    expect(h.decodes.map((d) => d.id)).toEqual([1, 5]); // 2..4 were replaced while 1 decoded
+    expect(h.sink.counters.dropped).toBe(3);
+    expect(h.draws()).toBe(1);
+  });
+
+  it('closes a decoded bitmap that was never drawn, and the previous one on draw', async () => {
+    const h = harness();
+    h.sink.push(h.meta(1), new Uint8Array([1]));
+    const b1 = new FakeBitmap(1);
+    h.decodes[0]!.resolve(b1);
+    await flush();
+    h.sink.push(h.meta(2), new Uint8Array([2]));
+    const b2 = new FakeBitmap(2);
+    h.decodes[1]!.resolve(b2);
+    await flush();
+    expect(b1.closed).toBe(true); // superseded before any animation frame
+    const shown = h.sink.takeForDraw();
+    expect(shown?.bitmap).toBe(b2);
+    expect(h.sink.takeForDraw()).toBeNull();
+    h.sink.push(h.meta(3), new Uint8Array([3]));
+    const b3 = new FakeBitmap(3);
+    h.decodes[2]!.resolve(b3);
+    await flush();
+    expect(h.sink.takeForDraw()?.meta.seq).toBe(3);
+    expect(b2.closed).toBe(true);
+    expect(h.sink.shown()?.image).toEqual(new Uint8Array([3]));
+    h.sink.dispose();
+    expect(b3.closed).toBe(true);
+  });
+
+  it('reports a decode error and carries on with the next frame', async () => {
+    const h = harness();
+    h.sink.push(h.meta(1), new Uint8Array([1]));
+    h.sink.push(h.meta(2), new Uint8Array([2]));
+    h.decodes[0]!.reject(new Error('bad JPEG'));
+    await flush();
+    expect(h.errors).toEqual(['bad JPEG']);
+    expect(h.decodes.map((d) => d.id)).toEqual([1, 2]);
+  });
+
+  it('measures arrival and display rates separately', async () => {
+    const h = harness();
+    for (let i = 1; i <= 31; i++) {
+      h.sink.push(h.meta(i), new Uint8Array([i]));
+      const d = h.decodes[h.decodes.length - 1]!;
+      if (i % 2 === 1) {
+        d.resolve(new FakeBitmap(i));
+        await flush();
+        h.sink.takeForDraw();
+      }
+      h.tick(1000 / 30);
+    }
+    expect(h.sink.cameraFps()).toBeCloseTo(30, 0);
+    expect(h.sink.displayFps()).toBeCloseTo(15, 0);
+    expect(h.sink.kbps()).toBeGreaterThan(200);
+  });
+});

@@ -1,0 +1,110 @@
+// The renderer's one store. Pushed events call setState from module scope (bind.ts), outside React;
+// components select slices with useShallow. Only `settings` is persisted.
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import type {
+  AppError,
+  ChannelInfo,
+  ConnectionState,
+  DeviceSummary,
+  PortInfo,
+  StatsSnapshot,
+} from '../../../shared/contract';
+import type { LinkState } from '../api/types';
+import type { ZoomMode } from '../lib/viewport';
+import { emptyRing, type StdoutRing } from '../lib/stdout-ring';
+import { emptyConfig, type ConfigState } from './config-writer';
+import { dismissToast, pushToast, type Toast } from './reducers';
+
+export type Theme = 'dark' | 'light';
+
+export interface Settings {
+  lastTarget: string;
+  zoom: ZoomMode;
+  theme: Theme;
+  panels: { config: boolean; channels: boolean; stats: boolean; console: boolean };
+  /** Side panel width, px. */
+  sideWidth: number;
+  /** Console height, px. */
+  consoleHeight: number;
+}
+
+export const defaultSettings: Settings = {
+  lastTarget: 'demo',
+  zoom: { mode: 'fit' },
+  theme: 'dark',
+  panels: { config: true, channels: true, stats: true, console: true },
+  sideWidth: 340,
+  consoleHeight: 180,
+};
+
+export interface AppState {
+  carrier: 'electron' | 'browser' | null;
+  link: LinkState;
+  connection: ConnectionState;
+  /** Set while our own connect() call is outstanding. */
+  connectBusy: boolean;
+  lastError: AppError | null;
+  ports: PortInfo[];
+  portsLoading: boolean;
+  device: DeviceSummary | null;
+  channels: ChannelInfo[];
+  config: ConfigState;
+  stats: StatsSnapshot | null;
+  stdout: StdoutRing;
+  toasts: Toast[];
+  helpOpen: boolean;
+  settings: Settings;
+}
+
+export const STDOUT_MAX_LINES = 2000;
+
+export const initialState: Omit<AppState, 'settings'> = {
+  carrier: null,
+  link: { up: false, attempt: 0 },
+  connection: { kind: 'disconnected' },
+  connectBusy: false,
+  lastError: null,
+  ports: [],
+  portsLoading: false,
+  device: null,
+  channels: [],
+  config: emptyConfig,
+  stats: null,
+  stdout: emptyRing,
+  toasts: [],
+  helpOpen: false,
+};
+
+export const useApp = create<AppState>()(
+  persist(() => ({ ...initialState, settings: defaultSettings }), {
+    name: 'camdeck.settings',
+    version: 1,
+    storage: createJSONStorage(() => globalThis.localStorage),
+    partialize: (s) => ({ settings: s.settings }),
+    // Settings saved by an older build may lack newer keys: fill them from the defaults.
+    merge: (persisted, current) => {
+      const p = (persisted as { settings?: Partial<Settings> } | undefined)?.settings ?? {};
+      return {
+        ...current,
+        settings: { ...defaultSettings, ...p, panels: { ...defaultSettings.panels, ...(p.panels ?? {}) } },
+      };
+    },
+  }),
+);
+
+let toastSeq = 1;
+
+export function showToast(err: AppError, kind: Toast['kind'] = 'error'): void {
+  const t: Toast = { ...err, id: toastSeq++, kind };
+  useApp.setState((s) => ({ toasts: pushToast(s.toasts, t) }));
+  if (kind === 'error') console.warn(`[camdeck] ${err.code}: ${err.message}`);
+}
+
+export function closeToast(id: number): void {
+  useApp.setState((s) => ({ toasts: dismissToast(s.toasts, id) }));
+}
+
+export function updateSettings(patch: Partial<Settings>): void {
+  useApp.setState((s) => ({ settings: { ...s.settings, ...patch } }));
+}

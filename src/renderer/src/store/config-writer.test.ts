@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigSnapshot, ConfigValues } from '../../../shared/contract';
+import * as cw from './config-writer';
+import { createConfigController } from './config-controller';
+
+const snap = (values: ConfigValues): ConfigSnapshot => ({ channel: 'config', values, schema: { properties: {} } });
+const start = (values: ConfigValues) => cw.applySnapshot(cw.emptyConfig, snap(values));
+
+describe('config-writer transitions', () => {
+  it('holds the edited value until the readback confirms it', () => {
+    let s = cw.edit(start({ quality: 90 }), 'quality', 10);
+    const { state, patch } = cw.takeNext(s);
+    expect(patch).toEqual({ quality: 10 });
+    s = state;
+    expect(s.shown.quality).toBe(10);
+    expect(cw.isPending(s, 'quality')).toBe(true);
+    // a pushed config event with the old value must not snap the control back
+    s = cw.applySnapshot(s, snap({ quality: 90 }));
+    expect(s.shown.quality).toBe(10);
+    s = cw.writeSucceeded(s, snap({ quality: 10 }));
+    expect(s.shown.quality).toBe(10);
+    expect(s.confirmed.quality).toBe(10);
+    expect(cw.isPending(s, 'quality')).toBe(false);
+  });
+
+  it('shows the camera readback when it clamps the value', () => {
+    let s = cw.takeNext(cw.edit(start({ quality: 90 }), 'quality', 150)).state;
+    s = cw.writeSucceeded(s, snap({ quality: 100 }));
+    expect(s.shown.quality).toBe(100);
+  });
+
+  it('coalesces edits while a write is in flight: the latest value wins', () => {
+    let s = cw.takeNext(cw.edit(start({ quality: 90 }), 'quality', 80)).state;
+    for (const v of [70, 60, 50, 40]) s = cw.edit(s, 'quality', v);
+    expect(cw.takeNext(s).patch).toBeNull(); // one in flight already
+    expect(s.queued).toEqual({ quality: 40 });
+    s = cw.writeSucceeded(s, snap({ quality: 80 }));
+    expect(s.shown.quality).toBe(40); // the newer edit stays visible
+    const next = cw.takeNext(s);
+    expect(next.patch).toEqual({ quality: 40 });
+  });
+
+  it('restores the confirmed value after a failed write', () => {
+    let s = cw.takeNext(cw.edit(start({ quality: 90, vflip: false }), 'quality', 10)).state;
+    s = cw.writeFailed(s);
+    expect(s.shown.quality).toBe(90);
+    expect(cw.isPending(s, 'quality')).toBe(false);
+  });
+
+  it('a failed write does not undo a newer queued edit', () => {
+    let s = cw.takeNext(cw.edit(start({ quality: 90 }), 'quality', 10)).state;
+    s = cw.edit(s, 'quality', 20);
+    s = cw.writeFailed(s);
+    expect(s.shown.quality).toBe(20);
+    expect(cw.takeNext(s).patch).toEqual({ quality: 20 });
+  });
+
+  it('never overwrites a dragged control with a pushed event, and shows the camera value on release', () => {
+    let s = cw.setDragging(start({ brightness: 0 }), 'brightness', true);
+    s = { ...s, shown: { ...s.shown, brightness: 2 } }; // thumb moved, nothing written yet
+    s = cw.applySnapshot(s, snap({ brightness: 1 }));
+    expect(s.shown.brightness).toBe(2);
+    s = cw.setDragging(s, 'brightness', false);
+    expect(s.shown.brightness).toBe(1);
+  });
+
+  it('pushed events update controls nobody touches', () => {
+    let s = cw.takeNext(cw.edit(start({ quality: 90, fps: 30 }), 'quality', 50)).state;
+    s = cw.applySnapshot(s, snap({ quality: 90, fps: 15 }));
+    expect(s.shown).toEqual({ quality: 50, fps: 15 });
+  });
+
+  it('drops an edit back to the confirmed value when nothing is in flight', () => {
+    const s = cw.edit(start({ quality: 90 }), 'quality', 90);
+    const { state, patch } = cw.takeNext(s);
+    expect(patch).toBeNull();
+    expect(cw.isPending(state, 'quality')).toBe(false);
+  });
+
+  it('resetPending drops queued edits and shows the confirmed values', () => {
+    let s = cw.takeNext(cw.edit(start({ quality: 90 }), 'quality', 10)).state;
+    s = cw.resetPending(cw.edit(s, 'quality', 5));
+    expect(s.shown.quality).toBe(90);
+    expect(cw.isPending(s, 'quality')).toBe(false);
+  });
+});
+
+describe('config controller', () => {
+  function harness(initial: ConfigValues) {
+    let state = start(initial);
+    const calls: Array<{ patch: ConfigValues; resolve: (s: ConfigSnapshot) => void; reject: (e: Error) => void }> = [];
+    const errors: string[] = [];
+    const ctl = createConfigController({
+      get: () => state,
+      set: (s) => (state = s),
+      write: (patch) => new Promise((resolve, reject) => calls.push({ patch, resolve, reject })),
+      onError: (e) => errors.push(`${e.code}: ${e.message}`),
+    });
+    return { ctl, calls, errors, state: () => state };
+  }
+  const flush = () => new Promise((r) => setTimeout(r, 0));
+
+  it('keeps one write in flight and sends only the latest of a drag', async () => {
+    const h = harness({ quality: 90 });
+    h.ctl.setDragging('quality', true);
+    for (let v = 89; v >= 10; v--) h.ctl.edit('quality', v);
+    expect(h.calls.map((c) => c.patch)).toEqual([{ quality: 89 }]);
+    h.calls[0]!.resolve(snap({ quality: 89 }));
+    await flush();
+    expect(h.calls.map((c) => c.patch)).toEqual([{ quality: 89 }, { quality: 10 }]);
+    expect(h.state().shown.quality).toBe(10);
+    h.calls[1]!.resolve(snap({ quality: 10 }));
+    h.ctl.setDragging('quality', false);
+    await h.ctl.idle();
+    expect(h.calls).toHaveLength(2);
+    expect(h.state().shown.quality).toBe(10);
+    expect(h.state().confirmed.quality).toBe(10);
+  });
+
+  it('reports a refused write with its cause and reverts', async () => {
+    const h = harness({ quality: 90 });
+    h.ctl.edit('quality', 10);
+    const err = Object.assign(new Error('camera refused the write (NAK FAILED)'), { code: 'config-rejected' });
+    h.calls[0]!.reject(err);
+    await h.ctl.idle().catch(() => undefined);
+    await flush();
+    expect(h.state().shown.quality).toBe(90);
+    expect(h.errors).toEqual(['config-rejected: Config write quality=10 failed: camera refused the write (NAK FAILED)']);
+  });
+
+  it('merges edits of different keys made during a write into one patch', async () => {
+    const h = harness({ quality: 90, vflip: false, brightness: 0 });
+    h.ctl.edit('quality', 50);
+    h.ctl.edit('vflip', true);
+    h.ctl.edit('brightness', 2);
+    h.calls[0]!.resolve(snap({ quality: 50, vflip: false, brightness: 0 }));
+    await flush();
+    expect(h.calls[1]!.patch).toEqual({ vflip: true, brightness: 2 });
+  });
+});

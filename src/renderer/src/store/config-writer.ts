@@ -1,0 +1,122 @@
+// Config write logic, pure: what each control shows while the user drags and the camera answers.
+// - At most one write in flight for the panel; edits made meanwhile are coalesced into one queued patch
+//   (per key the latest value wins; intermediate values are dropped).
+// - A control shows the user's value until the camera's readback confirms it (then the readback).
+// - A failed write restores the confirmed value of the keys it carried (unless the user has moved on).
+// - A pushed config event never overwrites a control that is being dragged or has a write pending.
+import type { ConfigSchema, ConfigSnapshot, ConfigValue, ConfigValues } from '../../../shared/contract';
+
+export interface ConfigState {
+  channel: string | null;
+  schema: ConfigSchema;
+  /** The camera's values as last read back. */
+  confirmed: ConfigValues;
+  /** What each control displays. */
+  shown: ConfigValues;
+  /** The patch on the wire, if any. */
+  inFlight: ConfigValues | null;
+  /** Edits waiting for the in-flight write to finish. */
+  queued: ConfigValues;
+  dragging: Record<string, boolean>;
+  /** Bumped on every readback, so views can tell a fresh confirmation from a stale one. */
+  version: number;
+}
+
+export const emptyConfig: ConfigState = {
+  channel: null,
+  schema: { properties: {} },
+  confirmed: {},
+  shown: {},
+  inFlight: null,
+  queued: {},
+  dragging: {},
+  version: 0,
+};
+
+export function isPending(s: ConfigState, key: string): boolean {
+  return (s.inFlight !== null && key in s.inFlight) || key in s.queued;
+}
+
+/** Whether a pushed/readback value may replace what the control shows. */
+function heldByUser(s: ConfigState, key: string): boolean {
+  return isPending(s, key) || s.dragging[key] === true;
+}
+
+/** A config snapshot pushed by the service (connect, reconnect, camera-side change). */
+export function applySnapshot(s: ConfigState, snap: ConfigSnapshot): ConfigState {
+  const shown: ConfigValues = {};
+  for (const [k, v] of Object.entries(snap.values)) {
+    shown[k] = heldByUser(s, k) && k in s.shown ? s.shown[k]! : v;
+  }
+  // A different channel (new camera) invalidates in-progress edits of keys it does not have.
+  return {
+    ...s,
+    channel: snap.channel,
+    schema: snap.schema,
+    confirmed: { ...snap.values },
+    shown,
+    version: s.version + 1,
+  };
+}
+
+/** The user set a value. Returns the new state; call `takeNext` to see whether a write should start. */
+export function edit(s: ConfigState, key: string, value: ConfigValue): ConfigState {
+  return { ...s, shown: { ...s.shown, [key]: value }, queued: { ...s.queued, [key]: value } };
+}
+
+export function setDragging(s: ConfigState, key: string, dragging: boolean): ConfigState {
+  if ((s.dragging[key] === true) === dragging) return s;
+  const d = { ...s.dragging };
+  if (dragging) d[key] = true;
+  else delete d[key];
+  let shown = s.shown;
+  // Released with nothing pending: show what the camera confirmed.
+  if (!dragging && !isPending(s, key) && key in s.confirmed) shown = { ...s.shown, [key]: s.confirmed[key]! };
+  return { ...s, dragging: d, shown };
+}
+
+/** If nothing is in flight and edits are queued, move them on the wire. */
+export function takeNext(s: ConfigState): { state: ConfigState; patch: ConfigValues | null } {
+  if (s.inFlight !== null || Object.keys(s.queued).length === 0) return { state: s, patch: null };
+  // Drop edits that equal the confirmed value and are not overriding anything in flight: nothing to do.
+  const patch: ConfigValues = {};
+  for (const [k, v] of Object.entries(s.queued)) if (s.confirmed[k] !== v) patch[k] = v;
+  if (Object.keys(patch).length === 0) return { state: { ...s, queued: {} }, patch: null };
+  return { state: { ...s, inFlight: patch, queued: {} }, patch };
+}
+
+/** The in-flight write was accepted; `snap` is the camera's readback. */
+export function writeSucceeded(s: ConfigState, snap: ConfigSnapshot): ConfigState {
+  const written = s.inFlight ?? {};
+  const next: ConfigState = { ...s, inFlight: null };
+  const shown: ConfigValues = {};
+  for (const [k, v] of Object.entries(snap.values)) {
+    if (k in s.queued) shown[k] = s.shown[k]!; // a newer edit is waiting: keep showing it
+    else if (k in written) shown[k] = v; // confirmed (or clamped) by the camera
+    else shown[k] = s.dragging[k] === true && k in s.shown ? s.shown[k]! : v;
+  }
+  return {
+    ...next,
+    channel: snap.channel,
+    schema: snap.schema,
+    confirmed: { ...snap.values },
+    shown,
+    version: s.version + 1,
+  };
+}
+
+/** The in-flight write was refused or lost: restore what the camera has. */
+export function writeFailed(s: ConfigState): ConfigState {
+  const written = s.inFlight ?? {};
+  const shown = { ...s.shown };
+  for (const k of Object.keys(written)) {
+    if (k in s.queued) continue; // the user moved on; that edit goes out next
+    if (k in s.confirmed) shown[k] = s.confirmed[k]!;
+  }
+  return { ...s, inFlight: null, shown };
+}
+
+/** Disconnect: nothing can be written any more; drop queued edits and show the last confirmed values. */
+export function resetPending(s: ConfigState): ConfigState {
+  return { ...s, inFlight: null, queued: {}, dragging: {}, shown: { ...s.confirmed } };
+}
