@@ -70,6 +70,17 @@ describe('PacketParser', () => {
     expect(parser.stats).toMatchObject({ headerCrcErrors: 1, garbageBytes: bad.length, packets: 1 });
   });
 
+  it('a stray sync word right before a packet costs only those two bytes (CRC on and off)', () => {
+    for (const crc of [true, false]) {
+      // CRC on: AA D5 AA D5 … fails the header CRC; CRC off: its length field (flags|opcode<<8) is oversize
+      const parser = new PacketParser({ maxPayload: 498, crc });
+      const p = pkt(1, 3, { flags: 0, opcode: Opcode.CHANNEL_READ });
+      expect(parser.push(cat(Uint8Array.of(0xaa, 0xd5), wire(p, crc)))).toEqual([p]);
+      expect(parser.stats.garbageBytes).toBe(2);
+      expect(parser.stats.headerCrcErrors + parser.stats.oversize).toBe(1);
+    }
+  });
+
   it('counts and skips a length above maxPayload without waiting for its payload', () => {
     const big = wire(pkt(1, 499));
     const parser = new PacketParser({ maxPayload: 498 });
@@ -149,11 +160,13 @@ describe('PacketParser', () => {
   it('configure() re-judges a header that was waiting for its payload', () => {
     const parser = new PacketParser({ maxPayload: 4082 });
     const p = wire(pkt(1, 1000));
-    parser.push(p.subarray(0, 110)); // valid header, waiting for 1004 more bytes
+    parser.push(p.subarray(0, 110)); // valid header, waiting for 904 more bytes
     expect(parser.buffered).toBe(110);
     parser.configure({ maxPayload: 500 });
-    expect(parser.push(cat(p.subarray(110), wire(pkt(2, 500))))).toEqual([pkt(2, 500)]);
+    // the waiting header is now oversize: the next small packet must come out at once
+    expect(parser.push(wire(pkt(2, 5)))).toEqual([pkt(2, 5)]);
     expect(parser.stats.oversize).toBe(1);
+    expect(parser.stats.garbageBytes).toBe(110);
   });
 
   it('configure() rejects an invalid max payload and keeps the old options', () => {
