@@ -1,0 +1,627 @@
+// ProtocolClient: the one owner of a link. Stop-and-wait command queue (control > user > poll, duplicate
+// polls merged), fixed per-command deadlines, the firmware's one-counter sequence model, ACK of every
+// ACK_REQ packet, RTX duplicate handling, fragment reassembly with a size cap, NAK → typed errors.
+import {
+  EMPTY,
+  Flag,
+  HEADER_SIZE,
+  MIN_PAYLOAD,
+  Opcode,
+  OPCODE_NAMES,
+  PacketParser,
+  Status,
+  decodeCaps,
+  decodeEventCode,
+  encodeCaps,
+  packetSize,
+  readU16,
+  writePacket,
+} from '../protocol';
+import type { ByteLink, Caps, Packet } from '../protocol';
+import { Emitter } from './emitter';
+import {
+  DeviceResponseError,
+  DisconnectedError,
+  HostError,
+  ProtocolError,
+  SequenceError,
+  TimeoutError,
+  needsResync,
+} from './errors';
+import { RttWindow } from './stats';
+import type { HostStats } from './stats';
+import type { Transport } from './transport';
+
+export type Priority = 'control' | 'user' | 'poll';
+const PRIO: Record<Priority, number> = { control: 0, user: 1, poll: 2 };
+
+export interface RequestOptions {
+  priority?: Priority;
+  /** Poll-priority requests with the same key share one exchange while queued. */
+  key?: string;
+  /** Silence allowed before the reply (or between its fragments). Default: the client's timeoutMs. */
+  timeoutMs?: number;
+  /** Largest reply accepted; more is a hostile device (reassembly cap). */
+  maxBytes?: number;
+  /** Bytes the reply should carry (a READ's length): pre-sizes reassembly and sets the total deadline. */
+  expectBytes?: number;
+}
+
+export interface ClientOptions {
+  /** Reply deadline: silence allowed before a reply or between its fragments. Default 1000 ms. */
+  timeoutMs?: number;
+  /** How long a request may wait in the queue before it is rejected. Default 10 × timeoutMs. */
+  queueTimeoutMs?: number;
+  /** Our wish for max_payload; the device's value caps it. Default 8178 (the largest board). */
+  maxPayload?: number;
+  /** Caps flags to ask for. Default all on; ack defaults off for packetized (UDP) transports. */
+  caps?: Partial<Omit<Caps, 'maxPayload'>>;
+  /** Cap on any reassembled reply. Default 64 MiB. */
+  maxResponseBytes?: number;
+  /** Injected clock (ms, monotonic). Default performance.now. */
+  now?: () => number;
+  /** Runs a callback after the current I/O turn; used to flush an ACK nobody folded. Default setImmediate. */
+  defer?: (fn: () => void) => void;
+}
+
+export interface DeviceEvent {
+  channel: number;
+  /** u16 event code; 0xFFFF = NOTIFY. */
+  code: number;
+}
+
+export interface ClientEvents {
+  event: DeviceEvent;
+  /** The link state is unknown (timeout, sequence/CRC error, reboot): resync before the next command. */
+  'resync-needed': string;
+  close: Error | undefined;
+}
+
+interface Pending {
+  opcode: number;
+  channel: number;
+  payload: Uint8Array;
+  prio: number;
+  key?: string;
+  timeoutMs: number;
+  maxBytes: number;
+  expectBytes: number;
+  queueDeadline: number;
+  sentAt: number;
+  idleDeadline: number;
+  totalDeadline: number;
+  isSync: boolean;
+  onAccept?: () => void;
+  buf?: Uint8Array;
+  parts?: Uint8Array[];
+  received: number;
+  resolve: (body: Uint8Array) => void;
+  reject: (err: Error) => void;
+  promise: Promise<Uint8Array>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 1000;
+export const DEFAULT_MAX_PAYLOAD = 8178;
+const DEFAULT_MAX_RESPONSE = 64 << 20;
+
+export class ProtocolClient extends Emitter<ClientEvents> {
+  readonly transport: Transport;
+  private link: ByteLink;
+  private parser: PacketParser;
+  private readonly opts: Required<Omit<ClientOptions, 'caps'>> & { caps: Omit<Caps, 'maxPayload'> };
+  private readonly now: () => number;
+  /** Host sequence counter H. */
+  private seq = 0;
+  private linkCaps: Caps;
+  private negotiated = false;
+  private queue: Pending[] = [];
+  private current: Pending | null = null;
+  private pendingAck: { seq: number; channel: number; opcode: number } | null = null;
+  private ackFlushScheduled = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerAt = Infinity;
+  private closedReason: Error | null = null;
+  private resyncWanted: string | null = 'not synced';
+  private resyncHandler: (() => Promise<void>) | null = null;
+  private resyncRunning = false;
+  private rtt = new RttWindow();
+  private counters = {
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    retransmits: 0,
+    duplicates: 0,
+    foldedAcks: 0,
+    resyncs: 0,
+    timeouts: 0,
+    sequenceErrors: 0,
+    naks: 0,
+    busy: 0,
+    events: 0,
+    commands: 0,
+  };
+  private unsubs: Array<() => void> = [];
+
+  constructor(transport: Transport, opts: ClientOptions = {}) {
+    super();
+    this.transport = transport;
+    this.link = transport.link;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const maxPayload = Math.max(MIN_PAYLOAD, opts.maxPayload ?? DEFAULT_MAX_PAYLOAD);
+    this.opts = {
+      timeoutMs,
+      queueTimeoutMs: opts.queueTimeoutMs ?? 10 * timeoutMs,
+      maxPayload,
+      maxResponseBytes: opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE,
+      now: opts.now ?? (() => performance.now()),
+      defer: opts.defer ?? ((fn) => setImmediate(fn)),
+      caps: { crc: true, seq: true, ack: !transport.packetized, events: true, ...opts.caps },
+    };
+    this.now = this.opts.now;
+    this.linkCaps = { crc: true, seq: true, ack: true, events: true, maxPayload };
+    this.parser = new PacketParser({ maxPayload, crc: true });
+    this.unsubs.push(this.link.onData((chunk) => this.onData(chunk)));
+    this.unsubs.push(this.link.onClose((reason) => this.onLinkClosed(reason)));
+    if (this.link.closed) this.onLinkClosed();
+  }
+
+  /** Caps in force on the link (after negotiation: what SET_CAPS set). */
+  get caps(): Readonly<Caps> {
+    return this.linkCaps;
+  }
+
+  get closed(): boolean {
+    return this.closedReason !== null;
+  }
+
+  /** Why the link must be resynced before the next command, or null when it is in step. */
+  get resyncReason(): string | null {
+    return this.resyncWanted;
+  }
+
+  get stats(): HostStats {
+    const p = this.parser.stats;
+    return {
+      ...this.counters,
+      crcErrors: p.headerCrcErrors + p.payloadCrcErrors,
+      rttMsP50: this.rtt.percentile(50),
+      rttMsP99: this.rtt.percentile(99),
+    };
+  }
+
+  /** Queued requests (not counting the one in flight). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Who restores the link when it is out of step. While set, queued user/poll requests wait until it
+   * settles; without one, requests go out as they are (raw use).
+   */
+  setResyncHandler(handler: (() => Promise<void>) | null): void {
+    this.resyncHandler = handler;
+  }
+
+  /** Ask for a resync before the next user command (SOFT_REBOOT, hostile input, …). */
+  requestResync(reason: string): void {
+    if (this.resyncWanted === null) {
+      this.resyncWanted = reason;
+      // Queued polls are stale after a fault; user commands survive and run after the resync.
+      this.purge((c) => c.prio === PRIO.poll, new HostError(`poll dropped: ${reason}`, 'purged'));
+      this.emit('resync-needed', reason);
+    }
+    this.pump();
+  }
+
+  /**
+   * SYNC → GET_CAPS → SET_CAPS (our flags, max_payload = min(ours, device)); the parser switches after the
+   * SET_CAPS ACK. Runs at control priority, ahead of anything queued.
+   */
+  async sync(): Promise<Caps> {
+    await this.enqueue(Opcode.PROTO_SYNC, 0, EMPTY, { priority: 'control' }, true);
+    const dev = decodeCaps(await this.request(Opcode.PROTO_GET_CAPS, 0, EMPTY, { priority: 'control' }));
+    const want: Caps = {
+      ...this.opts.caps,
+      maxPayload: Math.max(MIN_PAYLOAD, Math.min(this.opts.maxPayload, dev.maxPayload)),
+    };
+    await this.enqueue(Opcode.PROTO_SET_CAPS, 0, encodeCaps(want), { priority: 'control' }, false, () => {
+      this.linkCaps = want;
+      this.negotiated = true;
+      this.parser.configure({ crc: want.crc, maxPayload: want.maxPayload });
+    });
+    this.counters.resyncs++;
+    this.resyncWanted = null;
+    this.pump();
+    return want;
+  }
+
+  /** Whether a SYNC + SET_CAPS has completed on this link. */
+  get synced(): boolean {
+    return this.negotiated && this.resyncWanted === null;
+  }
+
+  /** Send one request and resolve with its (reassembled) reply payload; ACK replies resolve empty. */
+  request(opcode: number, channel = 0, payload: Uint8Array = EMPTY, opts: RequestOptions = {}): Promise<Uint8Array> {
+    if (opts.priority === 'poll' && opts.key !== undefined) {
+      const same = this.queue.find((c) => c.key === opts.key && c.prio === PRIO.poll);
+      if (same) return same.promise;
+    }
+    return this.enqueue(opcode, channel, payload, opts, false);
+  }
+
+  /** Close the link; everything pending rejects with DisconnectedError. */
+  close(reason = 'closed by host'): void {
+    if (this.closedReason) return;
+    this.flushAck();
+    this.shutdown(new DisconnectedError(reason));
+    this.link.close();
+  }
+
+  // ---- queue -------------------------------------------------------------------------------------
+
+  private enqueue(
+    opcode: number,
+    channel: number,
+    payload: Uint8Array,
+    opts: RequestOptions,
+    isSync: boolean,
+    onAccept?: () => void,
+  ): Promise<Uint8Array> {
+    if (this.closedReason) return Promise.reject(this.closedReason);
+    const maxRequest = this.linkCaps.maxPayload;
+    if (payload.length > maxRequest) {
+      return Promise.reject(new RangeError(`request payload of ${payload.length} B exceeds max_payload ${maxRequest}`));
+    }
+    let resolve!: (b: Uint8Array) => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<Uint8Array>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const now = this.now();
+    const prio = PRIO[opts.priority ?? 'user'];
+    const cmd: Pending = {
+      opcode,
+      channel,
+      payload,
+      prio,
+      key: opts.key,
+      timeoutMs: opts.timeoutMs ?? this.opts.timeoutMs,
+      maxBytes: Math.min(opts.maxBytes ?? this.opts.maxResponseBytes, this.opts.maxResponseBytes),
+      expectBytes: opts.expectBytes ?? 0,
+      queueDeadline: now + this.opts.queueTimeoutMs,
+      sentAt: 0,
+      idleDeadline: Infinity,
+      totalDeadline: Infinity,
+      isSync,
+      onAccept,
+      received: 0,
+      resolve,
+      reject,
+      promise,
+    };
+    // Stable priority insert: after every queued request of the same or a higher priority.
+    let i = this.queue.length;
+    while (i > 0 && this.queue[i - 1]!.prio > prio) i--;
+    this.queue.splice(i, 0, cmd);
+    this.pump();
+    this.arm();
+    return promise;
+  }
+
+  private pump(): void {
+    if (this.current || this.closedReason || !this.queue.length) return;
+    const next = this.queue[0]!;
+    if (this.resyncWanted !== null && next.prio !== PRIO.control && this.resyncHandler) {
+      if (!this.resyncRunning) {
+        this.resyncRunning = true;
+        const handler = this.resyncHandler;
+        void handler()
+          .catch((err: unknown) => {
+            // The link could not be restored: fail what waits for it rather than let it hang.
+            const e = err instanceof Error ? err : new Error(String(err));
+            this.purge((c) => c.prio !== PRIO.control, e);
+          })
+          .finally(() => {
+            this.resyncRunning = false;
+            this.pump();
+          });
+      }
+      return;
+    }
+    this.queue.shift();
+    this.send(next);
+  }
+
+  private send(cmd: Pending): void {
+    const now = this.now();
+    cmd.sentAt = now;
+    cmd.idleDeadline = now + cmd.timeoutMs;
+    // Total budget: one timeout per expected fragment (each may need a device retransmission) plus one.
+    const frags = cmd.expectBytes ? Math.ceil(cmd.expectBytes / Math.max(1, this.linkCaps.maxPayload)) : 0;
+    cmd.totalDeadline = now + cmd.timeoutMs * (1 + frags);
+    this.current = cmd;
+    this.counters.commands++;
+    if (cmd.isSync) {
+      // SYNC resets the device; anything half-received or owed is void. H is 0 before and after.
+      this.pendingAck = null;
+      this.seq = 0;
+      this.parser.reset();
+      this.parser.configure({ crc: true, maxPayload: this.opts.maxPayload });
+      this.linkCaps = { crc: true, seq: true, ack: true, events: true, maxPayload: this.opts.maxPayload };
+      this.negotiated = false;
+    }
+    const crc = this.linkCaps.crc;
+    const pkt = { seq: this.seq, channel: cmd.channel, flags: 0, opcode: cmd.opcode, payload: cmd.payload };
+    const size = packetSize(cmd.payload.length);
+    const ack = this.pendingAck;
+    this.pendingAck = null;
+    try {
+      if (ack && !this.transport.packetized) {
+        // Fold the ACK of the previous reply's last packet into this write: the firmware takes both.
+        const out = new Uint8Array(HEADER_SIZE + size);
+        writePacket(out, 0, { seq: ack.seq, channel: ack.channel, opcode: ack.opcode, flags: Flag.ACK }, { crc });
+        writePacket(out, HEADER_SIZE, pkt, { crc });
+        this.counters.foldedAcks++;
+        this.countSent(2, out.length);
+        this.link.write(out);
+      } else {
+        if (ack) this.writeAck(ack);
+        const out = new Uint8Array(size);
+        writePacket(out, 0, pkt, { crc });
+        this.countSent(1, size);
+        this.link.write(out);
+      }
+    } catch (err) {
+      this.onLinkClosed(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.arm();
+  }
+
+  private countSent(packets: number, bytes: number): void {
+    this.counters.packetsSent += packets;
+    this.counters.bytesSent += bytes;
+  }
+
+  private writeAck(a: { seq: number; channel: number; opcode: number }): void {
+    const out = new Uint8Array(HEADER_SIZE);
+    writePacket(out, 0, { seq: a.seq, channel: a.channel, opcode: a.opcode, flags: Flag.ACK }, { crc: this.linkCaps.crc });
+    this.countSent(1, HEADER_SIZE);
+    try {
+      this.link.write(out);
+    } catch (err) {
+      this.onLinkClosed(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private flushAck(): void {
+    this.ackFlushScheduled = false;
+    const a = this.pendingAck;
+    if (!a || this.closedReason) return;
+    this.pendingAck = null;
+    this.writeAck(a);
+  }
+
+  /** The last packet of a reply: ACK it with the next request, or alone if none follows this turn. */
+  private deferAck(p: Packet): void {
+    if (this.transport.packetized) {
+      this.writeAck(p);
+      return;
+    }
+    if (this.pendingAck) this.writeAck(this.pendingAck);
+    this.pendingAck = { seq: p.seq, channel: p.channel, opcode: p.opcode };
+    if (!this.ackFlushScheduled) {
+      this.ackFlushScheduled = true;
+      this.opts.defer(() => this.flushAck());
+    }
+  }
+
+  // ---- receive -----------------------------------------------------------------------------------
+
+  private onData(chunk: Uint8Array): void {
+    if (this.closedReason) return;
+    this.counters.bytesReceived += chunk.length;
+    const packets = this.parser.push(chunk);
+    for (const p of packets) {
+      this.onPacket(p);
+      if (this.closedReason) return;
+    }
+  }
+
+  private onPacket(p: Packet): void {
+    this.counters.packetsReceived++;
+    const f = p.flags;
+    if (f & Flag.EVENT) {
+      if (f & Flag.ACK_REQ) this.writeAck(p);
+      this.counters.events++;
+      this.emit('event', { channel: p.channel, code: decodeEventCode(p.payload) });
+      return;
+    }
+    if (f & Flag.RTX) this.counters.retransmits++;
+    const cur = this.current;
+    if (cur?.isSync) {
+      // Until the SYNC ACK, everything else is the tail of what the SYNC cancelled.
+      if (p.opcode === Opcode.PROTO_SYNC && f & Flag.ACK) {
+        this.seq = 0;
+        this.finish(cur);
+        cur.resolve(EMPTY);
+      }
+      return;
+    }
+    if (f & Flag.RTX && p.seq !== this.seq) {
+      // Our ACK was lost: the device repeats a packet we already took. ACK it with its own seq, drop it.
+      this.counters.duplicates++;
+      if (f & Flag.ACK_REQ) this.writeAck(p);
+      return;
+    }
+    if (this.linkCaps.seq && p.seq !== this.seq) {
+      if (f & Flag.ACK_REQ) this.writeAck(p);
+      this.counters.sequenceErrors++;
+      this.fault(new SequenceError(this.seq, p.seq));
+      return;
+    }
+    if (!cur) {
+      if (f & Flag.ACK_REQ) this.writeAck(p);
+      this.seq = (this.seq + 1) & 0xff;
+      this.requestResync(`unexpected ${OPCODE_NAMES[p.opcode] ?? p.opcode} packet with no request pending`);
+      return;
+    }
+    if (p.opcode !== cur.opcode) {
+      if (f & Flag.ACK_REQ) this.writeAck(p);
+      this.fault(
+        new DeviceResponseError(
+          `reply opcode ${OPCODE_NAMES[p.opcode] ?? p.opcode} does not match request ${OPCODE_NAMES[cur.opcode]}`,
+        ),
+      );
+      return;
+    }
+    this.seq = (this.seq + 1) & 0xff;
+    if (f & Flag.NAK) {
+      // A NAK ends the reply, even after some fragments (read()-based channels).
+      const status = p.payload.length >= 2 ? readU16(p.payload) : Status.UNKNOWN;
+      const err = new ProtocolError(status, cur.opcode, cur.channel);
+      this.counters.naks++;
+      if (err.busy) this.counters.busy++;
+      this.finish(cur);
+      cur.reject(err);
+      if (needsResync(err)) this.requestResync(err.message);
+      else this.pump();
+      return;
+    }
+    if (f & Flag.FRAGMENT) {
+      if (f & Flag.ACK_REQ) this.writeAck(p);
+      if (!this.append(cur, p.payload)) return;
+      cur.idleDeadline = this.now() + cur.timeoutMs;
+      return;
+    }
+    if (f & Flag.ACK_REQ) this.deferAck(p);
+    if (!this.append(cur, p.payload)) return;
+    let body: Uint8Array;
+    if (cur.buf) body = cur.received === cur.buf.length ? cur.buf : cur.buf.subarray(0, cur.received);
+    else if (cur.parts) body = concat(cur.parts, cur.received);
+    else body = p.payload;
+    this.rtt.add(this.now() - cur.sentAt);
+    cur.onAccept?.();
+    this.finish(cur);
+    cur.resolve(body);
+    this.pump();
+  }
+
+  /** Reassemble; false (and a fault) when the reply outgrows its cap. */
+  private append(cur: Pending, payload: Uint8Array): boolean {
+    const total = cur.received + payload.length;
+    if (total > cur.maxBytes) {
+      this.fault(new DeviceResponseError(`reply to ${OPCODE_NAMES[cur.opcode]} exceeds ${cur.maxBytes} bytes`));
+      return false;
+    }
+    if (payload.length === 0) return true;
+    if (cur.received === 0 && !(cur.expectBytes > 0) && !cur.parts) {
+      // Single-packet replies (the common case) need no copy.
+      cur.parts = [payload];
+    } else if (cur.expectBytes > 0 && cur.expectBytes <= cur.maxBytes && total <= cur.expectBytes) {
+      cur.buf ??= new Uint8Array(cur.expectBytes);
+      cur.buf.set(payload, cur.received);
+    } else {
+      if (cur.buf) {
+        cur.parts = [cur.buf.subarray(0, cur.received)];
+        cur.buf = undefined;
+      }
+      (cur.parts ??= []).push(payload);
+    }
+    cur.received = total;
+    return true;
+  }
+
+  private finish(cur: Pending): void {
+    if (this.current === cur) this.current = null;
+  }
+
+  /** The exchange in flight failed in a way that leaves the link out of step. */
+  private fault(err: Error): void {
+    const cur = this.current;
+    this.current = null;
+    if (cur) cur.reject(err);
+    this.resyncWanted = null; // make requestResync fire its notification for this fault
+    this.requestResync(err.message);
+  }
+
+  private purge(match: (c: Pending) => boolean, err: Error): void {
+    const keep: Pending[] = [];
+    for (const c of this.queue) {
+      if (match(c)) c.reject(err);
+      else keep.push(c);
+    }
+    this.queue = keep;
+  }
+
+  // ---- deadlines ---------------------------------------------------------------------------------
+
+  private nextDeadline(): number {
+    let d = Infinity;
+    if (this.current) d = Math.min(this.current.idleDeadline, this.current.totalDeadline);
+    for (const c of this.queue) if (c.queueDeadline < d) d = c.queueDeadline;
+    return d;
+  }
+
+  /** One lazily re-armed timer covers every deadline: no timer churn per command. */
+  private arm(): void {
+    const d = this.nextDeadline();
+    if (d === Infinity || this.closedReason) return;
+    if (this.timer && this.timerAt <= d) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = d;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, d - this.now()) + 1);
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    const now = this.now();
+    const cur = this.current;
+    if (cur && now >= Math.min(cur.idleDeadline, cur.totalDeadline)) {
+      this.counters.timeouts++;
+      const name = OPCODE_NAMES[cur.opcode] ?? `opcode ${cur.opcode}`;
+      this.fault(new TimeoutError(`${name} on channel ${cur.channel}`, now - cur.sentAt));
+    }
+    const expired = this.queue.filter((c) => now >= c.queueDeadline);
+    if (expired.length) {
+      this.purge(
+        (c) => expired.includes(c),
+        new TimeoutError('request waited in the queue', this.opts.queueTimeoutMs),
+      );
+    }
+    this.arm();
+  }
+
+  // ---- teardown ----------------------------------------------------------------------------------
+
+  private onLinkClosed(reason?: Error): void {
+    if (this.closedReason) return;
+    this.shutdown(new DisconnectedError(reason ? reason.message : 'link closed'));
+  }
+
+  private shutdown(err: Error): void {
+    this.closedReason = err;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const u of this.unsubs) u();
+    const cur = this.current;
+    this.current = null;
+    cur?.reject(err);
+    this.purge(() => true, err);
+    this.emit('close', err);
+  }
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+// Typed errors of the host side. Each carries a stable `code` a UI or a script can switch on.
+import { OPCODE_NAMES, STATUS_NAMES, Status } from '../protocol';
+
+export class HostError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The device answered NAK. `statusName` is the firmware's status (FAILED, INVALID, BUSY, …). */
+export class ProtocolError extends HostError {
+  readonly statusName: string;
+  constructor(
+    readonly status: number,
+    readonly opcode: number,
+    readonly channel: number,
+  ) {
+    const statusName = STATUS_NAMES[status] ?? `STATUS_${status}`;
+    super(
+      `${OPCODE_NAMES[opcode] ?? `opcode 0x${opcode.toString(16)}`} on channel ${channel} failed: ${statusName}`,
+      status === Status.BUSY ? 'busy' : `nak-${statusName.toLowerCase()}`,
+    );
+    this.statusName = statusName;
+  }
+  /** BUSY is a "try later", not a failure of the link. */
+  get busy(): boolean {
+    return this.status === Status.BUSY;
+  }
+}
+
+/** A request got no complete answer before its deadline. */
+export class TimeoutError extends HostError {
+  constructor(what: string, ms: number) {
+    super(`${what}: no answer within ${Math.round(ms)} ms`, 'timeout');
+  }
+}
+
+/** The device's sequence counter and ours disagree: the link needs a resync. */
+export class SequenceError extends HostError {
+  constructor(expected: number, got: number) {
+    super(`sequence mismatch: expected ${expected}, device sent ${got}`, 'sequence');
+  }
+}
+
+/** The device sent something we cannot accept (oversize response, wrong opcode, bad payload). */
+export class DeviceResponseError extends HostError {
+  constructor(message: string) {
+    super(message, 'bad-response');
+  }
+}
+
+/** The link went away or was closed. */
+export class DisconnectedError extends HostError {
+  constructor(reason = 'link closed') {
+    super(reason, 'disconnected');
+  }
+}
+
+/** Opening a port failed; `code` tells why (port-permission, port-not-found, port-busy, port-open). */
+export class PortOpenError extends HostError {}
+
+export class ChannelNotFoundError extends HostError {
+  constructor(name: string | number, known: string[]) {
+    super(`no channel "${name}" (camera has: ${known.join(', ') || 'none'})`, 'channel-not-found');
+  }
+}
+
+/** The camera refused a config write (NAK). Nothing was applied. */
+export class ConfigRejectedError extends HostError {
+  constructor(
+    message: string,
+    readonly statusName: string,
+  ) {
+    super(message, 'config-rejected');
+  }
+}
+
+/** The config channel returned something that is not a JSON object. */
+export class ConfigFormatError extends HostError {
+  constructor(message: string) {
+    super(message, 'config-format');
+  }
+}
+
+/** Errors after which the link state is unknown: resync before the next command. */
+export function needsResync(err: unknown): boolean {
+  if (err instanceof TimeoutError || err instanceof SequenceError || err instanceof DeviceResponseError) {
+    return true;
+  }
+  return (
+    err instanceof ProtocolError &&
+    (err.status === Status.CHECKSUM || err.status === Status.SEQUENCE || err.status === Status.OVERFLOW)
+  );
+}

@@ -1,0 +1,196 @@
+// FrameSource: pulls the `frame` channel (or the stream channel) when its event arrives and delivers the
+// newest frame only: events that arrive during a read collapse into one more read, never a backlog.
+// A gentle CHANNEL_POLL covers events lost on a noisy link.
+import { ChannelFlag, ChannelId } from '../protocol';
+import type { Camera } from './camera';
+import { Emitter } from './emitter';
+import { parseJpeg, parseStamp } from './jpeg';
+
+export interface FrameMeta {
+  /** Host-side running frame number. */
+  seq: number;
+  /** "frame" or "stream". */
+  channel: string;
+  width: number;
+  height: number;
+  bytes: number;
+  format: 'jpeg' | 'png' | 'raw';
+  cameraFps?: number;
+  cameraFrame?: number;
+  captureTime?: number;
+  quality?: number;
+  /** ms since epoch when the host had the whole frame. */
+  receivedAt: number;
+}
+
+export interface Frame {
+  image: Uint8Array;
+  meta: FrameMeta;
+}
+
+export interface FrameSourceOptions {
+  /** Which channel to pull: `frame` (JPEG channel), `stream` (channel 3), or auto (frame if present). */
+  channel?: 'frame' | 'stream' | 'auto';
+  /** Probe with CHANNEL_POLL when no frame came for this long (lost events). Default 250 ms. */
+  idlePollMs?: number;
+}
+
+export interface FrameSourceEvents {
+  frame: Frame;
+  error: Error;
+}
+
+export class FrameSource extends Emitter<FrameSourceEvents> {
+  private running = false;
+  private reading = false;
+  private dirty = false;
+  private seq = 0;
+  private lastFrameAt = 0;
+  private idleTimer: ReturnType<typeof setInterval> | null = null;
+  private unsubs: Array<() => void> = [];
+  private readonly opts: Required<FrameSourceOptions>;
+  private stats_ = { frames: 0, errors: 0, bytes: 0, cameraGaps: 0 };
+  private lastCameraFrame: number | undefined;
+
+  constructor(
+    private readonly camera: Camera,
+    opts: FrameSourceOptions = {},
+  ) {
+    super();
+    this.opts = { channel: opts.channel ?? 'auto', idlePollMs: opts.idlePollMs ?? 250 };
+  }
+
+  get stats(): Readonly<{ frames: number; errors: number; bytes: number; cameraGaps: number }> {
+    return this.stats_;
+  }
+
+  /** The channel name being pulled right now. */
+  get channelName(): 'frame' | 'stream' {
+    if (this.opts.channel !== 'auto') return this.opts.channel;
+    return this.camera.hasChannel('frame') ? 'frame' : 'stream';
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubs.push(
+      this.camera.on('event', (e) => {
+        const name = this.channelName;
+        if ((name === 'stream' && e.channel === ChannelId.STREAM) || (name === 'frame' && e.name === 'frame')) this.kick();
+      }),
+      this.camera.on('state', (s) => {
+        if (s.kind === 'connected') this.kick();
+      }),
+    );
+    this.idleTimer = setInterval(() => void this.probe(), this.opts.idlePollMs);
+    this.kick();
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const u of this.unsubs) u();
+    this.unsubs = [];
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  /** Read once now (also what an event triggers). */
+  kick(): void {
+    this.dirty = true;
+    if (!this.reading && this.running) void this.loop();
+  }
+
+  private async probe(): Promise<void> {
+    if (!this.running || this.reading || !this.camera.connected) return;
+    if (performance.now() - this.lastFrameAt < this.opts.idlePollMs) return;
+    try {
+      const name = this.channelName;
+      const id = name === 'stream' ? ChannelId.STREAM : this.camera.channel('frame').id;
+      const mask = await this.camera.poll();
+      if (mask & (1 << id)) this.kick();
+    } catch {
+      // the link owner resyncs; the next probe tries again
+    }
+  }
+
+  private async loop(): Promise<void> {
+    this.reading = true;
+    try {
+      while (this.dirty && this.running && this.camera.connected) {
+        this.dirty = false;
+        try {
+          const frame = await this.readOnce();
+          if (frame && this.running) {
+            this.lastFrameAt = performance.now();
+            this.stats_.frames++;
+            this.stats_.bytes += frame.image.length;
+            const cf = frame.meta.cameraFrame;
+            if (cf !== undefined && this.lastCameraFrame !== undefined && cf > this.lastCameraFrame + 1) {
+              this.stats_.cameraGaps += cf - this.lastCameraFrame - 1;
+            }
+            if (cf !== undefined) this.lastCameraFrame = cf;
+            this.emit('frame', frame);
+          }
+        } catch (err) {
+          this.stats_.errors++;
+          this.emit('error', err instanceof Error ? err : new Error(String(err)));
+        }
+      }
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private async readOnce(): Promise<Frame | null> {
+    const name = this.channelName;
+    if (name === 'stream') {
+      const f = await this.camera.readFrame({ timeoutMs: 200 });
+      if (!f) return null;
+      const jpeg = f.format === 'jpeg' ? parseJpeg(f.image) : null;
+      const stamp = parseStamp(jpeg?.comment);
+      return {
+        image: f.image,
+        meta: {
+          seq: ++this.seq,
+          channel: 'stream',
+          width: f.header.width,
+          height: f.header.height,
+          bytes: f.image.length,
+          format: f.format,
+          cameraFps: f.header.fps > 0 ? f.header.fps : undefined,
+          cameraFrame: stamp.frame,
+          captureTime: stamp.time,
+          quality: stamp.quality,
+          receivedAt: Date.now(),
+        },
+      };
+    }
+    const ch = this.camera.channel('frame');
+    const lock = (ch.flags & ChannelFlag.LOCK) !== 0;
+    if (lock && !(await this.camera.channelLock(ch.id))) return null;
+    let image: Uint8Array;
+    try {
+      image = await this.camera.channelRead(ch.id);
+    } finally {
+      if (lock) await this.camera.channelUnlock(ch.id).catch(() => undefined);
+    }
+    if (!image.length) return null;
+    const jpeg = parseJpeg(image);
+    const stamp = parseStamp(jpeg?.comment);
+    return {
+      image,
+      meta: {
+        seq: ++this.seq,
+        channel: 'frame',
+        width: jpeg?.width ?? 0,
+        height: jpeg?.height ?? 0,
+        bytes: image.length,
+        format: jpeg ? 'jpeg' : image[0] === 0x89 && image[1] === 0x50 ? 'png' : 'raw',
+        cameraFrame: stamp.frame,
+        captureTime: stamp.time,
+        quality: stamp.quality,
+        receivedAt: Date.now(),
+      },
+    };
+  }
+}

@@ -1,0 +1,13 @@
+// The host side of the OpenMV Protocol: transports, the protocol client, the camera API and helpers.
+export * from './errors';
+export * from './transport';
+export * from './open-transport';
+export * from './client';
+export * from './camera';
+export * from './config';
+export * from './frames';
+export * from './jpeg';
+export * from './session';
+export * from './ports';
+export * from './boards';
+export * from './stats';

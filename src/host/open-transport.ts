@@ -1,0 +1,236 @@
+// Node carriers: serial (serialport bindings at 921600 with DTR), TCP and UDP, each adapted to a ByteLink.
+import { createSocket } from 'node:dgram';
+import { connect as tcpConnect } from 'node:net';
+import { SerialPort } from 'serialport';
+import { PROTOCOL_BAUD_RATE } from '../protocol';
+import type { ByteLink } from '../protocol';
+import { PortOpenError } from './errors';
+import { parseTarget } from './transport';
+import type { Transport } from './transport';
+
+export interface OpenOptions {
+  /** Give up opening after this long (sockets). Default 3000 ms. */
+  timeoutMs?: number;
+  /** Serial baud rate; the camera only speaks the protocol at 921600. */
+  baudRate?: number;
+}
+
+/** Open `target`: a serial path, `udp://host:port` or `tcp://host:port`. */
+export async function openTransport(target: string, opts: OpenOptions = {}): Promise<Transport> {
+  const t = parseTarget(target);
+  if (t.kind === 'serial') return openSerial(t.path, opts);
+  if (t.kind === 'tcp') return openTcp(t.host, t.port, opts);
+  return openUdp(t.host, t.port);
+}
+
+/** Listener bookkeeping shared by the Node links. */
+class LinkBase {
+  closed = false;
+  protected dataListeners = new Set<(chunk: Uint8Array) => void>();
+  protected closeListeners = new Set<(reason?: Error) => void>();
+  onData(l: (chunk: Uint8Array) => void): () => void {
+    this.dataListeners.add(l);
+    return () => this.dataListeners.delete(l);
+  }
+  onClose(l: (reason?: Error) => void): () => void {
+    this.closeListeners.add(l);
+    return () => this.closeListeners.delete(l);
+  }
+  protected emitData(chunk: Uint8Array): void {
+    for (const l of this.dataListeners) l(chunk);
+  }
+  protected emitClose(reason?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.closeListeners) l(reason);
+    this.closeListeners.clear();
+    this.dataListeners.clear();
+  }
+}
+
+// ---- serial ----------------------------------------------------------------------------------------
+
+type SerialBinding = Awaited<ReturnType<typeof SerialPort.binding.open>>;
+
+/** Map the bindings' open errors to a code and a hint an operator can act on. */
+export function serialOpenError(path: string, err: unknown): PortOpenError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: string } | null)?.code ?? '';
+  if (code === 'EACCES' || /permission denied|EACCES|access denied/i.test(msg)) {
+    return new PortOpenError(
+      `permission denied opening ${path}`,
+      'port-permission',
+      'add your user to the "dialout" group (sudo usermod -aG dialout $USER, then log in again) or install the OpenMV udev rules',
+    );
+  }
+  if (code === 'ENOENT' || /no such file|ENOENT|cannot find|file not found/i.test(msg)) {
+    return new PortOpenError(
+      `no port ${path}`,
+      'port-not-found',
+      'check the cable and run `camdeck ports` to see what is attached',
+    );
+  }
+  if (code === 'EBUSY' || /busy|EBUSY|cannot lock|temporarily unavailable|access is denied/i.test(msg)) {
+    return new PortOpenError(
+      `${path} is in use by another program`,
+      'port-busy',
+      'close OpenMV IDE or other serial monitors; on Linux stop ModemManager from grabbing the port',
+    );
+  }
+  return new PortOpenError(`cannot open ${path}: ${msg}`, 'port-open');
+}
+
+class SerialLink extends LinkBase implements ByteLink {
+  private queue: Uint8Array[] = [];
+  private writing = false;
+  private readBuf = Buffer.allocUnsafe(1 << 16);
+
+  constructor(private port: SerialBinding) {
+    super();
+    void this.readLoop();
+  }
+
+  write(data: Uint8Array): void {
+    if (this.closed) throw new Error('link is closed');
+    this.queue.push(data);
+    if (!this.writing) void this.flush();
+  }
+
+  // The bindings allow one write at a time; everything queued meanwhile goes out as one write.
+  private async flush(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length && !this.closed) {
+        const parts = this.queue;
+        this.queue = [];
+        const buf = parts.length === 1 ? toBuffer(parts[0]!) : Buffer.concat(parts);
+        await this.port.write(buf);
+      }
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    while (!this.closed) {
+      try {
+        const { bytesRead } = await this.port.read(this.readBuf, 0, this.readBuf.length);
+        if (this.closed) return;
+        // Listeners may keep the chunk: hand out a copy, keep reusing our read buffer.
+        if (bytesRead > 0) this.emitData(Uint8Array.prototype.slice.call(this.readBuf, 0, bytesRead));
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (this.closed) return;
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.emitClose(new Error(`serial port lost: ${e.message}`));
+    this.port.close().catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.emitClose();
+    this.port.close().catch(() => undefined);
+  }
+}
+
+const toBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+async function openSerial(path: string, opts: OpenOptions): Promise<Transport> {
+  let port: SerialBinding;
+  try {
+    port = await SerialPort.binding.open({
+      path,
+      baudRate: opts.baudRate ?? PROTOCOL_BAUD_RATE,
+      lock: true,
+      hupcl: true,
+    });
+  } catch (err) {
+    throw serialOpenError(path, err);
+  }
+  try {
+    // The camera switches from the REPL to the protocol only at 921600 with DTR asserted.
+    await port.set({ dtr: true, rts: true, brk: false, cts: false, dsr: false, lowLatency: false });
+    await port.flush();
+  } catch (err) {
+    // ptys reject modem-line ioctls; a real CDC port accepts them. Only fail if the port is gone.
+    if (!port.isOpen) throw serialOpenError(path, err);
+  }
+  return { link: new SerialLink(port), describe: path, kind: 'serial', packetized: false };
+}
+
+// ---- TCP -------------------------------------------------------------------------------------------
+
+async function openTcp(host: string, port: number, opts: OpenOptions): Promise<Transport> {
+  const sock = tcpConnect({ host, port, noDelay: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new PortOpenError(`tcp://${host}:${port}: connect timed out`, 'port-open'));
+    }, opts.timeoutMs ?? 3000);
+    sock.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    sock.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new PortOpenError(`tcp://${host}:${port}: ${err.message}`, 'port-open'));
+    });
+  });
+  class TcpLink extends LinkBase implements ByteLink {
+    constructor() {
+      super();
+      sock.on('data', (b: Buffer) => this.emitData(b));
+      sock.on('error', (err) => this.emitClose(err));
+      sock.on('close', () => this.emitClose());
+    }
+    write(data: Uint8Array): void {
+      if (this.closed) throw new Error('link is closed');
+      sock.write(data);
+    }
+    close(): void {
+      this.emitClose();
+      sock.destroy();
+    }
+  }
+  return { link: new TcpLink(), describe: `tcp://${host}:${port}`, kind: 'tcp', packetized: false };
+}
+
+// ---- UDP -------------------------------------------------------------------------------------------
+
+async function openUdp(host: string, port: number): Promise<Transport> {
+  const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', (err) => reject(new PortOpenError(`udp://${host}:${port}: ${err.message}`, 'port-open')));
+    sock.connect(port, host, () => resolve());
+  });
+  class UdpLink extends LinkBase implements ByteLink {
+    constructor() {
+      super();
+      sock.on('message', (b: Buffer) => this.emitData(b));
+      sock.on('error', (err) => {
+        // ICMP port-unreachable on a connected socket: the camera is not listening (yet); keep the socket.
+        if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') return;
+        this.emitClose(err);
+        sock.close();
+      });
+    }
+    write(data: Uint8Array): void {
+      if (this.closed) throw new Error('link is closed');
+      sock.send(data);
+    }
+    close(): void {
+      if (this.closed) return;
+      this.emitClose();
+      sock.close();
+    }
+  }
+  return { link: new UdpLink(), describe: `udp://${host}:${port}`, kind: 'udp', packetized: true };
+}
