@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { coerce, resolveField, resolveFields, snapToStep, titleFromKey } from './config-fields';
 import { formatBytes, formatFps, formatKbps, formatMs, formatUsbId } from './format';
 import { RateMeter } from './rate-meter';
+import { shortcutFor } from './shortcuts';
 import { appendStdout, emptyRing, MAX_LINE, visibleLines } from './stdout-ring';
 import { canvasToImage, oneToOne, pan, place, zoomAt } from './viewport';
 
@@ -141,5 +142,25 @@ describe('config fields', () => {
     expect(coerce(fs, '4', 1)).toBe(4);
     expect(snapToStep(0.1 + 0.2, 0.1)).toBe(0.3);
     expect(titleFromKey('exposureUs')).toBe('Exposure Us');
+  });
+});
+
+describe('shortcuts', () => {
+  const k = (key: string, extra: Partial<Parameters<typeof shortcutFor>[0]> = {}) =>
+    shortcutFor({ key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, targetTag: 'BODY', ...extra });
+  it('maps keys to actions', () => {
+    expect(k('f')).toBe('fit');
+    expect(k('1')).toBe('one-to-one');
+    expect(k('s')).toBe('snapshot-jpeg');
+    expect(k('S', { shiftKey: true })).toBe('snapshot-png');
+    expect(k('d', { ctrlKey: true })).toBe('disconnect');
+    expect(k('?', { shiftKey: true })).toBe('help');
+    expect(k('x')).toBeNull();
+  });
+  it('leaves typing alone but works on sliders', () => {
+    expect(k('f', { targetTag: 'INPUT', targetType: 'text' })).toBeNull();
+    expect(k('s', { targetTag: 'SELECT' })).toBeNull();
+    expect(k('f', { targetTag: 'INPUT', targetType: 'range' })).toBe('fit');
+    expect(k('d', { ctrlKey: true, targetTag: 'INPUT', targetType: 'text' })).toBe('disconnect');
   });
 });

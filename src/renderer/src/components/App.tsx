@@ -1,0 +1,191 @@
+import { useEffect, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { liveSink, takeSnapshot } from '../frame/live';
+import { SHORTCUTS, shortcutFor } from '../lib/shortcuts';
+import { oneToOne, zoomAt } from '../lib/viewport';
+import { disconnect } from '../store/actions';
+import { updateSettings, useApp, type Settings } from '../store/app-store';
+import { ChannelList } from './ChannelList';
+import { ConfigPanel } from './ConfigPanel';
+import { ConnectionBar } from './ConnectionBar';
+import { ConsolePanel } from './ConsolePanel';
+import { FrameView } from './FrameView';
+import { StatsPanel } from './StatsPanel';
+import { StatusBar } from './StatusBar';
+import { Toasts } from './Toasts';
+
+type PanelKey = keyof Settings['panels'];
+
+function Panel({ id, title, children }: { id: PanelKey; title: string; children: ReactNode }) {
+  const open = useApp((s) => s.settings.panels[id]);
+  return (
+    <details
+      className={`panel panel-${id}`}
+      open={open}
+      onToggle={(e) => {
+        const now = e.currentTarget.open;
+        const panels = useApp.getState().settings.panels;
+        if (panels[id] !== now) updateSettings({ panels: { ...panels, [id]: now } });
+      }}
+    >
+      <summary>{title}</summary>
+      {open && children}
+    </details>
+  );
+}
+
+function HelpPopover() {
+  const open = useApp((s) => s.helpOpen);
+  if (!open) return null;
+  return (
+    <div className="help-popover" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
+      <h2>Keyboard shortcuts</h2>
+      <dl>
+        {SHORTCUTS.map((s) => (
+          <div key={s.action}>
+            <dt>
+              <kbd>{s.keys}</kbd>
+            </dt>
+            <dd>{s.description}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="muted">Sliders: arrow keys, Page Up/Down, Home/End — each step is written to the camera.</p>
+      <button type="button" onClick={() => useApp.setState({ helpOpen: false })}>
+        Close
+      </button>
+    </div>
+  );
+}
+
+function frameSize() {
+  const f = liveSink.shown();
+  return f ? { width: f.bitmap.width, height: f.bitmap.height } : { width: 640, height: 480 };
+}
+
+function viewSize() {
+  const c = document.querySelector('[data-testid="frame-canvas"]')?.getBoundingClientRect();
+  return c ? { width: c.width, height: c.height } : { width: 640, height: 480 };
+}
+
+function useShortcuts(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      const action = shortcutFor({
+        key: e.key,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        altKey: e.altKey,
+        shiftKey: e.shiftKey,
+        targetTag: t?.tagName ?? 'BODY',
+        targetType: t instanceof HTMLInputElement ? t.type : undefined,
+      });
+      if (!action) return;
+      const s = useApp.getState();
+      const zoom = s.settings.zoom;
+      switch (action) {
+        case 'fit':
+          updateSettings({ zoom: { mode: 'fit' } });
+          break;
+        case 'one-to-one':
+          updateSettings({ zoom: oneToOne(zoom, frameSize()) });
+          break;
+        case 'zoom-in':
+        case 'zoom-out': {
+          const v = viewSize();
+          const factor = action === 'zoom-in' ? 1.25 : 1 / 1.25;
+          updateSettings({ zoom: zoomAt(zoom, v, frameSize(), factor, v.width / 2, v.height / 2) });
+          break;
+        }
+        case 'snapshot-jpeg':
+        case 'snapshot-png':
+          void takeSnapshot(action === 'snapshot-png' ? 'png' : 'jpeg', s.carrier);
+          break;
+        case 'disconnect':
+          void disconnect();
+          break;
+        case 'theme':
+          updateSettings({ theme: s.settings.theme === 'dark' ? 'light' : 'dark' });
+          break;
+        case 'help':
+          useApp.setState({ helpOpen: !s.helpOpen });
+          break;
+        case 'close':
+          if (!s.helpOpen) return;
+          useApp.setState({ helpOpen: false });
+          break;
+      }
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function App() {
+  const { theme, carrier, connected, consoleOpen, sideWidth } = useApp(
+    useShallow((s) => ({
+      theme: s.settings.theme,
+      carrier: s.carrier,
+      connected: s.connection.kind === 'connected',
+      consoleOpen: s.settings.panels.console,
+      sideWidth: s.settings.sideWidth,
+    })),
+  );
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    document.documentElement.style.setProperty('--side-width', `${sideWidth}px`);
+  }, [sideWidth]);
+  useShortcuts();
+
+  return (
+    <div className={`app${consoleOpen ? ' with-console' : ''}`}>
+      <ConnectionBar />
+      <div className="toolbar-right">
+        <button type="button" data-testid="snapshot-jpeg" disabled={!connected} onClick={() => void takeSnapshot('jpeg', carrier)} title="Save the frame as received (S)">
+          JPEG
+        </button>
+        <button type="button" data-testid="snapshot-png" disabled={!connected} onClick={() => void takeSnapshot('png', carrier)} title="Save the frame as PNG (Shift+S)">
+          PNG
+        </button>
+        <button
+          type="button"
+          data-testid="theme-toggle"
+          onClick={() => updateSettings({ theme: theme === 'dark' ? 'light' : 'dark' })}
+          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          title="Theme (T)"
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+        <button type="button" data-testid="help-toggle" onClick={() => useApp.setState((s) => ({ helpOpen: !s.helpOpen }))} aria-label="Keyboard shortcuts" title="Shortcuts (?)">
+          ?
+        </button>
+      </div>
+      <main className="workspace">
+        <FrameView />
+        <aside className="side" aria-label="Camera">
+          <Panel id="config" title="Config">
+            <ConfigPanel />
+          </Panel>
+          <Panel id="channels" title="Channels">
+            <ChannelList />
+          </Panel>
+          <Panel id="stats" title="Protocol stats">
+            <StatsPanel />
+          </Panel>
+        </aside>
+      </main>
+      <section className="console-dock" aria-label="Console">
+        <Panel id="console" title="Console (stdout)">
+          <ConsolePanel />
+        </Panel>
+      </section>
+      <StatusBar />
+      <HelpPopover />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { DEMO_TARGET, type PortInfo } from '../../../shared/contract';
+import { formatUsbId } from '../lib/format';
+import { connect, disconnect, refreshPorts } from '../store/actions';
+import { useApp } from '../store/app-store';
+import { progressPercent } from '../store/reducers';
+
+export function portLabel(p: PortInfo): string {
+  const name = p.board ?? p.manufacturer ?? (p.isCamera ? 'OpenMV camera' : 'Serial port');
+  const id = formatUsbId(p.vid, p.pid);
+  const parts = [name, p.path];
+  if (id) parts.push(id);
+  if (p.serialNumber) parts.push(`SN ${p.serialNumber}`);
+  return parts.join(' · ');
+}
+
+export function ConnectionBar() {
+  const { ports, portsLoading, connection, busy, lastTarget, linkUp } = useApp(
+    useShallow((s) => ({
+      ports: s.ports,
+      portsLoading: s.portsLoading,
+      connection: s.connection,
+      busy: s.connectBusy,
+      lastTarget: s.settings.lastTarget,
+      linkUp: s.link.up,
+    })),
+  );
+  // A typed target (tcp://…) from last time goes back into the text box.
+  const known = lastTarget === DEMO_TARGET || lastTarget.startsWith('/') || /^COM\d+$/i.test(lastTarget);
+  const [selected, setSelected] = useState(lastTarget || DEMO_TARGET);
+  const [typed, setTyped] = useState(known ? '' : lastTarget);
+
+  const isOption = (t: string) => t === DEMO_TARGET || ports.some((p) => p.target === t);
+  // With exactly one camera attached and nothing chosen yet, offer it.
+  useEffect(() => {
+    if (isOption(selected)) return;
+    const cams = ports.filter((p) => p.isCamera);
+    if (cams.length === 1) setSelected(cams[0]!.target);
+  }, [ports, selected]);
+
+  const shown = isOption(selected) ? selected : DEMO_TARGET;
+  const active = connection.kind !== 'disconnected';
+  const target = typed.trim() || shown;
+  const onConnect = () => void connect(target);
+
+  return (
+    <header className="connection-bar" aria-label="Connection">
+      <div className="brand" aria-hidden="true">
+        camdeck
+      </div>
+      <label className="visually-hidden" htmlFor="port-select">
+        Port
+      </label>
+      <select
+        id="port-select"
+        data-testid="port-select"
+        value={shown}
+        onChange={(e) => {
+          setSelected(e.target.value);
+          setTyped('');
+        }}
+        disabled={busy}
+        title="Camera port"
+      >
+        <option value={DEMO_TARGET}>Demo camera (simulated)</option>
+        {ports.map((p) => (
+          <option key={p.target} value={p.target}>
+            {portLabel(p)}
+          </option>
+        ))}
+      </select>
+      <button
+        type="button"
+        data-testid="port-refresh"
+        onClick={() => void refreshPorts()}
+        disabled={portsLoading || !linkUp}
+        title="Refresh the port list"
+        aria-label="Refresh ports"
+      >
+        {portsLoading ? '…' : '⟳'}
+      </button>
+      <label className="visually-hidden" htmlFor="port-input">
+        Target
+      </label>
+      <input
+        id="port-input"
+        data-testid="port-input"
+        className="port-input"
+        type="text"
+        spellCheck={false}
+        placeholder="or type: /dev/ttyACM0 · tcp://host:port · udp://host:5555"
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !busy) onConnect();
+        }}
+      />
+      <button type="button" className="primary" data-testid="connect" onClick={onConnect} disabled={busy || !linkUp}>
+        {busy ? 'Connecting…' : active ? 'Reconnect' : 'Connect'}
+      </button>
+      <button type="button" data-testid="disconnect" onClick={() => void disconnect()} disabled={!active && !busy} title="Disconnect (Ctrl+D)">
+        Disconnect
+      </button>
+      {connection.kind === 'connecting' && (
+        <div className="connect-progress" title={connection.step}>
+          <progress max={100} value={progressPercent(connection.progress)} aria-label="Connecting" />
+          <span className="muted">{connection.step}</span>
+        </div>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,39 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useApp } from '../store/app-store';
+import { describeConnection } from '../store/reducers';
+
+export function StatusBar() {
+  const { connection, lastError, carrier, link, device } = useApp(
+    useShallow((s) => ({ connection: s.connection, lastError: s.lastError, carrier: s.carrier, link: s.link, device: s.device })),
+  );
+  const { label, detail } = describeConnection(connection);
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <span className={`state-dot state-${connection.kind}`} aria-hidden="true" />
+      <span data-testid="connection-state" data-state={connection.kind} className="state-label" role="status">
+        {label}
+      </span>
+      {detail && <span className="muted state-detail">{detail}</span>}
+      {lastError && connection.kind !== 'connected' && (
+        <span className="last-error" data-testid="last-error" title={lastError.message}>
+          last error: {lastError.message}
+        </span>
+      )}
+      <span className="spacer" />
+      {device && connection.kind === 'connected' && (
+        <span className="muted">
+          {device.usbId} · payload {device.maxPayload} B · proto {device.protocolVersion}
+        </span>
+      )}
+      {!link.up && carrier === 'browser' && (
+        <span className="link-down" data-testid="link-state">
+          server unreachable{link.attempt ? ` — retry ${link.attempt}` : ''}
+          {link.nextInMs ? ` in ${(link.nextInMs / 1000).toFixed(1)} s` : ''}
+        </span>
+      )}
+      <span className="muted" data-testid="carrier" title="How this window talks to the camera service">
+        {carrier === 'electron' ? 'Electron IPC' : carrier === 'browser' ? 'browser · WebSocket' : '…'}
+      </span>
+    </footer>
+  );
+}

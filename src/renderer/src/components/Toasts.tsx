@@ -1,0 +1,42 @@
+import { useEffect } from 'react';
+import { closeToast, useApp } from '../store/app-store';
+import type { Toast } from '../store/reducers';
+
+const ERROR_MS = 12_000;
+const INFO_MS = 4_000;
+
+function ToastItem({ t }: { t: Toast }) {
+  useEffect(() => {
+    const timer = setTimeout(() => closeToast(t.id), t.kind === 'error' ? ERROR_MS : INFO_MS);
+    return () => clearTimeout(timer);
+  }, [t.id, t.kind]);
+  return (
+    <div
+      className={`toast toast-${t.kind}`}
+      role={t.kind === 'error' ? 'alert' : 'status'}
+      data-testid="toast"
+      data-code={t.code}
+      data-kind={t.kind}
+    >
+      <div className="toast-body">
+        <div className="toast-message">{t.message}</div>
+        {t.hint && <div className="toast-hint">{t.hint}</div>}
+        <div className="toast-code">{t.code}</div>
+      </div>
+      <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => closeToast(t.id)}>
+        ×
+      </button>
+    </div>
+  );
+}
+
+export function Toasts() {
+  const toasts = useApp((s) => s.toasts);
+  return (
+    <div className="toasts" aria-live="polite">
+      {toasts.map((t) => (
+        <ToastItem key={t.id} t={t} />
+      ))}
+    </div>
+  );
+}
