@@ -231,7 +231,8 @@ export class ProtocolClient extends Emitter<ClientEvents> {
       this.parser.configure({ crc: want.crc, maxPayload: want.maxPayload });
     });
     this.counters.resyncs++;
-    this.resyncWanted = null;
+    // Inside a resync handler, user requests wait until the handler (re-list, restore) is done.
+    if (!this.resyncRunning) this.resyncWanted = null;
     this.pump();
     return want;
   }
@@ -318,6 +319,9 @@ export class ProtocolClient extends Emitter<ClientEvents> {
         this.resyncRunning = true;
         const handler = this.resyncHandler;
         void handler()
+          .then(() => {
+            this.resyncWanted = null;
+          })
           .catch((err: unknown) => {
             // The link could not be restored: fail what waits for it rather than let it hang.
             const e = err instanceof Error ? err : new Error(String(err));
