@@ -81,7 +81,7 @@ export class PacketParser {
     let i = 0;
     while (i < chunk.length) {
       const n = Math.min(this.buf.length - this.len, chunk.length - i);
-      this.buf.set(chunk.subarray(i, i + n), this.len);
+      this.buf.set(n === chunk.length ? chunk : chunk.subarray(i, i + n), this.len); // common case: no view
       this.len += n;
       i += n;
       if (this.len >= this.need) this.drain(out);
