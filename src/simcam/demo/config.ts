@@ -1,0 +1,215 @@
+// The demo's JSON config store and its UI schema. A WRITE is a partial update: only the named keys
+// change; invalid JSON, an unknown key, a wrong type or an out-of-range value refuses the whole write
+// (backend returns 0 → NAK FAILED) and leaves the config unchanged. READ returns the current JSON.
+
+export type ConfigValue = number | boolean | string;
+export type ConfigValues = Record<string, ConfigValue>;
+
+/** The JSON Schema subset published on `config.schema`. */
+export interface ConfigProperty {
+  type: 'integer' | 'number' | 'boolean' | 'string';
+  title?: string;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  multipleOf?: number;
+  enum?: (string | number)[];
+}
+export interface ConfigSchema {
+  properties: Record<string, ConfigProperty>;
+}
+
+export const FRAME_SIZES: Record<string, [number, number]> = {
+  QQVGA: [160, 120],
+  QVGA: [320, 240],
+  VGA: [640, 480],
+  SVGA: [800, 600],
+  XGA: [1024, 768],
+  HD: [1280, 720],
+};
+
+/** Name of a frame size, or "<w>x<h>" for a size the table lacks. */
+export function frameSizeName(width: number, height: number): string {
+  for (const [name, [w, h]] of Object.entries(FRAME_SIZES)) if (w === width && h === height) return name;
+  return `${width}x${height}`;
+}
+
+export function frameSizeDims(name: string): [number, number] | null {
+  const known = FRAME_SIZES[name];
+  if (known) return known;
+  const m = /^(\d+)x(\d+)$/.exec(name);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+export function demoSchema(initialSize: string): ConfigSchema {
+  const sizes = Object.keys(FRAME_SIZES);
+  if (!sizes.includes(initialSize)) sizes.unshift(initialSize);
+  return {
+    properties: {
+      quality: { type: 'integer', title: 'JPEG quality', minimum: 1, maximum: 100 },
+      brightness: { type: 'integer', title: 'Brightness', minimum: -3, maximum: 3 },
+      contrast: { type: 'integer', title: 'Contrast', minimum: -3, maximum: 3 },
+      hmirror: { type: 'boolean', title: 'Horizontal mirror' },
+      vflip: { type: 'boolean', title: 'Vertical flip' },
+      framesize: { type: 'string', title: 'Frame size', enum: sizes },
+      fps: {
+        type: 'integer',
+        title: 'Frame rate',
+        description: 'Capture rate of the simulated sensor',
+        minimum: 1,
+        maximum: 120,
+      },
+    },
+  };
+}
+
+export class ConfigError extends Error {}
+
+/** Check `patch` against `schema`; throws ConfigError naming the first bad key. */
+export function validatePatch(schema: ConfigSchema, patch: unknown): ConfigValues {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    throw new ConfigError('config must be a JSON object');
+  }
+  const out: ConfigValues = {};
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+    const p = schema.properties[key];
+    if (!p) throw new ConfigError(`unknown key "${key}"`);
+    switch (p.type) {
+      case 'boolean':
+        if (typeof value !== 'boolean') throw new ConfigError(`${key} must be true or false`);
+        break;
+      case 'string':
+        if (typeof value !== 'string') throw new ConfigError(`${key} must be a string`);
+        break;
+      case 'integer':
+      case 'number':
+        if (typeof value !== 'number' || !Number.isFinite(value))
+          throw new ConfigError(`${key} must be a number`);
+        if (p.type === 'integer' && !Number.isInteger(value))
+          throw new ConfigError(`${key} must be an integer`);
+        if (p.minimum !== undefined && value < p.minimum) throw new ConfigError(`${key} below ${p.minimum}`);
+        if (p.maximum !== undefined && value > p.maximum) throw new ConfigError(`${key} above ${p.maximum}`);
+        if (
+          p.multipleOf !== undefined &&
+          Math.abs(value / p.multipleOf - Math.round(value / p.multipleOf)) > 1e-9
+        ) {
+          throw new ConfigError(`${key} must be a multiple of ${p.multipleOf}`);
+        }
+        break;
+    }
+    if (p.enum && !p.enum.includes(value as string | number))
+      throw new ConfigError(`${key} not one of ${p.enum}`);
+    out[key] = value as ConfigValue;
+  }
+  return out;
+}
+
+/** Bracket depth at the end of `text` (strings respected): > 0 means the document is cut short. */
+function openDepth(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return inString ? depth + 1 : depth;
+}
+
+export type ConfigFault = 'none' | 'reject-writes' | 'invalid-json';
+
+export interface ConfigStoreOptions {
+  schema: ConfigSchema;
+  initial: ConfigValues;
+  /** The device's current max_payload, to tell a full first chunk of a split write from a short one. */
+  maxPayload: () => number;
+  fault: () => ConfigFault;
+  onChange: (values: ConfigValues, changed: string[]) => void;
+  /** Wall-clock-free "now" for poll bookkeeping is not needed: poll reports unread changes. */
+}
+
+/** Channel backend (poll/size/read/write) over the store. Written like a script's backend class. */
+export class ConfigBackend {
+  values: ConfigValues;
+  private snapshot = new Uint8Array(0);
+  private changed = true;
+  /** A split write in progress: the bytes of its earlier chunks. */
+  private pending: Uint8Array | null = null;
+  lastError = '';
+
+  constructor(private readonly opts: ConfigStoreOptions) {
+    this.values = { ...opts.initial };
+  }
+
+  json(): string {
+    return JSON.stringify(this.values);
+  }
+
+  poll(): boolean {
+    return this.changed;
+  }
+
+  size(): number {
+    let text = this.json();
+    // Fault: read back a cut-off document.
+    if (this.opts.fault() === 'invalid-json') text = text.slice(0, Math.max(1, text.length - 3));
+    this.snapshot = new TextEncoder().encode(text);
+    this.changed = false;
+    return this.snapshot.length;
+  }
+
+  read(offset: number, size: number): Uint8Array {
+    if (!this.snapshot.length) this.size();
+    return this.snapshot.subarray(offset, offset + size);
+  }
+
+  write(offset: number, data: Uint8Array): number {
+    if (this.opts.fault() === 'reject-writes') {
+      this.lastError = 'writes rejected (fault injection)';
+      return 0;
+    }
+    let bytes: Uint8Array;
+    if (offset === 0) bytes = data.slice();
+    else if (this.pending && offset === this.pending.length) {
+      bytes = new Uint8Array(this.pending.length + data.length);
+      bytes.set(this.pending);
+      bytes.set(data, this.pending.length);
+    } else {
+      this.pending = null;
+      this.lastError = `unexpected chunk offset ${offset}`;
+      return 0;
+    }
+    this.pending = null;
+    const text = new TextDecoder().decode(bytes);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      // A first chunk cut at max_payload − 8 may be continued by the next WRITE: keep it.
+      if (openDepth(text) > 0 && data.length === this.opts.maxPayload() - 8) {
+        this.pending = bytes;
+        return data.length;
+      }
+      this.lastError = 'invalid JSON';
+      return 0;
+    }
+    try {
+      const patch = validatePatch(this.opts.schema, doc);
+      const changed = Object.keys(patch).filter((k) => this.values[k] !== patch[k]);
+      this.values = { ...this.values, ...patch };
+      if (changed.length) {
+        this.changed = true;
+        this.opts.onChange(this.values, changed);
+      }
+      this.lastError = '';
+      return data.length;
+    } catch (e) {
+      this.lastError = e instanceof Error ? e.message : String(e);
+      return 0;
+    }
+  }
+}

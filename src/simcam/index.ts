@@ -1,0 +1,19 @@
+// The simulated OpenMV camera (device side of the protocol). Node links live in ./links.
+export { createSimCam } from './simcam';
+export type {
+  ChannelHandle,
+  ChannelSpec,
+  ConfigFaultKind,
+  Faults,
+  ResolvedSimCamOptions,
+  SimCam,
+  SimCamOptions,
+  TransportDefaults,
+} from './types';
+export type { DeviceStats } from '../protocol';
+export type { Clock } from './clock';
+export { realClock } from './clock';
+export { BACKEND_METHODS, introspect, derivedFlags, type ChannelBackend } from './backend';
+export { SCENARIOS } from './demo/scenarios';
+export { readStamp, stampText, type FrameStamp } from './demo/stamp';
+export { demoSchema, FRAME_SIZES, type ConfigSchema, type ConfigProperty } from './demo/config';

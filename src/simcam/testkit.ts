@@ -1,0 +1,156 @@
+// A raw-packet host for device conformance tests and the benchmark: no protocol logic beyond what a
+// test spells out (it never resyncs or retries on its own), so the device's behaviour is what is checked.
+import {
+  EVENT_NOTIFY,
+  Flag,
+  Opcode,
+  PacketParser,
+  Status,
+  encodePacket,
+  readU16,
+  type ByteLink,
+  type Packet,
+} from '../protocol';
+
+export interface Reply {
+  /** Non-event packets of the reply, in order. */
+  packets: Packet[];
+  /** Concatenated payloads (data replies). */
+  body: Uint8Array;
+  /** NAK status, when the reply (or its last packet) was a NAK. */
+  nak?: number;
+  ack: boolean;
+}
+
+export class RawHost {
+  seq = 0;
+  crc = true;
+  /** ACK every packet with ACK_REQ automatically (data and events). */
+  autoAck = true;
+  readonly parser = new PacketParser({ maxPayload: 0xffff, crc: true });
+  readonly events: Packet[] = [];
+  readonly all: Packet[] = [];
+  private inbox: Packet[] = [];
+  private waiters: (() => void)[] = [];
+  private unlisten: () => void;
+
+  constructor(readonly link: ByteLink) {
+    this.unlisten = link.onData((chunk) => {
+      for (const p of this.parser.push(chunk)) {
+        this.all.push(p);
+        if (this.autoAck && p.flags & Flag.ACK_REQ) this.ack(p);
+        if (p.flags & Flag.EVENT) this.events.push(p);
+        else this.inbox.push(p);
+      }
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  dispose(): void {
+    this.unlisten();
+  }
+
+  setCrc(on: boolean): void {
+    this.crc = on;
+    this.parser.configure({ crc: on });
+  }
+
+  /** Write raw bytes. */
+  raw(bytes: Uint8Array): void {
+    this.link.write(bytes);
+  }
+
+  packet(p: {
+    opcode: number;
+    channel?: number;
+    flags?: number;
+    seq?: number;
+    payload?: Uint8Array;
+  }): Uint8Array {
+    return encodePacket(
+      {
+        seq: p.seq ?? this.seq,
+        channel: p.channel ?? 0,
+        flags: p.flags ?? 0,
+        opcode: p.opcode,
+        payload: p.payload,
+      },
+      { crc: this.crc },
+    );
+  }
+
+  send(p: { opcode: number; channel?: number; flags?: number; seq?: number; payload?: Uint8Array }): void {
+    this.raw(this.packet(p));
+  }
+
+  ack(p: Packet, seq = p.seq): void {
+    this.send({ opcode: p.opcode, channel: p.channel, flags: Flag.ACK, seq });
+  }
+
+  /** Next non-event packet; rejects after `timeoutMs` of (real or fake) time via `wait`. */
+  async next(wait: (ms: number) => Promise<void> = realWait, timeoutMs = 1000): Promise<Packet> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const p = this.inbox.shift();
+      if (p) return p;
+      if (Date.now() > deadline) throw new Error('timeout waiting for a device packet');
+      await Promise.race([new Promise<void>((r) => this.waiters.push(r)), wait(5)]);
+    }
+  }
+
+  /** Packets currently received and not yet taken. */
+  pending(): Packet[] {
+    return this.inbox.splice(0);
+  }
+
+  /** Send a request with the current seq and collect its reply like §12 does (seq advances per packet). */
+  async request(
+    opcode: number,
+    channel = 0,
+    payload?: Uint8Array,
+    wait?: (ms: number) => Promise<void>,
+  ): Promise<Reply> {
+    this.send({ opcode, channel, payload });
+    const packets: Packet[] = [];
+    const parts: Uint8Array[] = [];
+    for (;;) {
+      const p = await this.next(wait);
+      packets.push(p);
+      this.seq = (this.seq + 1) & 0xff;
+      if (p.flags & Flag.NAK) return { packets, body: concat(parts), nak: readU16(p.payload), ack: false };
+      parts.push(p.payload);
+      if (!(p.flags & Flag.FRAGMENT)) return { packets, body: concat(parts), ack: !!(p.flags & Flag.ACK) };
+    }
+  }
+
+  async sync(wait?: (ms: number) => Promise<void>): Promise<void> {
+    this.seq = 0;
+    this.send({ opcode: Opcode.PROTO_SYNC, seq: 0 });
+    const p = await this.next(wait);
+    if (!(p.flags & Flag.ACK) || p.opcode !== Opcode.PROTO_SYNC) throw new Error('no SYNC ACK');
+    this.seq = 0;
+  }
+
+  /** Event codes received so far on `channel` (NOTIFY = 0xFFFF). */
+  eventCodes(channel?: number): number[] {
+    return this.events
+      .filter((e) => channel === undefined || e.channel === channel)
+      .map((e) => (e.payload.length >= 2 ? readU16(e.payload) : EVENT_NOTIFY));
+  }
+}
+
+export const realWait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const n = parts.reduce((a, p) => a + p.length, 0);
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export { Status };

@@ -1,0 +1,115 @@
+// Public types of the simulated camera.
+import type { ByteLink, DeviceStats } from '../protocol';
+import type { Clock } from './clock';
+
+export interface ChannelSpec {
+  /** Cut to 13 characters, like the firmware. */
+  name: string;
+  /** OR-ed with the derived flags and DYNAMIC. */
+  flags?: number;
+  /** An object or class instance with any of: init poll lock unlock size shape read readp write ioctl flush is_active. */
+  backend: object;
+}
+
+export interface ChannelHandle {
+  readonly id: number;
+  readonly name: string;
+  readonly flags: number;
+  /**
+   * Send a CHANNEL_EVENT (code 0xFFFF = NOTIFY, no payload). Rejects like the firmware's RuntimeError when
+   * events are off, no host is attached, the channel is gone (soft reboot) or, with waitAck, the host
+   * never ACKed (the protocol state is then reset).
+   */
+  sendEvent(code: number, opts?: { waitAck?: boolean }): Promise<void>;
+}
+
+export interface Faults {
+  /** Probability per byte that one bit is flipped (both directions). */
+  bitFlipRate: number;
+  /** Probability per byte that it is lost (both directions). */
+  dropRate: number;
+  /** Added one-way delay of device → host bytes, ms. */
+  latencyMs: number;
+  /** Device → host throughput cap in bit/s (0 = unlimited; USB full speed ≈ 12e6). */
+  bandwidthBps: number;
+  /** Soft-reboot the script every N ms (0 = never). */
+  rebootEveryMs: number;
+}
+
+export type ConfigFaultKind = 'none' | 'reject-writes' | 'invalid-json';
+
+export interface SimCamOptions {
+  /** OMV_PROTOCOL_MAX_BUFFER_SIZE; max_payload = buffer − 14 (498 / 4082 / 8178). Default 4096. */
+  maxBuffer?: 512 | 4096 | 8192;
+  board?: string;
+  usbVid?: number;
+  usbPid?: number;
+  firmwareVersion?: [number, number, number];
+  protocolVersion?: [number, number, number];
+  bootloaderVersion?: [number, number, number];
+  fps?: number;
+  width?: number;
+  height?: number;
+  /** Script run at power-up and after soft reboots: demo (default), simple, custom, idle. */
+  scenario?: string;
+  /** Default true: run the scenario at power-up. false: no script, only the built-in channels. */
+  demo?: boolean;
+  clock?: Clock;
+  /** Streaming already enabled at power-up (real cameras need STREAM_CTRL 1; default false). */
+  streamEnabled?: boolean;
+  /** Per-packet trace (the CLI's -v). */
+  trace?: (line: string) => void;
+  /** Initial fault settings. */
+  faults?: Partial<Faults>;
+}
+
+export interface TransportDefaults {
+  /** Transport channel name in CHANNEL_LIST (default "usb"). */
+  name?: string;
+  crc?: boolean;
+  seq?: boolean;
+  ack?: boolean;
+  events?: boolean;
+  maxPayload?: number;
+  rtxTimeoutMs?: number;
+}
+
+export interface SimCam {
+  /** Serve the protocol over this link (replaces the previous one; the link closing = host gone). */
+  attach(link: ByteLink, transport?: TransportDefaults): void;
+  detach(): void;
+  register(spec: ChannelSpec): ChannelHandle;
+  readonly faults: { set(f: Partial<Faults>): void; get(): Faults; stall(ms: number): void };
+  setConfigFault(kind: ConfigFaultKind): void;
+  /** SOFT_REBOOT event, protocol defaults, dynamic channels re-registered by the script. */
+  softReboot(): void;
+  /** SYS_RESET as if sent by a host: the link closes and the board powers up again. */
+  hardReset(): void;
+  onHardReset(listener: () => void): () => void;
+  stats(): DeviceStats;
+  /** Name of the running script ("demo", "simple", "echo"…) or null. */
+  readonly script: string | null;
+  /** Backends of the running script (tests, benchmark). */
+  readonly parts: Record<string, unknown>;
+  /** Append text to stdout as the script's print() would. */
+  print(text: string): void;
+  readonly options: Readonly<ResolvedSimCamOptions>;
+  close(): void;
+}
+
+export interface ResolvedSimCamOptions {
+  maxBuffer: 512 | 4096 | 8192;
+  maxPayload: number;
+  board: string;
+  usbVid: number;
+  usbPid: number;
+  firmwareVersion: [number, number, number];
+  protocolVersion: [number, number, number];
+  bootloaderVersion: [number, number, number];
+  fps: number;
+  width: number;
+  height: number;
+  scenario: string;
+  demo: boolean;
+  streamEnabled: boolean;
+}
