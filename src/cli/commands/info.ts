@@ -1,7 +1,46 @@
-// Placeholder until the owning change lands; replaced by the real command.
-export const summary = 'info';
-export const usage = 'camdeck info (not available yet)';
-export async function run(): Promise<number> {
-  console.error('camdeck info: not available yet');
-  return 1;
+// `camdeck info`: version, system info, caps and channels as JSON.
+import { parseArgs } from 'node:util';
+import { formatUsbId, lookupBoard } from '../../host';
+import { EXIT } from '../exit';
+import { PORT_HELP, openCamera, withExitCode } from './ports';
+
+export const summary = 'print version, system info, caps and channels as JSON';
+export const usage = `Usage: camdeck info [--port P]
+
+Prints one JSON object: target, board, usbId, version (protocol, bootloader, firmware), sysinfo,
+caps (negotiated), channels (id, name, flags), device stats.
+
+  ${PORT_HELP}`;
+
+export async function run(argv: string[]): Promise<number> {
+  return withExitCode('info', async () => {
+    const { values } = parseArgs({ args: argv, options: { port: { type: 'string', short: 'p' } }, strict: true });
+    const opened = await openCamera(values.port);
+    try {
+      const { camera } = opened;
+      const version = await camera.version();
+      const sysinfo = await camera.systemInfo();
+      const stats = await camera.deviceStats();
+      const v = (x: readonly number[]): string => x.join('.');
+      console.log(
+        JSON.stringify(
+          {
+            target: opened.target,
+            board: lookupBoard(sysinfo.usbVid, sysinfo.usbPid)?.board ?? 'unknown',
+            usbId: formatUsbId(sysinfo.usbVid, sysinfo.usbPid),
+            version: { protocol: v(version.protocol), bootloader: v(version.bootloader), firmware: v(version.firmware) },
+            sysinfo,
+            caps: camera.caps,
+            channels: camera.channels().map((c) => ({ id: c.id, name: c.name, flags: c.flagNames })),
+            deviceStats: stats,
+          },
+          null,
+          2,
+        ),
+      );
+      return EXIT.OK;
+    } finally {
+      opened.close();
+    }
+  });
 }
