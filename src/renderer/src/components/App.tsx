@@ -146,10 +146,10 @@ export function App() {
       <ConnectionBar />
       <div className="toolbar-right">
         <button type="button" data-testid="snapshot-jpeg" disabled={!connected} onClick={() => void takeSnapshot('jpeg', carrier)} title="Save the frame as received (S)">
-          JPEG
+          Save JPEG
         </button>
         <button type="button" data-testid="snapshot-png" disabled={!connected} onClick={() => void takeSnapshot('png', carrier)} title="Save the frame as PNG (Shift+S)">
-          PNG
+          Save PNG
         </button>
         <button
           type="button"

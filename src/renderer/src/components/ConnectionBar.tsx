@@ -97,7 +97,7 @@ export function ConnectionBar() {
         }}
       />
       <button type="button" className="primary" data-testid="connect" onClick={onConnect} disabled={busy || !linkUp}>
-        {busy ? 'Connecting…' : active ? 'Reconnect' : 'Connect'}
+        {busy ? 'Connecting…' : 'Connect'}
       </button>
       <button type="button" data-testid="disconnect" onClick={() => void disconnect()} disabled={!active && !busy} title="Disconnect (Ctrl+D)">
         Disconnect

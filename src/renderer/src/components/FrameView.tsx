@@ -83,7 +83,13 @@ export function FrameView() {
       if (fresh) {
         paint();
         // bytes of the frame on screen: exact on every frame (e2e watches it), the rates at a calm pace
-        setStat(stats.bytes.current, fresh.meta.bytes, formatBytes(fresh.meta.bytes));
+        const el = stats.bytes.current;
+        setStat(el, fresh.meta.bytes, formatBytes(fresh.meta.bytes));
+        if (el) {
+          el.dataset.seq = String(fresh.meta.seq);
+          if (fresh.meta.quality !== undefined) el.dataset.quality = String(fresh.meta.quality);
+          else delete el.dataset.quality;
+        }
         if (now - lastOverlay > OVERLAY_REFRESH_MS) overlay(now);
       }
     }

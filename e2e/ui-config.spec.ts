@@ -1,0 +1,92 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { connectTo, expectConfirmed, frameInfo, setSlider, waitForFrames } from './ui-helpers';
+
+/** Median bytes of the next `n` frames. */
+async function medianBytes(page: Page, n: number): Promise<number> {
+  const sizes: number[] = [];
+  let last = (await frameInfo(page)).seq;
+  while (sizes.length < n) {
+    const f = await waitForFrames(page, 1);
+    if (f.seq !== last) sizes.push(f.bytes);
+    last = f.seq;
+  }
+  sizes.sort((a, b) => a - b);
+  return sizes[Math.floor(n / 2)]!;
+}
+
+test('quality 90 → 10 shrinks frames within a few frames, and back', async ({ appPage: page, simcam }) => {
+  await connectTo(page, simcam.path);
+  await setSlider(page, 'quality', 90);
+  await expectConfirmed(page, 'quality', 90);
+  await waitForFrames(page, 3);
+  const high = await medianBytes(page, 5);
+
+  await setSlider(page, 'quality', 10);
+  await expectConfirmed(page, 'quality', 10);
+  const confirmedAt = (await frameInfo(page)).seq;
+  await expect.poll(async () => (await frameInfo(page)).bytes, { timeout: 5000 }).toBeLessThan(high * 0.6);
+  const f = await frameInfo(page);
+  // "within a few frames" of the camera confirming the write
+  expect(f.seq - confirmedAt).toBeLessThanOrEqual(6);
+  if (f.quality !== null) expect(f.quality).toBe(10);
+  const low = await medianBytes(page, 5);
+  expect(low).toBeLessThan(high * 0.6);
+
+  await setSlider(page, 'quality', 90);
+  await expectConfirmed(page, 'quality', 90);
+  await expect.poll(async () => (await frameInfo(page)).bytes, { timeout: 5000 }).toBeGreaterThan(low * 1.5);
+});
+
+test('config readback after reconnect shows the camera values', async ({ appPage: page, simcam }) => {
+  await connectTo(page, simcam.path);
+  await setSlider(page, 'quality', 37);
+  await expectConfirmed(page, 'quality', 37);
+
+  await page.getByTestId('disconnect').click();
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'disconnected');
+  // a fresh page knows nothing but what the camera reads back
+  await page.reload();
+  await connectTo(page, simcam.path);
+  await expectConfirmed(page, 'quality', 37);
+  await expect(page.getByTestId('config-quality')).toHaveValue('37');
+});
+
+test('a refused write is shown with its cause and the slider reverts', async ({ appPage: page, simcam }) => {
+  await connectTo(page, simcam.path);
+  await setSlider(page, 'quality', 80);
+  await expectConfirmed(page, 'quality', 80);
+
+  expect(await simcam.control('reject-writes on')).toMatch(/^ok/);
+  await setSlider(page, 'quality', 20);
+  const toast = page.getByTestId('toast').filter({ hasText: 'quality=20' });
+  await expect(toast).toBeVisible();
+  await expect(toast).toHaveAttribute('role', 'alert');
+  await expect(toast).toContainText(/failed/i);
+  await expectConfirmed(page, 'quality', 80);
+  await expect(page.getByTestId('config-quality')).toHaveValue('80');
+
+  expect(await simcam.control('reject-writes off')).toMatch(/^ok/);
+  await setSlider(page, 'quality', 20);
+  await expectConfirmed(page, 'quality', 20);
+});
+
+test('keyboard only: tab to the quality slider and change it with arrow keys', async ({ appPage: page, simcam }) => {
+  await connectTo(page, simcam.path);
+  await setSlider(page, 'quality', 50);
+  await expectConfirmed(page, 'quality', 50);
+  await page.getByTestId('frame-canvas').click({ position: { x: 5, y: 5 } }); // park focus outside the panel
+
+  // Tab through the page until the slider has focus: no pointer involved
+  let found = false;
+  for (let i = 0; i < 60 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = (await page.locator('[data-testid="config-quality"]:focus').count()) === 1;
+  }
+  expect(found).toBe(true);
+  await expect(page.getByTestId('config-quality')).toHaveAccessibleName(/quality/i);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  await expectConfirmed(page, 'quality', 55);
+  await page.keyboard.press('Home');
+  await expectConfirmed(page, 'quality', 1);
+});

@@ -1,0 +1,47 @@
+import { test, expect } from './fixtures';
+import { canvasFingerprint, connectTo, frameInfo, waitForFrames } from './ui-helpers';
+
+test('connect via the UI to the sim cam pty and see frames arrive', async ({ appPage: page, simcam }) => {
+  await expect(page.getByTestId('status-bar')).toBeVisible();
+  await connectTo(page, simcam.path);
+
+  // canvas pixels change over time (the demo scene moves)
+  const seen = new Set<number>();
+  await expect
+    .poll(
+      async () => {
+        seen.add(await canvasFingerprint(page));
+        return seen.size;
+      },
+      { timeout: 10_000, intervals: [150] },
+    )
+    .toBeGreaterThanOrEqual(3);
+
+  const info = await frameInfo(page);
+  expect(info.bytes).toBeGreaterThan(1000);
+  await expect(page.getByTestId('frame-size')).toHaveAttribute('data-value', /^\d+x\d+$/);
+  await expect.poll(async () => Number(await page.getByTestId('camera-fps').getAttribute('data-value'))).toBeGreaterThan(5);
+  await expect.poll(async () => Number(await page.getByTestId('display-fps').getAttribute('data-value'))).toBeGreaterThan(5);
+
+  // channel list with decoded flags and the device in the status bar
+  const channels = page.getByTestId('channel-list');
+  await expect(channels.locator('tr[data-channel="config"]')).toContainText('WRITE');
+  await expect(page.getByTestId('carrier')).toContainText(/WebSocket|Electron/);
+
+  // zoom controls: 1:1 then fit, frames keep coming
+  await page.getByTestId('zoom-1to1').click();
+  await expect(page.getByTestId('zoom-level')).toHaveText('100 %');
+  await page.getByTestId('zoom-fit').click();
+  await expect(page.getByTestId('zoom-level')).toHaveText('Fit');
+  await waitForFrames(page, 5);
+});
+
+test('disconnect stops the stream and the state says so', async ({ appPage: page, simcam }) => {
+  await connectTo(page, simcam.path);
+  await page.keyboard.press('Control+d');
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'disconnected');
+  await expect(page.getByTestId('connection-state')).toHaveText('Disconnected');
+  const before = (await frameInfo(page)).seq;
+  await page.waitForTimeout(500);
+  expect((await frameInfo(page)).seq).toBe(before);
+});

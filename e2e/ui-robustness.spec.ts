@@ -1,0 +1,35 @@
+import { test, expect } from './fixtures';
+import { connectTo, frameInfo, waitForFrames } from './ui-helpers';
+
+test('cable pulled → Reconnecting → frames resume', async ({ appPage: page, simcam }) => {
+  await connectTo(page, simcam.path);
+  const state = page.getByTestId('connection-state');
+
+  expect(await simcam.control('unplug 1500')).toMatch(/^ok/);
+  await expect(state).toHaveAttribute('data-state', 'reconnecting', { timeout: 10_000 });
+  await expect(state).toHaveText('Reconnecting…');
+  await expect(state).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  const before = (await frameInfo(page)).seq;
+  await waitForFrames(page, 5, 15_000);
+  expect((await frameInfo(page)).seq).toBeGreaterThan(before);
+});
+
+test('invalid JSON from the camera gives a clear error and the UI stays alive', async ({ appPage: page, simcam }) => {
+  await connectTo(page, simcam.path);
+  const quality = await page.getByTestId('config-quality-value').textContent();
+
+  expect(await simcam.control('invalid-json on')).toMatch(/^ok/);
+  await page.getByRole('button', { name: 'Reload' }).click();
+  const toast = page.getByTestId('toast').filter({ hasText: /json/i });
+  await expect(toast).toBeVisible();
+  await expect(toast).toHaveAttribute('role', 'alert');
+  // the confirmed values stay on screen, frames keep coming, controls still work
+  await expect(page.getByTestId('config-quality-value')).toHaveText(quality ?? '');
+  await waitForFrames(page, 5);
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', /connected|resyncing/);
+
+  expect(await simcam.control('invalid-json off')).toMatch(/^ok/);
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('config-quality-value')).toHaveText(quality ?? '');
+});

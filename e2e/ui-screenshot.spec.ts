@@ -1,0 +1,31 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect, ROOT } from './fixtures';
+import { connectTo, waitForFrames } from './ui-helpers';
+
+test('screenshot of the main window (test artifact and README image)', async ({ appPage: page, simcam }, testInfo) => {
+  await connectTo(page, simcam.path);
+  await waitForFrames(page, 10);
+  await expect(page.getByTestId('config-panel')).toContainText(/quality/i);
+  await page.mouse.move(300, 250); // a pixel value under the cursor in the toolbar
+  await waitForFrames(page, 2);
+
+  const shots: Array<[string, string]> = [['dark', 'main.png']];
+  shots.push(['light', 'main-light.png']);
+  for (const [theme, file] of shots) {
+    if ((await page.locator('html').getAttribute('data-theme')) !== theme) await page.getByTestId('theme-toggle').click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await waitForFrames(page, 3);
+    const png = await page.screenshot();
+    const out = testInfo.outputPath(file);
+    writeFileSync(out, png);
+    await testInfo.attach(file, { path: out, contentType: 'image/png' });
+    // the README shows the browser-host build; the Electron window looks the same
+    if (testInfo.project.name === 'chromium') {
+      const docs = path.join(ROOT, 'docs', 'screenshots');
+      mkdirSync(docs, { recursive: true });
+      writeFileSync(path.join(docs, file), png);
+    }
+    expect(png.length).toBeGreaterThan(10_000);
+  }
+});
