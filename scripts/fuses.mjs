@@ -68,7 +68,8 @@ export function packedExecutable(context) {
   if (electronPlatformName === 'darwin' || electronPlatformName === 'mas') {
     return path.join(appOutDir, `${packager.appInfo.productFilename}.app`);
   }
-  if (electronPlatformName === 'win32') return path.join(appOutDir, `${packager.appInfo.productFilename}.exe`);
+  if (electronPlatformName === 'win32')
+    return path.join(appOutDir, `${packager.appInfo.productFilename}.exe`);
   return path.join(appOutDir, packager.executableName ?? packager.appInfo.productFilename);
 }
 
@@ -96,7 +97,8 @@ export default afterPack;
  */
 export async function checkFuses(app, profile) {
   const wire = await getCurrentFuseWire(app);
-  if (wire.version !== FuseVersion.V1) return { ok: false, lines: [`unsupported fuse wire version ${wire.version}`] };
+  if (wire.version !== FuseVersion.V1)
+    return { ok: false, lines: [`unsupported fuse wire version ${wire.version}`] };
   const states = /** @type {Record<number, number>} */ (/** @type {unknown} */ (wire));
   let ok = true;
   const lines = [];

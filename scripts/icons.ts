@@ -45,7 +45,9 @@ export async function renderRgba(svg: Buffer, size: number): Promise<RgbaImage> 
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 4 || info.width !== size || info.height !== size) {
-    throw new Error(`renderRgba: expected ${size}x${size}x4, got ${info.width}x${info.height}x${info.channels}`);
+    throw new Error(
+      `renderRgba: expected ${size}x${size}x4, got ${info.width}x${info.height}x${info.channels}`,
+    );
   }
   return { size, rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
