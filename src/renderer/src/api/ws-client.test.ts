@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppError, FrameMeta } from '../../../shared/contract';
 import { encodeFrameMessage } from '../../../shared/frame-wire';
 import { decodeWire, encodeWire, type ClientMessage } from '../../../shared/ws-wire';
@@ -57,6 +57,8 @@ function setup(opts: { requestTimeoutMs?: number } = {}) {
 const meta: FrameMeta = { seq: 7, channel: 'frame', width: 4, height: 2, bytes: 3, format: 'jpeg', receivedAt: 1 };
 
 describe('ws client', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('sends a request and resolves with the reply, bytes included', async () => {
     const { api, last } = setup();
     last().open();
@@ -66,7 +68,6 @@ describe('ws client', () => {
     last().reply(sent.id, new Uint8Array([1, 2, 3]));
     await expect(p).resolves.toEqual(new Uint8Array([1, 2, 3]));
     api.close();
-    vi.useRealTimers();
   });
 
   it('rejects with the server error message and code', async () => {
@@ -79,7 +80,6 @@ describe('ws client', () => {
     });
     await expect(p).rejects.toMatchObject({ message: 'quality out of range', code: 'config-rejected' });
     api.close();
-    vi.useRealTimers();
   });
 
   it('times out a request that gets no reply, and ignores a late reply', async () => {
@@ -91,7 +91,6 @@ describe('ws client', () => {
     await check;
     expect(() => last().reply(last().sent[0]!.id, {})).not.toThrow();
     api.close();
-    vi.useRealTimers();
   });
 
   it('rejects every pending request at once when the socket is lost, then reconnects with backoff', async () => {
@@ -119,7 +118,6 @@ describe('ws client', () => {
     last().reply(last().sent[0]!.id, { kind: 'disconnected' });
     await expect(c).resolves.toEqual({ kind: 'disconnected' });
     api.close();
-    vi.useRealTimers();
   });
 
   it('caps the backoff', () => {
@@ -130,7 +128,6 @@ describe('ws client', () => {
     }
     expect(Math.max(...links.map((l) => l.nextInMs ?? 0))).toBe(400);
     api.close();
-    vi.useRealTimers();
   });
 
   it('dispatches pushed events and binary frames', () => {
@@ -148,7 +145,6 @@ describe('ws client', () => {
     expect(frames[0]![0]).toEqual(meta);
     expect([...frames[0]![1]]).toEqual([0xff, 0xd8, 0xff]);
     api.close();
-    vi.useRealTimers();
   });
 
   it('reports malformed messages as wire errors instead of throwing', () => {
@@ -160,7 +156,6 @@ describe('ws client', () => {
     last().onmessage?.({ data: new Uint8Array([9, 9, 9]).buffer });
     expect(errors.map((e) => e.code)).toEqual(['wire', 'wire']);
     api.close();
-    vi.useRealTimers();
   });
 
   it('builds the socket URL from the page, passing the token on', () => {
