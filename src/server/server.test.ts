@@ -10,8 +10,8 @@ import type { ServerMessage } from '../shared/ws-wire';
 import type { FrameMeta } from '../shared/contract';
 import { startServer } from './server';
 import type { RunningServer } from './server';
-import { createFakeService } from './fake-service.test-util';
-import type { FakeService } from './fake-service.test-util';
+import { createFakeService } from '../service/fake-service.test-util';
+import type { FakeService } from '../service/fake-service.test-util';
 
 let root: string;
 let staticDir: string;

@@ -28,7 +28,12 @@ export function classifyError(err: unknown): { code: string; message: string; hi
     return { code: err.code, message, ...(err.hint ? { hint: err.hint } : {}) };
   const name = err instanceof Error ? err.name : '';
   const code = field(err, 'code');
-  if (code === 'EACCES' || code === 'EPERM' || /permission denied|EACCES/i.test(message))
+  if (
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'port-permission' ||
+    /permission denied|EACCES/i.test(message)
+  )
     return { code: 'port-permission', message, hint: UDEV_HINT };
   if (code === 'ENOENT' || /no such file|ENOENT|not found/i.test(message))
     return { code: 'port-not-found', message, hint: 'Check the cable and pick the port again (Refresh).' };
@@ -49,7 +54,9 @@ export function classifyError(err: unknown): { code: string; message: string; hi
   if (name === 'BadRequestError') return { code: 'bad-request', message };
   if (name === 'TimeoutError' || /timed? ?out/i.test(message))
     return { code: 'timeout', message, hint: 'The camera did not answer in time; check the link.' };
-  if (typeof code === 'string' && /^[a-z][a-z-]*$/.test(code)) return { code, message };
+  const hint = field(err, 'hint');
+  if (typeof code === 'string' && /^[a-z][a-z-]*$/.test(code))
+    return { code, message, ...(typeof hint === 'string' && hint ? { hint } : {}) };
   return { code: 'internal', message };
 }
 

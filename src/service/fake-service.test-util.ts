@@ -9,7 +9,7 @@ import type {
   StatsSnapshot,
   Unsubscribe,
 } from '../shared/contract';
-import type { CamdeckService } from '../service/api';
+import type { CamdeckService } from './api';
 
 type Listener = (payload: never) => void;
 

@@ -1,0 +1,144 @@
+// The carrier itself, end to end: the built UI is served with its security headers, the contract round-trips
+// over the WebSocket, frames arrive as binary messages, and the link survives a pulled cable — with the real
+// `camdeck serve` process, Chromium and the simulated camera on a pty.
+import { test, expect } from './fixtures';
+import { Probe } from './carrier-probe';
+
+test.describe('browser-host carrier', () => {
+  test('the page loads and the status bar renders', async ({ barePage, bareApp }) => {
+    const cspViolations: string[] = [];
+    barePage.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    await barePage.reload();
+    const status = barePage.getByTestId('status-bar');
+    await expect(status).toBeVisible();
+    await expect(barePage.getByTestId('connection-state')).toHaveAttribute(
+      'data-state',
+      /^(disconnected|connecting|connected|resyncing|reconnecting)$/,
+    );
+    await expect(barePage.getByTestId('carrier')).toContainText(bareApp.electron ? 'Electron' : 'WebSocket');
+    expect(cspViolations).toEqual([]);
+  });
+
+  test('HTTP: strict CSP on the page, no path traversal', async ({ barePage, bareApp }) => {
+    test.skip(!!bareApp.electron, 'HTTP server checks apply to browser-host mode only');
+    const res = await barePage.request.get(bareApp.url);
+    expect(res.status()).toBe(200);
+    const csp = res.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("img-src 'self' blob:");
+    expect(res.headers()['x-content-type-options']).toBe('nosniff');
+    for (const p of ['..%2f..%2fpackage.json', '%2e%2e/%2e%2e/package.json', '.git/config']) {
+      // the URL parser may fold the dots first (→ 404 inside the root); either way nothing outside is served
+      const r = await barePage.request.get(new URL(p, bareApp.url).toString());
+      expect([400, 404], p).toContain(r.status());
+      expect(await r.text()).not.toContain('"name": "camdeck"');
+    }
+  });
+
+  test('demo camera: the contract round-trips and frames arrive over the WebSocket', async ({
+    barePage,
+    bareApp,
+  }) => {
+    test.skip(!!bareApp.electron, 'the probe speaks the WebSocket carrier');
+    const probe = await Probe.install(barePage);
+    const ports = await probe.request('listPorts');
+    expect(ports).toMatchObject({
+      ok: true,
+      result: expect.arrayContaining([expect.objectContaining({ target: 'demo' })]),
+    });
+    expect(await probe.request('connect', 'demo')).toMatchObject({
+      ok: true,
+      result: { board: expect.any(String) },
+    });
+
+    await expect.poll(async () => (await probe.frames()).length, { timeout: 10_000 }).toBeGreaterThan(10);
+    const frames = await probe.frames();
+    for (const f of frames) expect(f.soi).toEqual([0xff, 0xd8]);
+    const seqs = frames.map((f) => f.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs); // in order, newest wins (gaps allowed)
+    expect(frames.at(-1)).toMatchObject({ width: 640, height: 480 });
+
+    // malformed input gets an error event, the connection stays
+    await probe.sendRaw('{oops');
+    await expect.poll(async () => (await probe.events('error')).length).toBeGreaterThan(0);
+    expect(await probe.request('noSuchMethod')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await probe.request('getState')).toMatchObject({ ok: true, result: { kind: 'connected' } });
+  });
+});
+
+test.describe('sim cam on a pty', () => {
+  test('connect through the contract; frames and config readback arrive', async ({
+    appPage,
+    app,
+    simcam,
+  }) => {
+    test.skip(!!app.electron, 'the probe speaks the WebSocket carrier');
+    const probe = await Probe.install(appPage);
+    const ports = await probe.request('listPorts');
+    expect(ports).toMatchObject({
+      ok: true,
+      result: expect.arrayContaining([expect.objectContaining({ target: simcam.path })]),
+    });
+    expect(await probe.request('connect', simcam.path)).toMatchObject({ ok: true });
+    await expect.poll(async () => (await probe.frames()).length, { timeout: 15_000 }).toBeGreaterThan(5);
+
+    const cfg = await probe.request('readConfig');
+    expect(cfg).toMatchObject({
+      ok: true,
+      result: { channel: 'config', values: { quality: expect.any(Number) } },
+    });
+    const w = await probe.request('writeConfig', { quality: 20 });
+    expect(w).toMatchObject({ ok: true, result: { values: { quality: 20 } } });
+    // the JPEG COM stamp of later frames carries the new quality
+    await expect.poll(async () => (await probe.frames()).at(-1)?.quality, { timeout: 5000 }).toBe(20);
+  });
+
+  test('a rejected write fails with config-rejected and leaves the camera value alone', async ({
+    appPage,
+    app,
+    simcam,
+  }) => {
+    test.skip(!!app.electron, 'the probe speaks the WebSocket carrier');
+    const probe = await Probe.install(appPage);
+    expect(await probe.request('connect', simcam.path)).toMatchObject({ ok: true });
+    const before = await probe.request('readConfig');
+    expect(before.ok).toBe(true);
+    expect(await simcam.control('reject-writes on')).toMatch(/^ok/);
+    expect(await probe.request('writeConfig', { quality: 11 })).toMatchObject({
+      ok: false,
+      error: { code: 'config-rejected' },
+    });
+    const after = await probe.request('readConfig');
+    expect(after).toEqual(before);
+    expect(await simcam.control('reject-writes off')).toMatch(/^ok/);
+  });
+
+  test('cable pulled: reconnecting, then frames resume', async ({ appPage, app, simcam }) => {
+    test.skip(!!app.electron, 'the probe speaks the WebSocket carrier');
+    const probe = await Probe.install(appPage);
+    expect(await probe.request('connect', simcam.path)).toMatchObject({ ok: true });
+    await expect.poll(async () => (await probe.frames()).length, { timeout: 15_000 }).toBeGreaterThan(5);
+
+    expect(await simcam.control('unplug 1500')).toMatch(/^ok/);
+    await expect
+      .poll(
+        async () =>
+          (await probe.events('state')).some((e) => (e.payload as { kind: string }).kind === 'reconnecting'),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
+    const seenAtUnplug = Math.max(...(await probe.frames()).map((f) => f.seq));
+    await expect
+      .poll(async () => (await probe.events('state')).at(-1)?.payload, { timeout: 20_000 })
+      .toMatchObject({ kind: 'connected' });
+    await expect
+      .poll(async () => (await probe.frames()).filter((f) => f.seq > seenAtUnplug).length, {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(5);
+  });
+});

@@ -1,0 +1,42 @@
+// e2e: the real app against the simulated camera on a socat-style pty. Browser-host mode in Debian's Chromium
+// (never a downloaded browser); the `electron` project runs the same specs through `_electron.launch` where the
+// Electron binary exists and skips them with a printed reason where it does not.
+import { defineConfig } from '@playwright/test';
+import type { CarrierOptions } from './e2e/fixtures';
+
+export const CHROMIUM = process.env['CAMDECK_CHROMIUM'] ?? '/usr/bin/chromium';
+
+export default defineConfig<CarrierOptions>({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  globalSetup: './e2e/global-setup.ts',
+  forbidOnly: !!process.env['CI'],
+  retries: 0,
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  outputDir: 'test-results',
+  reporter: [['list'], ['json', { outputFile: 'reports/playwright.json' }]],
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [
+    { name: 'chromium', testIgnore: '**/electron*.spec.ts', use: { carrier: 'browser' } },
+    { name: 'electron', use: { carrier: 'electron' } },
+  ],
+});

@@ -1,0 +1,136 @@
+// Electron main: wires the service to windows. Policy lives in security.ts / app-protocol.ts, the IPC carrier in
+// ipc-handlers.ts and frame-ports.ts; this file only connects them.
+import { app, BrowserWindow, ipcMain, MessageChannelMain, net, protocol, session } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { encodeFrameMessage } from '../shared/frame-wire';
+import { createCamdeckService } from '../service';
+import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, appMimeType, resolveAppRequest } from './app-protocol';
+import { FramePorts } from './frame-ports';
+import { EVENT_CHANNEL, FRAME_PORT_CHANNEL, forwardEvents, registerRequestHandlers } from './ipc-handlers';
+import type { IpcMainLike } from './ipc-handlers';
+import { parseLaunchArgs } from './launch-args';
+import { hardenContents, hardenSession, secureWebPreferences } from './security';
+import { TrustedSenders } from './trusted-sender';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '..', 'renderer');
+const preloadPath = path.join(here, '..', 'preload', 'index.cjs');
+const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const pageUrl = devUrl ?? APP_URL;
+const pageOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN;
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+app.enableSandbox();
+
+const options = parseLaunchArgs(process.argv.slice(1));
+const trusted = new TrustedSenders([pageOrigin]);
+const framePorts = new FramePorts();
+const windows = new Set<BrowserWindow>();
+
+function serveAppProtocol(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveAppRequest(rendererDir, request.url);
+    if (!file) return new Response('bad path', { status: 400 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    if (!res.ok) return new Response('not found', { status: 404 });
+    return new Response(res.body, {
+      status: 200,
+      headers: {
+        'Content-Type': appMimeType(file),
+        'Content-Security-Policy': CSP,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 720,
+    minHeight: 480,
+    show: false,
+    title: 'camdeck',
+    backgroundColor: '#111318',
+    webPreferences: secureWebPreferences(preloadPath),
+  });
+  const contents = win.webContents;
+  const id = contents.id;
+  trusted.add(contents);
+  windows.add(win);
+  hardenContents(contents, (url) => url === pageUrl || url.startsWith(`${pageOrigin}/`));
+  // a reload or crash invalidates the page's frame ports; it asks for a new one when it starts again
+  contents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) framePorts.dropOwner(id);
+  });
+  contents.on('render-process-gone', () => framePorts.dropOwner(id));
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    framePorts.dropOwner(id);
+    windows.delete(win);
+  });
+  void win.loadURL(pageUrl);
+  return win;
+}
+
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession);
+  serveAppProtocol();
+  const service = createCamdeckService({
+    snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(app.getPath('pictures'), 'camdeck'),
+    defaultTarget: options.camera,
+    extraPorts: (process.env['CAMDECK_EXTRA_PORTS'] ?? '').split(',').filter(Boolean),
+  });
+
+  registerRequestHandlers(ipcMain as unknown as IpcMainLike, service, (e) => trusted.isTrusted(e));
+  forwardEvents(service, (name, payload) => {
+    for (const win of windows) if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, name, payload);
+  });
+  ipcMain.on(FRAME_PORT_CHANNEL, (event) => {
+    if (!trusted.isTrusted(event)) return;
+    const { port1, port2 } = new MessageChannelMain();
+    framePorts.add(port1, event.sender.id);
+    port1.start();
+    event.sender.postMessage(FRAME_PORT_CHANNEL, null, [port2]);
+  });
+  service.onFrame((meta, image) => {
+    if (framePorts.size) framePorts.post(encodeFrameMessage(meta, image));
+  });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    framePorts.closeAll();
+    void service.close().finally(() => app.quit());
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (ev) => ev.preventDefault());
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  createWindow();
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else {
+  app.on('second-instance', () => {
+    const [win] = windows;
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  void app.whenReady().then(start);
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { mergeSchema } from './config-schema';
+
+describe('mergeSchema', () => {
+  it('gives well-known keys their ranges and every key a type', () => {
+    const s = mergeSchema({ quality: 90, brightness: 0, threshold: 0.5, label: 'x', on: true }, undefined);
+    expect(s.properties['quality']).toMatchObject({ type: 'integer', minimum: 1, maximum: 100 });
+    expect(s.properties['brightness']).toMatchObject({ minimum: -3, maximum: 3 });
+    expect(s.properties['threshold']).toEqual({ type: 'number' });
+    expect(s.properties['label']).toEqual({ type: 'string' });
+    expect(s.properties['on']).toEqual({ type: 'boolean' });
+  });
+
+  it("lets the camera's published schema win", () => {
+    const s = mergeSchema(
+      { quality: 50, mode: 'a' },
+      { properties: { quality: { maximum: 95, title: 'Q' }, mode: { enum: ['a', 'b'] } } },
+    );
+    expect(s.properties['quality']).toMatchObject({ minimum: 1, maximum: 95, title: 'Q' });
+    expect(s.properties['mode']).toEqual({ type: 'string', enum: ['a', 'b'] });
+  });
+
+  it('ignores a built-in whose kind does not fit the value', () => {
+    expect(mergeSchema({ quality: true }, undefined).properties['quality']).toEqual({ type: 'boolean' });
+  });
+});

@@ -1,0 +1,460 @@
+// The camera service both carriers drive: one CameraSession (the single owner of the link, auto-reconnect),
+// a ConfigChannel for the JSON config, a FrameSource delivering the newest frame only, stdout and stats.
+// The demo target is the simulated camera, in process, over an in-memory link pair.
+import {
+  CameraSession,
+  ConfigChannel,
+  FrameSource,
+  formatUsbId,
+  listPorts as listSerialPorts,
+  lookupBoard,
+  memoryTransport,
+  openTransport,
+  pickCamera,
+} from '../host';
+import type { Camera, Frame, SessionState, Transport } from '../host';
+import { ChannelId, createLinkPair } from '../protocol';
+import { createSimCam } from '../simcam/simcam';
+import { DEMO_TARGET } from '../shared/contract';
+import type {
+  CamdeckEvents,
+  ConfigSnapshot,
+  ConfigValues,
+  ConnectionState,
+  DeviceSummary,
+  EventName,
+  FrameMeta,
+  PortInfo,
+  SnapshotResult,
+  StatsSnapshot,
+  Unsubscribe,
+} from '../shared/contract';
+import type { CamdeckService } from './api';
+import { mergeSchema } from './config-schema';
+import { ServiceError, asServiceError, toAppError } from './errors';
+import { saveSnapshotFile } from './snapshot';
+
+export type { SimCamOptions } from '../simcam/types';
+import type { SimCamOptions } from '../simcam/types';
+
+export interface ServiceOptions {
+  /** Where saveSnapshot writes files. */
+  snapshotsDir: string;
+  /** Connect at start: a target, `demo`, or `auto` (the one attached camera, else the demo camera). */
+  defaultTarget?: string;
+  /** Extra ports listed by listPorts() (e.g. a socat pty), from CAMDECK_EXTRA_PORTS. */
+  extraPorts?: string[];
+  /** Options of the embedded demo camera. */
+  demo?: SimCamOptions;
+  /** Seams for tests. */
+  openDemo?: () => Transport;
+  listSerial?: () => Promise<PortInfo[]>;
+  backoffMs?: number[];
+  statsIntervalMs?: number;
+}
+
+export const DEMO_PORT: PortInfo = {
+  target: DEMO_TARGET,
+  path: DEMO_TARGET,
+  board: 'Demo camera',
+  manufacturer: 'camdeck (simulated)',
+  isCamera: true,
+};
+
+type AnyListener = (payload: never) => void;
+
+class Service implements CamdeckService {
+  private readonly listeners = new Map<EventName, Set<AnyListener>>();
+  private readonly frameListeners = new Set<(meta: FrameMeta, image: Uint8Array) => void>();
+  private readonly session: CameraSession;
+  private readonly camera: Camera;
+  private readonly frames: FrameSource;
+  private sim: ReturnType<typeof createSimCam> | null = null;
+  private latest: Frame | null = null;
+  private schemaCache: Promise<ConfigSnapshot['schema']> | null = null;
+  private configQueue: Promise<unknown> = Promise.resolve();
+  private streamingWanted = true;
+  private stdoutReading = false;
+  private stdoutDirty = false;
+  private stats: StatsSnapshot = emptyStats();
+  private lastTick = { at: performance.now(), frames: 0, bytes: 0 };
+  private statsTimer: ReturnType<typeof setInterval>;
+  private closed = false;
+  private lastFrameErrorAt = 0;
+
+  constructor(private readonly opts: ServiceOptions) {
+    this.session = new CameraSession({
+      open: (t) => this.openTarget(t),
+      ...(opts.backoffMs ? { backoffMs: opts.backoffMs } : {}),
+    });
+    this.camera = this.session.camera;
+    this.frames = new FrameSource(this.camera);
+    this.frames.on('frame', (f) => {
+      this.latest = f;
+      for (const l of this.frameListeners) l(f.meta, f.image);
+    });
+    this.frames.on('error', (err) => {
+      // a burst of read errors during a resync is one problem, not dozens of toasts
+      const now = Date.now();
+      if (now - this.lastFrameErrorAt > 5000 && this.camera.connected) {
+        this.lastFrameErrorAt = now;
+        this.emit('error', toAppError(err));
+      }
+    });
+    this.session.on('state', (s) => this.onSessionState(s));
+    this.camera.on('channels', () => this.emitChannels());
+    this.camera.on('event', (e) => {
+      if (e.channel === ChannelId.STDOUT) this.drainStdout();
+      else if (e.name === 'config') void this.pushConfig();
+    });
+    this.camera.on('reboot', () => (this.schemaCache = null));
+    this.statsTimer = setInterval(() => this.tickStats(), opts.statsIntervalMs ?? 1000);
+    this.statsTimer.unref?.();
+    if (opts.defaultTarget) {
+      void this.connectDefault(opts.defaultTarget);
+    }
+  }
+
+  // ---- events ------------------------------------------------------------------------------------
+
+  on<K extends EventName>(name: K, listener: (payload: CamdeckEvents[K]) => void): Unsubscribe {
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
+    set.add(listener as AnyListener);
+    return () => void set.delete(listener as AnyListener);
+  }
+
+  onFrame(listener: (meta: FrameMeta, image: Uint8Array) => void): Unsubscribe {
+    this.frameListeners.add(listener);
+    return () => void this.frameListeners.delete(listener);
+  }
+
+  private emit<K extends EventName>(name: K, payload: CamdeckEvents[K]): void {
+    for (const l of [...(this.listeners.get(name) ?? [])]) {
+      try {
+        (l as (p: CamdeckEvents[K]) => void)(payload);
+      } catch (err) {
+        console.error(`camdeck: ${name} listener failed:`, err);
+      }
+    }
+  }
+
+  // ---- connection --------------------------------------------------------------------------------
+
+  private async openTarget(target: string): Promise<Transport> {
+    if (target !== DEMO_TARGET) return openTransport(target);
+    if (this.opts.openDemo) return this.opts.openDemo();
+    this.sim ??= createSimCam(this.opts.demo);
+    const [host, device] = createLinkPair();
+    this.sim.attach(device);
+    return memoryTransport(host, 'demo camera');
+  }
+
+  private async connectDefault(target: string): Promise<void> {
+    let t = target;
+    if (t === 'auto') {
+      const picked = pickCamera(await this.serialPorts());
+      t = 'port' in picked ? picked.port.target : DEMO_TARGET;
+    }
+    await this.connect(t).catch(() => undefined); // reported as an error event by connect()
+  }
+
+  private deviceSummary(): DeviceSummary {
+    const v = this.camera.cachedVersion;
+    const s = this.camera.cachedSysInfo;
+    const target = this.session.target;
+    const board =
+      target === DEMO_TARGET
+        ? 'Demo camera (simulated)'
+        : (lookupBoard(s?.usbVid, s?.usbPid)?.board ?? 'OpenMV camera');
+    return {
+      board,
+      protocolVersion: v ? Array.from(v.protocol).join('.') : '',
+      firmwareVersion: v ? Array.from(v.firmware).join('.') : '',
+      usbId: s ? formatUsbId(s.usbVid, s.usbPid) : '',
+      maxPayload: this.camera.caps.maxPayload,
+      channels: this.channelList(),
+    };
+  }
+
+  private channelList(): DeviceSummary['channels'] {
+    return this.camera
+      .channels()
+      .map((c) => ({ id: c.id, name: c.name, flags: c.flags, flagNames: c.flagNames }));
+  }
+
+  private emitChannels(): void {
+    this.emit('channels', this.channelList());
+  }
+
+  private toConnectionState(s: SessionState): ConnectionState {
+    if (s.kind === 'connected') return { kind: 'connected', target: s.target, device: this.deviceSummary() };
+    return s;
+  }
+
+  private onSessionState(s: SessionState): void {
+    this.emit('state', this.toConnectionState(s));
+    if (s.kind === 'connected') {
+      this.schemaCache = null;
+      this.emitChannels();
+      void this.startFrames();
+      void this.pushConfig();
+      this.drainStdout();
+    }
+  }
+
+  private async startFrames(): Promise<void> {
+    if (!this.streamingWanted) return;
+    this.frames.start();
+    if (!this.camera.hasChannel('frame') && this.camera.channelById(ChannelId.STREAM)) {
+      await this.camera.streaming(true).catch((err: unknown) => this.emit('error', toAppError(err)));
+    }
+    this.frames.kick();
+  }
+
+  async listPorts(): Promise<PortInfo[]> {
+    const serial = await this.serialPorts();
+    const seen = new Set(serial.map((p) => p.target));
+    const extra: PortInfo[] = (this.opts.extraPorts ?? [])
+      .filter((p) => p && !seen.has(p))
+      .map((p) => ({ target: p, path: p, board: 'Extra port (CAMDECK_EXTRA_PORTS)', isCamera: true }));
+    return [DEMO_PORT, ...serial.filter((p) => p.isCamera), ...extra, ...serial.filter((p) => !p.isCamera)];
+  }
+
+  private async serialPorts(): Promise<PortInfo[]> {
+    try {
+      return await (this.opts.listSerial ?? listSerialPorts)();
+    } catch {
+      return []; // no serial support on this machine: the demo and extra ports still list
+    }
+  }
+
+  async connect(target: string): Promise<DeviceSummary> {
+    if (this.closed) throw new ServiceError('closed', 'the service is shutting down');
+    try {
+      await this.session.connect(target);
+    } catch (err) {
+      const e = asServiceError(err);
+      this.emit('error', toAppError(e));
+      throw e;
+    }
+    return this.deviceSummary();
+  }
+
+  async disconnect(): Promise<void> {
+    this.frames.stop();
+    await this.session.disconnect();
+    this.latest = null;
+  }
+
+  async getState(): Promise<ConnectionState> {
+    return this.toConnectionState(this.session.state);
+  }
+
+  private requireConnected(): void {
+    if (!this.camera.connected) {
+      throw new ServiceError(
+        'not-connected',
+        'no camera connected',
+        'Pick a port (or the demo camera) and connect.',
+      );
+    }
+  }
+
+  // ---- config ------------------------------------------------------------------------------------
+
+  private configChannel(): ConfigChannel {
+    this.requireConnected();
+    if (!this.camera.hasChannel('config'))
+      throw new ServiceError('no-config', 'this camera script registers no "config" channel');
+    return new ConfigChannel(this.camera, 'config');
+  }
+
+  private schemaFor(cfg: ConfigChannel): Promise<ConfigSnapshot['schema']> {
+    this.schemaCache ??= cfg
+      .schema()
+      .then((s) => s ?? { properties: {} })
+      .catch((err: unknown) => {
+        this.schemaCache = null;
+        this.emit('error', toAppError(err));
+        return { properties: {} };
+      });
+    return this.schemaCache;
+  }
+
+  private async snapshot(cfg: ConfigChannel, values: ConfigValues): Promise<ConfigSnapshot> {
+    const published = await this.schemaFor(cfg);
+    return { channel: cfg.name, values, schema: mergeSchema(values, published) };
+  }
+
+  /** Config reads and writes run one at a time, in order: a write is sent once and never overlaps another. */
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.configQueue.then(job, job);
+    this.configQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async readConfig(): Promise<ConfigSnapshot> {
+    return this.serial(async () => {
+      const cfg = this.configChannel();
+      try {
+        return await this.snapshot(cfg, await cfg.read());
+      } catch (err) {
+        throw asServiceError(err);
+      }
+    });
+  }
+
+  async writeConfig(patch: ConfigValues): Promise<ConfigSnapshot> {
+    const snap = await this.serial(async () => {
+      const cfg = this.configChannel();
+      try {
+        return await this.snapshot(cfg, await cfg.write(patch));
+      } catch (err) {
+        throw asServiceError(err);
+      }
+    });
+    this.emit('config', snap);
+    return snap;
+  }
+
+  /** Background read after connect / a config event: pushes the snapshot or an error event. */
+  private async pushConfig(): Promise<void> {
+    if (!this.camera.connected || !this.camera.hasChannel('config')) return;
+    try {
+      this.emit('config', await this.readConfig());
+    } catch (err) {
+      if (this.camera.connected) this.emit('error', toAppError(err));
+    }
+  }
+
+  // ---- raw channels, streaming, snapshot ----------------------------------------------------------
+
+  async readChannel(name: string): Promise<Uint8Array> {
+    this.requireConnected();
+    try {
+      return await this.camera.channelRead(name);
+    } catch (err) {
+      throw asServiceError(err);
+    }
+  }
+
+  async writeChannel(name: string, data: Uint8Array): Promise<void> {
+    this.requireConnected();
+    try {
+      await this.camera.channelWrite(name, data);
+    } catch (err) {
+      throw asServiceError(err);
+    }
+  }
+
+  async setStreaming(enable: boolean): Promise<void> {
+    this.streamingWanted = enable;
+    if (!enable) this.frames.stop();
+    if (!this.camera.connected) return;
+    if (enable) await this.startFrames();
+    else if (!this.camera.hasChannel('frame')) await this.camera.streaming(false).catch(() => undefined);
+  }
+
+  async saveSnapshot(format: 'jpeg' | 'png'): Promise<SnapshotResult> {
+    const f = this.latest;
+    if (!f)
+      throw new ServiceError(
+        'no-frame',
+        'no frame to save yet',
+        'Connect a camera and wait for the first frame.',
+      );
+    return saveSnapshotFile(this.opts.snapshotsDir, f, format);
+  }
+
+  // ---- stdout and stats --------------------------------------------------------------------------
+
+  private drainStdout(): void {
+    this.stdoutDirty = true;
+    if (this.stdoutReading) return;
+    this.stdoutReading = true;
+    void (async () => {
+      try {
+        while (this.stdoutDirty && this.camera.connected) {
+          this.stdoutDirty = false;
+          const text = await this.camera.readStdout();
+          if (text) this.emit('stdout', text);
+        }
+      } catch {
+        // the link owner resyncs; the next stdout event drains again
+      } finally {
+        this.stdoutReading = false;
+      }
+    })();
+  }
+
+  private tickStats(): void {
+    const now = performance.now();
+    const fs = this.frames.stats;
+    const dt = Math.max(1e-3, (now - this.lastTick.at) / 1000);
+    const h = this.camera.hostStats;
+    this.stats = {
+      host: h
+        ? {
+            packetsSent: h.packetsSent,
+            packetsReceived: h.packetsReceived,
+            bytesSent: h.bytesSent,
+            bytesReceived: h.bytesReceived,
+            crcErrors: h.crcErrors,
+            retransmits: h.retransmits,
+            resyncs: h.resyncs,
+            timeouts: h.timeouts,
+            busy: h.busy,
+            rttMsP50: h.rttMsP50,
+            rttMsP99: h.rttMsP99,
+          }
+        : emptyStats().host,
+      frames: {
+        received: fs.frames,
+        dropped: fs.cameraGaps,
+        fps: Math.round(((fs.frames - this.lastTick.frames) / dt) * 10) / 10,
+        kbps: Math.round(((fs.bytes - this.lastTick.bytes) * 8) / 1000 / dt),
+      },
+    };
+    this.lastTick = { at: now, frames: fs.frames, bytes: fs.bytes };
+    if (this.session.state.kind !== 'disconnected') this.emit('stats', this.stats);
+  }
+
+  async getStats(): Promise<StatsSnapshot> {
+    return this.stats;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.statsTimer);
+    this.frames.stop();
+    await this.session.disconnect('closing');
+    this.sim?.close();
+    this.listeners.clear();
+    this.frameListeners.clear();
+  }
+}
+
+function emptyStats(): StatsSnapshot {
+  return {
+    host: {
+      packetsSent: 0,
+      packetsReceived: 0,
+      bytesSent: 0,
+      bytesReceived: 0,
+      crcErrors: 0,
+      retransmits: 0,
+      resyncs: 0,
+      timeouts: 0,
+      busy: 0,
+      rttMsP50: 0,
+      rttMsP99: 0,
+    },
+    frames: { received: 0, dropped: 0, fps: 0, kbps: 0 },
+  };
+}
+
+export function createCamdeckService(opts: ServiceOptions): CamdeckService {
+  return new Service(opts);
+}
