@@ -132,7 +132,11 @@ export async function setupAutoUpdate(opts: AutoUpdateOptions): Promise<AutoUpda
     ['update-available', (info) => status({ state: 'available', version: versionOf(info) })],
     [
       'download-progress',
-      (p) => status({ state: 'downloading', percent: Math.round(Number((p as { percent?: number })?.percent ?? 0)) }),
+      (p) =>
+        status({
+          state: 'downloading',
+          percent: Math.round(Number((p as { percent?: number })?.percent ?? 0)),
+        }),
     ],
     [
       'update-downloaded',
