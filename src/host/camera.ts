@@ -83,6 +83,8 @@ export interface CameraOptions extends ClientOptions {
   maxReadBytes?: number;
   /** Retry a BUSY LOCK no earlier than this long after the last granted lock (the firmware grants one per 11 ms). */
   lockPaceMs?: number;
+  /** Pause after a SOFT_REBOOT event before resyncing. Default 30 ms. */
+  rebootSettleMs?: number;
   /** Injected sleep (for tests). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -91,6 +93,7 @@ const FLAG_NAMES: Array<[number, string]> = Object.entries(ChannelFlag).map(([n,
 export const decodeChannelFlags = (flags: number): string[] =>
   FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n);
 
+const REBOOT_REASON = 'camera soft reboot';
 const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const DEFAULT_MAX_READ = 16 << 20;
 
@@ -235,8 +238,11 @@ export class Camera extends Emitter<CameraEvents> {
     }
     const attempts = this.opts.syncAttempts ?? 3;
     let last: unknown;
+    this.setState({ kind: 'resyncing', reason, attempt: 1 });
+    // The firmware resets its protocol state just after announcing the reboot: let it finish first.
+    if (reason === REBOOT_REASON) await this.sleep(this.opts.rebootSettleMs ?? 30);
     for (let i = 0; i < attempts; i++) {
-      this.setState({ kind: 'resyncing', reason, attempt: i + 1 });
+      if (i) this.setState({ kind: 'resyncing', reason, attempt: i + 1 });
       try {
         await client.sync();
         await this.listChannels('control');
@@ -277,7 +283,7 @@ export class Camera extends Emitter<CameraEvents> {
         // Dynamic channels are gone and the device protocol state is back to defaults.
         this.list = this.list.filter((c) => !(c.flags & ChannelFlag.DYNAMIC));
         this.emit('reboot', undefined);
-        client.requestResync('camera soft reboot');
+        client.requestResync(REBOOT_REASON);
       } else if (e.code === SysEvent.CHANNEL_REGISTERED) {
         void this.refreshChannels().catch(() => undefined);
       }
@@ -432,7 +438,9 @@ export class Camera extends Emitter<CameraEvents> {
    * Read one frame from the stream channel: LOCK → SIZE → READ → UNLOCK (always). A BUSY LOCK is retried,
    * paced to the firmware's 11 ms lock grid, until `timeoutMs`; resolves null when no frame came.
    */
-  async readFrame(opts: { timeoutMs?: number; channel?: ChannelRef } = {}): Promise<StreamFrame | null> {
+  async readFrame(
+    opts: { timeoutMs?: number; channel?: ChannelRef; /** false: give up at once when no frame is ready. */ waitForFrame?: boolean } = {},
+  ): Promise<StreamFrame | null> {
     const id = opts.channel === undefined ? ChannelId.STREAM : this.id(opts.channel);
     const now = (): number => performance.now();
     const deadline = now() + (opts.timeoutMs ?? 1000);
@@ -444,8 +452,11 @@ export class Camera extends Emitter<CameraEvents> {
       const since = t - this.lastLockAt;
       // Right after a grant the device answers BUSY until 11 ms have passed: wait instead of hammering.
       if (since < pace) await this.sleep(Math.min(pace - since, deadline - t));
-      // Long after the last grant, BUSY means no frame is ready yet: poll gently.
-      else if (since > 14) await this.sleep(1);
+      // Long after the last grant, BUSY means no frame is ready yet: poll gently, or leave it to the event.
+      else if (since > 14) {
+        if (opts.waitForFrame === false) return null;
+        await this.sleep(1);
+      }
     }
     this.lastLockAt = now();
     try {

@@ -137,6 +137,7 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     timeouts: 0,
     sequenceErrors: 0,
     naks: 0,
+    naksSent: 0,
     busy: 0,
     events: 0,
     commands: 0,
@@ -211,7 +212,28 @@ export class ProtocolClient extends Emitter<ClientEvents> {
       this.purge((c) => c.prio === PRIO.poll, new HostError(`poll dropped: ${reason}`, 'purged'));
       this.emit('resync-needed', reason);
     }
+    // Restore the link now, not at the next user command: events (frames) only flow on a synced link.
+    if (this.resyncHandler && !this.current) this.startResync();
     this.pump();
+  }
+
+  private startResync(): void {
+    if (this.resyncRunning || !this.resyncHandler || this.closedReason) return;
+    this.resyncRunning = true;
+    const handler = this.resyncHandler;
+    void handler()
+      .then(() => {
+        this.resyncWanted = null;
+      })
+      .catch((err: unknown) => {
+        // The link could not be restored: fail what waits for it rather than let it hang.
+        const e = err instanceof Error ? err : new Error(String(err));
+        this.purge((c) => c.prio !== PRIO.control, e);
+      })
+      .finally(() => {
+        this.resyncRunning = false;
+        this.pump();
+      });
   }
 
   /**
@@ -315,23 +337,7 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     if (this.current || this.closedReason || !this.queue.length) return;
     const next = this.queue[0]!;
     if (this.resyncWanted !== null && next.prio !== PRIO.control && this.resyncHandler) {
-      if (!this.resyncRunning) {
-        this.resyncRunning = true;
-        const handler = this.resyncHandler;
-        void handler()
-          .then(() => {
-            this.resyncWanted = null;
-          })
-          .catch((err: unknown) => {
-            // The link could not be restored: fail what waits for it rather than let it hang.
-            const e = err instanceof Error ? err : new Error(String(err));
-            this.purge((c) => c.prio !== PRIO.control, e);
-          })
-          .finally(() => {
-            this.resyncRunning = false;
-            this.pump();
-          });
-      }
+      this.startResync();
       return;
     }
     this.queue.shift();
@@ -422,12 +428,33 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     }
   }
 
+  /**
+   * A corrupted packet arrived while a reply is due: NAK the packet we expect (opcode, seq H). A device
+   * waiting for that ACK retransmits at once instead of after its 500 ms timer; any other device ignores it.
+   */
+  private nakCorrupted(): void {
+    const cur = this.current;
+    if (!cur || cur.isSync || !this.linkCaps.ack) return;
+    this.counters.naksSent++;
+    const out = new Uint8Array(HEADER_SIZE);
+    writePacket(out, 0, { seq: this.seq, channel: cur.channel, opcode: cur.opcode, flags: Flag.NAK }, { crc: this.linkCaps.crc });
+    this.countSent(1, HEADER_SIZE);
+    try {
+      this.link.write(out);
+    } catch (err) {
+      this.onLinkClosed(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
   // ---- receive -----------------------------------------------------------------------------------
 
   private onData(chunk: Uint8Array): void {
     if (this.closedReason) return;
     this.counters.bytesReceived += chunk.length;
+    const ps = this.parser.stats;
+    const crcBefore = ps.headerCrcErrors + ps.payloadCrcErrors;
     const packets = this.parser.push(chunk);
+    if (ps.headerCrcErrors + ps.payloadCrcErrors !== crcBefore) this.nakCorrupted();
     for (const p of packets) {
       this.onPacket(p);
       if (this.closedReason) return;

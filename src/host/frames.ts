@@ -144,7 +144,8 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
   private async readOnce(): Promise<Frame | null> {
     const name = this.channelName;
     if (name === 'stream') {
-      const f = await this.camera.readFrame({ timeoutMs: 200 });
+      // Short: events and the idle probe trigger the next attempt; this only rides out the 11 ms lock grid.
+      const f = await this.camera.readFrame({ timeoutMs: 40, waitForFrame: false });
       if (!f) return null;
       const jpeg = f.format === 'jpeg' ? parseJpeg(f.image) : null;
       const stamp = parseStamp(jpeg?.comment);

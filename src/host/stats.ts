@@ -17,6 +17,8 @@ export interface HostStats {
   timeouts: number;
   sequenceErrors: number;
   naks: number;
+  /** NAKs we sent for corrupted packets (asking the device to retransmit at once). */
+  naksSent: number;
   busy: number;
   events: number;
   commands: number;
