@@ -14,7 +14,7 @@ import {
 } from '../host';
 import type { Camera, Frame, SessionState, Transport } from '../host';
 import { ChannelId, createLinkPair } from '../protocol';
-import { createSimCam } from '../simcam/simcam';
+import { createSimCam } from '../simcam';
 import { DEMO_TARGET } from '../shared/contract';
 import type {
   CamdeckEvents,
@@ -34,8 +34,8 @@ import { mergeSchema } from './config-schema';
 import { ServiceError, asServiceError, toAppError } from './errors';
 import { saveSnapshotFile } from './snapshot';
 
-export type { SimCamOptions } from '../simcam/types';
-import type { SimCamOptions } from '../simcam/types';
+export type { SimCamOptions } from '../simcam';
+import type { SimCamOptions } from '../simcam';
 
 export interface ServiceOptions {
   /** Where saveSnapshot writes files. */

@@ -1,0 +1,203 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { memoryTransport } from '../host';
+import { createLinkPair } from '../protocol';
+import type { ByteLink } from '../protocol';
+import { createSimCam } from '../simcam';
+import type { SimCam } from '../simcam';
+import type { ConnectionState, FrameMeta, AppError, ConfigSnapshot } from '../shared/contract';
+import { createCamdeckService } from './service';
+import type { CamdeckService } from './api';
+
+interface Rig {
+  svc: CamdeckService;
+  sim: SimCam;
+  links: ByteLink[];
+  states: ConnectionState[];
+  errors: AppError[];
+  configs: ConfigSnapshot[];
+  frames: Array<{ meta: FrameMeta; image: Uint8Array }>;
+  snapshotsDir: string;
+}
+
+const rigs: Rig[] = [];
+afterEach(async () => {
+  for (const r of rigs.splice(0)) {
+    await r.svc.close();
+    r.sim.close();
+  }
+});
+
+/** The service with the in-process sim cam as its demo target; we keep the links to pull the cable. */
+function rig(opts: { extraPorts?: string[] } = {}): Rig {
+  const sim = createSimCam({ fps: 60, width: 320, height: 240 });
+  const links: ByteLink[] = [];
+  const snapshotsDir = mkdtempSync(path.join(tmpdir(), 'camdeck-svc-'));
+  const svc = createCamdeckService({
+    snapshotsDir,
+    extraPorts: opts.extraPorts ?? [],
+    listSerial: async () => [
+      { target: '/dev/ttyACM7', path: '/dev/ttyACM7', isCamera: true, board: 'OpenMV Cam H7' },
+    ],
+    backoffMs: [50],
+    statsIntervalMs: 100,
+    openDemo: () => {
+      const [host, device] = createLinkPair();
+      sim.attach(device);
+      links.push(host);
+      return memoryTransport(host, 'test demo');
+    },
+  });
+  const r: Rig = { svc, sim, links, states: [], errors: [], configs: [], frames: [], snapshotsDir };
+  svc.on('state', (s) => r.states.push(s));
+  svc.on('error', (e) => r.errors.push(e));
+  svc.on('config', (c) => r.configs.push(c));
+  svc.onFrame((meta, image) => r.frames.push({ meta, image }));
+  rigs.push(r);
+  return r;
+}
+
+async function until(pred: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('camdeck service over the simulated camera', () => {
+  it('connects to the demo target, reports progress and streams JPEG frames', async () => {
+    const r = rig();
+    const dev = await r.svc.connect('demo');
+    expect(dev.board).toMatch(/demo/i);
+    expect(dev.channels.map((c) => c.name)).toEqual(expect.arrayContaining(['config', 'frame', 'stdout']));
+    expect(r.states.map((s) => s.kind)).toContain('connecting');
+    expect(r.states.at(-1)).toMatchObject({ kind: 'connected', target: 'demo' });
+    expect(await r.svc.getState()).toMatchObject({ kind: 'connected', device: { board: dev.board } });
+    await until(() => r.frames.length >= 5, 'five frames');
+    const f = r.frames.at(-1)!;
+    expect(f.meta).toMatchObject({ format: 'jpeg', width: 320, height: 240 });
+    expect(f.meta.bytes).toBe(f.image.length);
+    expect([f.image[0], f.image[1]]).toEqual([0xff, 0xd8]);
+    const seqs = r.frames.map((x) => x.meta.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('pushes the config with built-in ranges after connect, and stats about once per interval', async () => {
+    const r = rig();
+    await r.svc.connect('demo');
+    await until(() => r.configs.length > 0, 'config event');
+    const snap = r.configs[0]!;
+    expect(snap.channel).toBe('config');
+    expect(typeof snap.values['quality']).toBe('number');
+    expect(snap.schema.properties['quality']).toMatchObject({ minimum: 1, maximum: 100 });
+    const stats: number[] = [];
+    r.svc.on('stats', (s) => stats.push(s.frames.received));
+    await until(() => stats.length >= 2, 'two stats events');
+    expect(stats[1]).toBeGreaterThanOrEqual(stats[0]!);
+  });
+
+  it('writes config and resolves with the readback; later frames carry the new quality', async () => {
+    const r = rig();
+    await r.svc.connect('demo');
+    const snap = await r.svc.writeConfig({ quality: 12 });
+    expect(snap.values['quality']).toBe(12);
+    expect(r.configs.at(-1)?.values['quality']).toBe(12);
+    expect((await r.svc.readConfig()).values['quality']).toBe(12);
+    const n = r.frames.length;
+    await until(() => r.frames.slice(n).some((f) => f.meta.quality === 12), 'a frame at quality 12');
+  });
+
+  it('serializes concurrent writes in call order', async () => {
+    const r = rig();
+    await r.svc.connect('demo');
+    const order: number[] = [];
+    const writes = [30, 40, 50].map((q) =>
+      r.svc.writeConfig({ quality: q }).then((s) => order.push(s.values['quality'] as number)),
+    );
+    await Promise.all(writes);
+    expect(order).toEqual([30, 40, 50]);
+    expect((await r.svc.readConfig()).values['quality']).toBe(50);
+  });
+
+  it('a rejected write fails with config-rejected and changes nothing', async () => {
+    const r = rig();
+    await r.svc.connect('demo');
+    const before = await r.svc.readConfig();
+    r.sim.setConfigFault('reject-writes');
+    await expect(r.svc.writeConfig({ quality: 5 })).rejects.toMatchObject({ code: 'config-rejected' });
+    r.sim.setConfigFault('none');
+    expect((await r.svc.readConfig()).values).toEqual(before.values);
+  });
+
+  it('invalid JSON from the camera is a clear config-invalid error; the link stays up', async () => {
+    const r = rig();
+    await r.svc.connect('demo');
+    r.sim.setConfigFault('invalid-json');
+    await expect(r.svc.readConfig()).rejects.toMatchObject({
+      code: 'config-invalid',
+      message: expect.stringMatching(/JSON/),
+    });
+    r.sim.setConfigFault('none');
+    expect((await r.svc.readConfig()).values).toHaveProperty('quality');
+    expect((await r.svc.getState()).kind).toBe('connected');
+  });
+
+  it('saves the latest frame as the JPEG received and as PNG', async () => {
+    const r = rig();
+    await expect(r.svc.saveSnapshot('jpeg')).rejects.toMatchObject({ code: 'no-frame' });
+    await r.svc.connect('demo');
+    await until(() => r.frames.length > 0, 'a frame');
+    await r.svc.setStreaming(false); // hold the frame still
+    const last = r.frames.at(-1)!;
+    const jpg = await r.svc.saveSnapshot('jpeg');
+    expect(jpg.format).toBe('jpeg');
+    expect(path.dirname(jpg.path)).toBe(r.snapshotsDir);
+    expect(new Uint8Array(readFileSync(jpg.path))).toEqual(last.image);
+    const png = await r.svc.saveSnapshot('png');
+    expect(Array.from(readFileSync(png.path).subarray(0, 4))).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  it('pulled cable: reconnecting, then connected again with frames flowing', async () => {
+    const r = rig();
+    await r.svc.connect('demo');
+    await until(() => r.frames.length > 2, 'frames before');
+    r.states.length = 0;
+    r.links.at(-1)!.close(); // cable pulled
+    await until(() => r.states.some((s) => s.kind === 'reconnecting'), 'reconnecting');
+    await until(() => r.states.at(-1)?.kind === 'connected', 'connected again');
+    const n = r.frames.length;
+    await until(() => r.frames.length > n + 2, 'frames after reconnect');
+    expect(r.links.length).toBe(2);
+  });
+
+  it('lists the demo camera first, then cameras and extra ports', async () => {
+    const r = rig({ extraPorts: ['/tmp/pty-cam', '/dev/ttyACM7'] });
+    const ports = await r.svc.listPorts();
+    expect(ports.map((p) => p.target)).toEqual(['demo', '/dev/ttyACM7', '/tmp/pty-cam']);
+  });
+
+  it('refuses camera requests while disconnected and reports failed connects', async () => {
+    const r = rig();
+    await expect(r.svc.readConfig()).rejects.toMatchObject({ code: 'not-connected' });
+    await expect(r.svc.readChannel('config')).rejects.toMatchObject({ code: 'not-connected' });
+    await expect(r.svc.connect('/dev/camdeck-no-such-port')).rejects.toMatchObject({
+      code: 'port-not-found',
+    });
+    expect(r.errors.at(-1)).toMatchObject({ code: 'port-not-found' });
+    expect(r.states.at(-1)).toMatchObject({ kind: 'disconnected' });
+  });
+
+  it('raw channel read/write and explicit disconnect', async () => {
+    const r = rig();
+    await r.svc.connect('demo');
+    const raw = await r.svc.readChannel('config');
+    expect(JSON.parse(new TextDecoder().decode(raw))).toHaveProperty('quality');
+    await r.svc.writeChannel('config', new TextEncoder().encode('{"quality":33}'));
+    expect((await r.svc.readConfig()).values['quality']).toBe(33);
+    await r.svc.disconnect();
+    expect(await r.svc.getState()).toMatchObject({ kind: 'disconnected' });
+  });
+});
