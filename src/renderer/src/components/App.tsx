@@ -10,6 +10,7 @@ import { ConfigPanel } from './ConfigPanel';
 import { ConnectionBar } from './ConnectionBar';
 import { ConsolePanel } from './ConsolePanel';
 import { FrameView } from './FrameView';
+import { Splitter } from './Splitter';
 import { StatsPanel } from './StatsPanel';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
@@ -124,21 +125,24 @@ function useShortcuts(): void {
 }
 
 export function App() {
-  const { theme, carrier, connected, consoleOpen, sideWidth } = useApp(
+  const { theme, carrier, connected, consoleOpen, sideWidth, consoleHeight } = useApp(
     useShallow((s) => ({
       theme: s.settings.theme,
       carrier: s.carrier,
       connected: s.connection.kind === 'connected',
       consoleOpen: s.settings.panels.console,
       sideWidth: s.settings.sideWidth,
+      consoleHeight: s.settings.consoleHeight,
     })),
   );
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   useEffect(() => {
+    // CSSOM, not an inline style attribute: allowed under the strict CSP
     document.documentElement.style.setProperty('--side-width', `${sideWidth}px`);
-  }, [sideWidth]);
+    document.documentElement.style.setProperty('--console-height', `${consoleHeight}px`);
+  }, [sideWidth, consoleHeight]);
   useShortcuts();
 
   return (
@@ -166,6 +170,15 @@ export function App() {
       </div>
       <main className="workspace">
         <FrameView />
+        <Splitter
+          orientation="vertical"
+          label="Resize the side panel"
+          value={sideWidth}
+          min={240}
+          max={720}
+          invert
+          onChange={(v) => updateSettings({ sideWidth: v })}
+        />
         <aside className="side" aria-label="Camera">
           <Panel id="config" title="Config">
             <ConfigPanel />
@@ -179,6 +192,17 @@ export function App() {
         </aside>
       </main>
       <section className="console-dock" aria-label="Console">
+        {consoleOpen && (
+          <Splitter
+            orientation="horizontal"
+            label="Resize the console"
+            value={consoleHeight}
+            min={60}
+            max={600}
+            invert
+            onChange={(v) => updateSettings({ consoleHeight: v })}
+          />
+        )}
         <Panel id="console" title="Console (stdout)">
           <ConsolePanel />
         </Panel>

@@ -4,6 +4,7 @@ import { attachFrames, liveSink, pixelAt, setDrawCallback } from '../frame/live'
 import { formatBytes, formatFps, formatKbps } from '../lib/format';
 import { canvasToImage, oneToOne, pan, place, zoomAt, type Size, type ZoomMode } from '../lib/viewport';
 import { updateSettings, useApp } from '../store/app-store';
+import { describeConnection } from '../store/reducers';
 
 const OVERLAY_REFRESH_MS = 250;
 
@@ -18,7 +19,13 @@ function setStat(el: HTMLElement | null, value: number | string, text: string): 
  *  (no React render per frame). */
 export function FrameView() {
   const zoom = useApp((s) => s.settings.zoom);
-  const { connected } = useApp(useShallow((s) => ({ connected: s.connection.kind === 'connected' })));
+  const { connected, banner } = useApp(
+    useShallow((s) => {
+      const k = s.connection.kind;
+      const busy = k === 'reconnecting' || k === 'resyncing' || k === 'connecting';
+      return { connected: k === 'connected', banner: busy ? describeConnection(s.connection) : null };
+    }),
+  );
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const zoomRef = useRef<ZoomMode>(zoom);
@@ -199,7 +206,14 @@ export function FrameView() {
     <section className="frame-view" aria-label="Live frame">
       <div className="frame-canvas-wrap" ref={wrapRef}>
         <canvas ref={canvasRef} data-testid="frame-canvas" className="frame-canvas" aria-label="Live camera frame" />
-        {!connected && <div className="frame-empty">No camera connected — pick a port or the demo camera above.</div>}
+        {!connected && !banner && (
+          <div className="frame-empty">No camera connected — pick a port or the demo camera above.</div>
+        )}
+        {banner && (
+          <div className="frame-banner" data-testid="frame-banner">
+            <strong>{banner.label}</strong> <span>{banner.detail}</span>
+          </div>
+        )}
       </div>
       <div className="frame-overlay" data-testid="frame-stats" aria-live="off">
         <span title="Frames per second the camera delivers">

@@ -35,7 +35,7 @@ export const defaultSettings: Settings = {
   theme: 'dark',
   panels: { config: true, channels: true, stats: true, console: true },
   sideWidth: 340,
-  consoleHeight: 180,
+  consoleHeight: 130,
 };
 
 export interface AppState {
