@@ -326,3 +326,25 @@ describe('jpeg', () => {
     expect(parseStamp('something else f=1')).toEqual({});
   });
 });
+
+describe('hostile device', () => {
+  it('garbage and an endless event stream instead of answers: connect fails with a clear error, in bounded time', async () => {
+    const [host, device] = createLinkPair();
+    const junk = Uint8Array.from({ length: 300 }, (_, i) => (i * 73) & 0xff);
+    const flood = setInterval(() => {
+      if (device.closed) return;
+      device.write(junk);
+      // a valid-looking event (AA D5, EVENT flag) with garbage CRC, and a SYNC-lookalike
+      device.write(Uint8Array.of(0xaa, 0xd5, 0, 3, 0x20, 0x29, 0, 0, 0, 0, 0xaa, 0xd5, 0, 0, 1, 0));
+    }, 5);
+    const camera = new Camera(memoryTransport(host), { timeoutMs: 100, sleep: async () => undefined });
+    const t0 = performance.now();
+    const err = await camera.connect().catch((e: unknown) => e);
+    clearInterval(flood);
+    expect((err as { code?: string }).code).toBe('no-answer');
+    expect((err as Error).message).toMatch(/not answering SYNC after 3 attempts/);
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(camera.state.kind).toBe('disconnected');
+    camera.disconnect();
+  });
+});
