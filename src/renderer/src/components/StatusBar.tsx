@@ -14,7 +14,7 @@ export function StatusBar() {
         {label}
       </span>
       {detail && <span className="muted state-detail">{detail}</span>}
-      {lastError && connection.kind !== 'connected' && (
+      {lastError && connection.kind !== 'connected' && lastError.message !== detail && (
         <span className="last-error" data-testid="last-error" title={lastError.message}>
           last error: {lastError.message}
         </span>

@@ -43,6 +43,11 @@ export function bindApi(): void {
     api.onLink((link) => {
       useApp.setState({ link });
       if (link.up && !wasUp) void resync();
+      // Without the server we know nothing about the camera: do not keep showing a stale "Connected".
+      if (!link.up && wasUp)
+        useApp.setState((s) =>
+          applyConnectionState(s, { kind: 'disconnected', reason: link.error ?? 'lost the camdeck server' }),
+        );
       wasUp = link.up;
     });
   } else {
