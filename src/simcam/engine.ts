@@ -117,6 +117,8 @@ export class ProtocolEngine {
   channelsCount = 0;
 
   private link: ByteLink | null = null;
+  /** The host has spoken on this link (USB: the port is open at 921600 with DTR). */
+  private hostSeen = false;
   private unlisten: (() => void)[] = [];
   /** Bytes the transport holds that have not been siphoned into the protocol buffer yet (USB FIFO). */
   private fifo: Uint8Array[] = [];
@@ -184,6 +186,7 @@ export class ProtocolEngine {
   attach(link: ByteLink): void {
     this.detach();
     this.link = link;
+    this.hostSeen = false;
     this.fifo = [];
     this.fifoHead = 0;
     this.len = 0;
@@ -191,6 +194,7 @@ export class ProtocolEngine {
     this.unlisten.push(
       link.onData((chunk) => {
         if (chunk.length === 0) return;
+        this.hostSeen = true;
         this.fifo.push(chunk);
         this.task();
       }),
@@ -209,9 +213,12 @@ export class ProtocolEngine {
     this.finishWait('abort');
   }
 
-  /** The transport is attached and open (USB: 921600 baud + DTR). */
+  /**
+   * The transport is active: attached, open, and the host has sent something since (the stand-in for
+   * USB's 921600 baud + DTR), so nothing is queued for a port nobody has opened yet.
+   */
   isActive(): boolean {
-    return !!this.link && !this.link.closed && !this.closed;
+    return !!this.link && !this.link.closed && !this.closed && this.hostSeen;
   }
 
   get busy(): boolean {

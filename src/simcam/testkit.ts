@@ -154,3 +154,47 @@ export function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 export { Status };
+
+/** A manual clock: timers fire only from advance(). */
+export class FakeClock {
+  t = 1000;
+  private timers: { at: number; fn: () => void; id: number }[] = [];
+  private ids = 0;
+
+  now = (): number => this.t;
+
+  setTimeout = (fn: () => void, ms: number): unknown => {
+    const id = ++this.ids;
+    this.timers.push({ at: this.t + Math.max(0, ms), fn, id });
+    return id;
+  };
+
+  clearTimeout = (h: unknown): void => {
+    this.timers = this.timers.filter((x) => x.id !== h);
+  };
+
+  /** Move time forward, firing due timers in order and letting promises settle after each. */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    for (;;) {
+      await settle();
+      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const next = this.timers[0];
+      if (!next || next.at > end) break;
+      this.timers.shift();
+      this.t = Math.max(this.t, next.at);
+      next.fn();
+    }
+    this.t = end;
+    await settle();
+  }
+
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+}
+
+/** Let microtasks and already-due I/O callbacks run. */
+export function settle(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}

@@ -1,0 +1,6 @@
+// Node transports for the simulated camera.
+export { serveTty, type TtyServer } from './tty';
+export { servePty, type PtyServer } from './pty';
+export { serveTcp, type TcpServer } from './tcp';
+export { serveUdp, type UdpServer } from './udp';
+export { streamLink } from './stream-link';

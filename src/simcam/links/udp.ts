@@ -1,0 +1,79 @@
+// Serve the camera over UDP like the firmware's network transport: one protocol packet per datagram in
+// both directions, the client learnt from the first datagram (the host speaks first), defaults of the
+// network_transport.py example (ACKs off, max_payload 1400 or the board's limit if lower).
+import dgram from 'node:dgram';
+import { HEADER_SIZE, packetSize, type ByteLink } from '../../protocol';
+import type { SimCam } from '../types';
+
+export interface UdpServer {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function serveUdp(cam: SimCam, host: string, port: number): Promise<UdpServer> {
+  const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  let peer: { address: string; port: number } | null = null;
+  const data = new Set<(chunk: Uint8Array) => void>();
+  const closes = new Set<(reason?: Error) => void>();
+  let closed = false;
+  // The engine writes header, payload and CRC separately; gather them into one datagram per packet.
+  let pending = new Uint8Array(0);
+  const link: ByteLink = {
+    get closed() {
+      return closed;
+    },
+    write(bytes) {
+      if (closed) throw new Error('link is closed');
+      const next = new Uint8Array(pending.length + bytes.length);
+      next.set(pending);
+      next.set(bytes, pending.length);
+      pending = next;
+      while (pending.length >= HEADER_SIZE) {
+        const size = packetSize(pending[6]! | (pending[7]! << 8));
+        if (pending.length < size) break;
+        const pkt = pending.subarray(0, size);
+        if (peer) sock.send(Buffer.from(pkt), peer.port, peer.address);
+        pending = pending.slice(size);
+      }
+    },
+    onData(l) {
+      data.add(l);
+      return () => data.delete(l);
+    },
+    onClose(l) {
+      closes.add(l);
+      return () => closes.delete(l);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const l of closes) l();
+      sock.close();
+    },
+  };
+  sock.on('message', (msg, rinfo) => {
+    if (!peer || peer.address !== rinfo.address || peer.port !== rinfo.port)
+      peer = { address: rinfo.address, port: rinfo.port };
+    const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+    for (const l of data) l(bytes);
+  });
+  return new Promise((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(port, host, () => {
+      const maxPayload = Math.min(1400, cam.options.maxPayload);
+      cam.attach(link, { name: 'network', ack: false, maxPayload, rtxTimeoutMs: 100 });
+      resolve({
+        host,
+        port: sock.address().port,
+        close: () =>
+          new Promise<void>((done) => {
+            if (closed) return done();
+            closed = true;
+            for (const l of closes) l();
+            sock.close(() => done());
+          }),
+      });
+    });
+  });
+}
