@@ -5,7 +5,7 @@ import { test as base, expect, _electron } from '@playwright/test';
 import type { ElectronApplication, Page, TestInfo } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -118,18 +118,27 @@ export class GroupProcess {
   }
 }
 
-/** Path of the Electron binary, or why there is none. */
+/**
+ * Path of the Electron binary, or why there is none. Resolves what `require('electron')` would return, without
+ * requiring it: electron 45's index.js downloads a missing binary on require, and tests never download.
+ */
 export function electronBinary(): { path: string } | { reason: string } {
+  let pkgDir: string;
   try {
-    const exe = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof exe !== 'string' || !existsSync(exe))
-      return { reason: `the Electron binary is not installed (${String(exe)})` };
-    if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY'])
-      return { reason: 'there is no display for Electron (set DISPLAY, e.g. under xvfb-run)' };
-    return { path: exe };
-  } catch (err) {
-    return { reason: `the Electron binary is not available here: ${(err as Error).message.split('\n')[0]}` };
+    pkgDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+  } catch {
+    return { reason: 'the electron package is not installed' };
   }
+  const pathFile = path.join(pkgDir, 'path.txt');
+  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
+  const override = process.env['ELECTRON_OVERRIDE_DIST_PATH'];
+  if (!rel && !override)
+    return { reason: `the Electron binary was never downloaded (${pathFile} is missing)` };
+  const exe = override ? path.join(override, rel || 'electron') : path.join(pkgDir, 'dist', rel);
+  if (!existsSync(exe)) return { reason: `the Electron binary is missing (${exe})` };
+  if (process.platform === 'linux' && !process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY'])
+    return { reason: 'there is no display for Electron (set DISPLAY, e.g. run under xvfb-run)' };
+  return { path: exe };
 }
 
 function tempDir(prefix: string): string {
