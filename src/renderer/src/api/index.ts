@@ -1,5 +1,6 @@
 // Pick the carrier: the Electron preload's `window.camdeck` when present, else the browser-host WebSocket.
 import { TOKEN_PARAM, WS_PATH } from '../../../shared/ws-wire';
+import { withPortFrames, type WindowLike } from './port-frames';
 import type { RendererApi } from './types';
 import { createWsApi, wsUrlFromLocation } from './ws-client';
 
@@ -10,6 +11,11 @@ let api: RendererApi | null = null;
 
 export function getApi(): RendererApi {
   if (api) return api;
-  api = window.camdeck ?? createWsApi({ url: wsUrlFromLocation(window.location, WS_PATH, TOKEN_PARAM) });
+  api = window.camdeck
+    ? withPortFrames(window.camdeck, window as unknown as WindowLike, {
+        setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+        clearTimeout: (h) => window.clearTimeout(h as number),
+      })
+    : createWsApi({ url: wsUrlFromLocation(window.location, WS_PATH, TOKEN_PARAM) });
   return api;
 }

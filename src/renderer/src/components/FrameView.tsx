@@ -19,11 +19,13 @@ function setStat(el: HTMLElement | null, value: number | string, text: string): 
  *  (no React render per frame). */
 export function FrameView() {
   const zoom = useApp((s) => s.settings.zoom);
-  const { connected, banner } = useApp(
+  // primitives only: a selector returning a fresh object every time would re-render forever
+  const { connected, bannerLabel, bannerDetail } = useApp(
     useShallow((s) => {
       const k = s.connection.kind;
       const busy = k === 'reconnecting' || k === 'resyncing' || k === 'connecting';
-      return { connected: k === 'connected', banner: busy ? describeConnection(s.connection) : null };
+      const d = busy ? describeConnection(s.connection) : null;
+      return { connected: k === 'connected', bannerLabel: d?.label ?? null, bannerDetail: d?.detail ?? '' };
     }),
   );
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -206,12 +208,12 @@ export function FrameView() {
     <section className="frame-view" aria-label="Live frame">
       <div className="frame-canvas-wrap" ref={wrapRef}>
         <canvas ref={canvasRef} data-testid="frame-canvas" className="frame-canvas" aria-label="Live camera frame" />
-        {!connected && !banner && (
+        {!connected && !bannerLabel && (
           <div className="frame-empty">No camera connected — pick a port or the demo camera above.</div>
         )}
-        {banner && (
+        {bannerLabel && (
           <div className="frame-banner" data-testid="frame-banner">
-            <strong>{banner.label}</strong> <span>{banner.detail}</span>
+            <strong>{bannerLabel}</strong> <span>{bannerDetail}</span>
           </div>
         )}
       </div>
