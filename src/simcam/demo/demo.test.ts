@@ -1,0 +1,255 @@
+// The demo script's channels: temp, config (+ schema), frame (stamped JPEG), and the simple scenario.
+import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import {
+  Opcode,
+  Status,
+  createLinkPair,
+  decodeChannelList,
+  encodeReadRequest,
+  encodeWriteRequest,
+  readU16,
+  readU32s,
+} from '../../protocol';
+import { createSimCam, readStamp, type SimCam, type SimCamOptions } from '..';
+import { RawHost } from '../testkit';
+import { insertStamp, stampText } from './stamp';
+import { ConfigBackend, demoSchema, validatePatch } from './config';
+import { Scene } from './scene';
+import { encodeJpeg } from './capture';
+
+let cam: SimCam | null = null;
+afterEach(() => {
+  cam?.close();
+  cam = null;
+});
+
+async function connected(opts: SimCamOptions = {}) {
+  cam = createSimCam({ width: 64, height: 48, fps: 20, ...opts });
+  const [h, d] = createLinkPair();
+  cam.attach(d);
+  const host = new RawHost(h);
+  await host.sync();
+  const list = decodeChannelList((await host.request(Opcode.CHANNEL_LIST)).body);
+  const id = (name: string): number => list.find((c) => c.name === name)!.id;
+  return { cam, host, id };
+}
+
+const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+async function readChannel(host: RawHost, ch: number): Promise<Uint8Array> {
+  const n = readU32s((await host.request(Opcode.CHANNEL_SIZE, ch)).body)[0]!;
+  return (await host.request(Opcode.CHANNEL_READ, ch, encodeReadRequest(0, n))).body;
+}
+const readJson = async (host: RawHost, ch: number): Promise<unknown> =>
+  JSON.parse(new TextDecoder().decode(await readChannel(host, ch)));
+const write = (host: RawHost, ch: number, s: string) =>
+  host.request(Opcode.CHANNEL_WRITE, ch, encodeWriteRequest(0, text(s)));
+
+async function waitFor<T>(
+  f: () => Promise<T | null | undefined> | T | null | undefined,
+  ms = 5000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('demo channels', () => {
+  it('lists temp (R), config (RW), config.schema (R), frame (R) after the built-ins', async () => {
+    const { host } = await connected();
+    const list = decodeChannelList((await host.request(Opcode.CHANNEL_LIST)).body);
+    expect(list.slice(4)).toEqual([
+      { id: 4, flags: 0x21, name: 'temp' },
+      { id: 5, flags: 0x23, name: 'config' },
+      { id: 6, flags: 0x21, name: 'config.schema' },
+      { id: 7, flags: 0x21, name: 'frame' },
+    ]);
+  });
+
+  it('temp: a float as ASCII text, a fresh sample on SIZE, poll after 1 s', async () => {
+    const { host, id } = await connected();
+    const t = new TextDecoder().decode(await readChannel(host, id('temp')));
+    expect(t).toMatch(/^\d+\.\d\d$/);
+    expect(Number(t)).toBeGreaterThan(30);
+    expect(Number(t)).toBeLessThan(40);
+    const poll = readU32s((await host.request(Opcode.CHANNEL_POLL)).body)[0]!;
+    expect(poll & (1 << id('temp'))).toBe(0); // just sampled
+  });
+
+  it('config: quality 85 by default; a write is a partial update; read returns the current JSON', async () => {
+    const { host, id } = await connected();
+    const ch = id('config');
+    expect(await readJson(host, ch)).toEqual({
+      quality: 85,
+      brightness: 0,
+      contrast: 0,
+      hmirror: false,
+      vflip: false,
+      framesize: '64x48',
+      fps: 20,
+    });
+    expect((await write(host, ch, '{"quality": 50}')).ack).toBe(true);
+    expect((await write(host, ch, '{"vflip": true, "brightness": -2}')).ack).toBe(true);
+    expect(await readJson(host, ch)).toMatchObject({ quality: 50, vflip: true, brightness: -2, contrast: 0 });
+  });
+
+  it('config: invalid JSON, unknown key, wrong type or out-of-range → NAK FAILED and nothing changes', async () => {
+    const { host, id } = await connected();
+    const ch = id('config');
+    await write(host, ch, '{"quality": 60}');
+    const before = await readJson(host, ch);
+    for (const bad of [
+      '{"quality": 60',
+      'nope',
+      '[1, 2]',
+      '{"quality": 0}',
+      '{"quality": 101}',
+      '{"quality": 50.5}',
+      '{"quality": "50"}',
+      '{"quality": 50, "zoom": 2}',
+      '{"framesize": "8K"}',
+      '{"hmirror": 1}',
+    ]) {
+      const r = await write(host, ch, bad);
+      expect(r.nak, bad).toBe(Status.FAILED);
+    }
+    expect(await readJson(host, ch)).toEqual(before);
+  });
+
+  it('config faults: reject-writes NAKs every write; invalid-json reads back a broken document', async () => {
+    const { cam, host, id } = await connected();
+    const ch = id('config');
+    cam.setConfigFault('reject-writes');
+    expect((await write(host, ch, '{"quality": 40}')).nak).toBe(Status.FAILED);
+    cam.setConfigFault('invalid-json');
+    const raw = new TextDecoder().decode(await readChannel(host, ch));
+    expect(() => JSON.parse(raw)).toThrow();
+    cam.setConfigFault('none');
+    expect(await readJson(host, ch)).toMatchObject({ quality: 85 });
+  });
+
+  it('config.schema publishes the UI hints; every config key has a property', async () => {
+    const { host, id } = await connected();
+    const schema = (await readJson(host, id('config.schema'))) as ReturnType<typeof demoSchema>;
+    expect(schema.properties.quality).toEqual({
+      type: 'integer',
+      title: 'JPEG quality',
+      minimum: 1,
+      maximum: 100,
+    });
+    expect(schema.properties.framesize!.enum).toContain('VGA');
+    const config = (await readJson(host, id('config'))) as Record<string, unknown>;
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(config).sort());
+  });
+
+  it('frame: event 0x0001 per new frame; SIZE snapshots, READ returns a stamped JPEG; quality follows config', async () => {
+    const { host, id } = await connected();
+    const ch = id('frame');
+    await waitFor(() => host.events.some((e) => e.channel === ch));
+    const ev = host.events.find((e) => e.channel === ch)!;
+    expect(readU16(ev.payload)).toBe(1);
+    const jpeg = await readChannel(host, ch);
+    expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
+    const stamp = readStamp(jpeg)!;
+    expect(stamp.q).toBe(85);
+    expect(Math.abs(stamp.t - Date.now())).toBeLessThan(5000);
+    const meta = await sharp(Buffer.from(jpeg)).metadata();
+    expect([meta.width, meta.height, meta.format]).toEqual([64, 48, 'jpeg']);
+    expect(readU32s((await host.request(Opcode.CHANNEL_SHAPE, ch)).body)).toEqual([64, 48]);
+    await write(host, id('config'), '{"quality": 20}');
+    const later = await waitFor(async () => {
+      const s = readStamp(await readChannel(host, ch));
+      return s && s.q === 20 ? s : null;
+    });
+    expect(later.f).toBeGreaterThan(stamp.f);
+  });
+
+  it('framesize and fps in the config change the capture', async () => {
+    const { host, id } = await connected();
+    await write(host, id('config'), '{"framesize": "QQVGA", "fps": 40}');
+    const jpeg = await waitFor(async () => {
+      const j = await readChannel(host, id('frame'));
+      return j.length && (await sharp(Buffer.from(j)).metadata()).width === 160 ? j : null;
+    });
+    expect((await sharp(Buffer.from(jpeg)).metadata()).height).toBe(120);
+  });
+});
+
+describe('simple scenario (the seeds)', () => {
+  it('config is write-only and takes a raw integer quality', async () => {
+    const { host, id } = await connected({ scenario: 'simple' });
+    const list = decodeChannelList((await host.request(Opcode.CHANNEL_LIST)).body);
+    expect(list.slice(4).map((c) => `${c.name}:${c.flags}`)).toEqual(['temp:33', 'config:34', 'frame:33']);
+    expect((await write(host, id('config'), '42')).ack).toBe(true);
+    expect((await write(host, id('config'), '{"quality": 42}')).nak).toBe(Status.FAILED);
+    expect((await write(host, id('config'), '0')).nak).toBe(Status.FAILED);
+    expect((await host.request(Opcode.CHANNEL_READ, id('config'), encodeReadRequest(0, 4))).nak).toBe(
+      Status.INVALID,
+    );
+    const s = await waitFor(async () => {
+      const st = readStamp(await readChannel(host, id('frame')));
+      return st?.q === 42 ? st : null;
+    });
+    expect(s.q).toBe(42);
+  });
+});
+
+describe('pieces', () => {
+  it('stamp round-trips and sits after APP0', async () => {
+    const jpeg = await encodeJpeg(new Uint8Array(16 * 16 * 3).fill(128), 16, 16, 50);
+    const stamped = insertStamp(jpeg, { f: 12, t: 1700000000123, q: 50 });
+    expect(readStamp(stamped)).toEqual({ f: 12, t: 1700000000123, q: 50 });
+    expect(readStamp(jpeg)).toBeNull();
+    expect(stampText({ f: 1, t: 2, q: 3 })).toBe('camdeck f=1 t=2 q=3');
+    expect([stamped[2], stamped[3]]).toEqual([0xff, 0xfe]); // sharp writes no APP0: COM right after SOI
+    const meta = await sharp(Buffer.from(stamped)).metadata();
+    expect(meta.width).toBe(16);
+    // With a JFIF APP0 segment the stamp goes after it.
+    const app0 = Uint8Array.of(0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0);
+    const jfif = new Uint8Array(jpeg.length + app0.length);
+    jfif.set(jpeg.subarray(0, 2));
+    jfif.set(app0, 2);
+    jfif.set(jpeg.subarray(2), 2 + app0.length);
+    const s2 = insertStamp(jfif, { f: 1, t: 2, q: 3 });
+    expect([s2[2], s2[3], s2[20], s2[21]]).toEqual([0xff, 0xe0, 0xff, 0xfe]);
+    expect(readStamp(s2)).toEqual({ f: 1, t: 2, q: 3 });
+    expect(() => insertStamp(Uint8Array.of(1, 2, 3), { f: 1, t: 1, q: 1 })).toThrow();
+  });
+
+  it('quality is visible: lower quality gives smaller frames; frames change over time', async () => {
+    const scene = new Scene(320, 240);
+    const px = new Uint8Array(320 * 240 * 3);
+    scene.render(1, px);
+    const hi = await encodeJpeg(px, 320, 240, 90);
+    const lo = await encodeJpeg(px, 320, 240, 20);
+    expect(lo.length).toBeLessThan(hi.length * 0.6);
+    const a = px.slice();
+    scene.render(2, px);
+    let diff = 0;
+    for (let i = 0; i < px.length; i++) diff += px[i] !== a[i] ? 1 : 0;
+    expect(diff).toBeGreaterThan(px.length / 4);
+  });
+
+  it('a write cut at max_payload − 8 is completed by the next chunk', () => {
+    let changed: string[] = [];
+    const b = new ConfigBackend({
+      schema: demoSchema('VGA'),
+      initial: { quality: 85 },
+      maxPayload: () => 50,
+      fault: () => 'none',
+      onChange: (_v, c) => (changed = c),
+    });
+    const doc = text('{"quality": 33, "brightness": 2, "contrast": -1}');
+    expect(b.write(0, doc.subarray(0, 42))).toBe(42);
+    expect(changed).toEqual([]);
+    expect(b.write(42, doc.subarray(42))).toBe(doc.length - 42);
+    expect(changed).toEqual(['quality', 'brightness', 'contrast']);
+    expect(b.write(0, text('{"quality": 3'))).toBe(0);
+    expect(() => validatePatch(demoSchema('VGA'), { fps: 0 })).toThrow(/fps/);
+  });
+});
