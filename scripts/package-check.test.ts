@@ -3,13 +3,14 @@
 // AppImage, deb, rpm) need tools that cannot be downloaded here: the release workflow builds those.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFuses } from './fuses.mjs';
 import {
   APP_ENTRIES,
+  appBuildState,
   EXCLUDED_RUNTIME_DEPS,
   PROJECT_DIR,
   bareImports,
@@ -146,6 +147,48 @@ describe('electron-builder.yml', () => {
     expect(install).toMatch(/udevadm control --reload-rules/);
     expect(install).toMatch(/udevadm trigger/);
     expect(() => renderFpmTemplate('x ${bogus}', {})).toThrow(/bogus/);
+  });
+});
+
+describe('app build state', () => {
+  it('fails, naming the missing piece, when out/ is absent and the main process has not landed', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'camdeck-nobuild-'));
+    try {
+      expect(appBuildState(dir).missing).toContain(APP_ENTRIES.main);
+      expect(() => ensureAppBuilt(dir)).toThrow(
+        /cannot be built yet: electron\.vite\.config\.ts does not exist/,
+      );
+      await writeFile(path.join(dir, 'electron.vite.config.ts'), 'export default {};\n');
+      expect(() => ensureAppBuilt(dir)).toThrow(/src\/main\/index\.ts does not exist/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts out/ as stale when a source is newer than a built entry', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'camdeck-stale-'));
+    try {
+      for (const f of [
+        APP_ENTRIES.main,
+        'out/preload/index.mjs',
+        APP_ENTRIES.renderer,
+        'src/main/index.ts',
+      ]) {
+        await mkdir(path.dirname(path.join(dir, f)), { recursive: true });
+        await writeFile(path.join(dir, f), '');
+      }
+      const old = new Date(Date.now() - 60_000);
+      await utimes(path.join(dir, 'src/main/index.ts'), old, old);
+      expect(appBuildState(dir)).toEqual({ missing: [], stale: false });
+      await utimes(
+        path.join(dir, APP_ENTRIES.renderer),
+        new Date(old.getTime() - 1000),
+        new Date(old.getTime() - 1000),
+      );
+      expect(appBuildState(dir).stale).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
