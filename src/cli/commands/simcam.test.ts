@@ -1,0 +1,152 @@
+// `camdeck simcam --pty`: ready line, a real round trip over the pty, control commands, clean exit.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { constants, existsSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import tty from 'node:tty';
+import { describe, expect, it } from 'vitest';
+import { Flag, Opcode, PacketParser, encodePacket, type Packet } from '../../protocol';
+import { parseSimcamArgs } from './simcam';
+
+const haveSocat = spawnSync('socat', ['-V']).status === 0;
+if (!haveSocat) console.log('simcam CLI pty test skipped: socat is not installed');
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+function lines(child: ChildProcessWithoutNullStreams): () => Promise<string> {
+  const queue: string[] = [];
+  const waiters: ((l: string) => void)[] = [];
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    const w = waiters.shift();
+    if (w) w(l);
+    else queue.push(l);
+  });
+  return () =>
+    new Promise<string>((resolve, reject) => {
+      const l = queue.shift();
+      if (l !== undefined) return resolve(l);
+      const t = setTimeout(() => reject(new Error('no line from simcam within 15 s')), 15_000);
+      waiters.push((x) => {
+        clearTimeout(t);
+        resolve(x);
+      });
+    });
+}
+
+async function until(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+describe('camdeck simcam CLI', () => {
+  it('parses transports and knobs, and rejects bad arguments', () => {
+    const p = parseSimcamArgs([
+      '--tcp',
+      '127.0.0.1:0',
+      '--fps',
+      '15',
+      '--size',
+      '320x240',
+      '--max-payload',
+      '498',
+      '--drop',
+      '0.01',
+      '-v',
+    ]);
+    expect(p.transport).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 0 });
+    expect(p.options).toMatchObject({
+      fps: 15,
+      width: 320,
+      height: 240,
+      maxBuffer: 512,
+      faults: { dropRate: 0.01 },
+    });
+    expect(p.verbose).toBe(true);
+    expect(() => parseSimcamArgs([])).toThrow(/exactly one/);
+    expect(() => parseSimcamArgs(['--pty', '/tmp/x', '--max-payload', '1000'])).toThrow(/498/);
+    expect(() => parseSimcamArgs(['--pty', '/tmp/x', '--scenario', 'nope'])).toThrow(/unknown scenario/);
+    expect(() => parseSimcamArgs(['--pty', '/tmp/x', '--bitflip', '2'])).toThrow(/bitflip/);
+  });
+
+  it.skipIf(!haveSocat)(
+    'serves on a socat pty pair, answers control commands, unplugs/replugs, exits 0 on quit',
+    async () => {
+      const hostPath = join(tmpdir(), `camdeck-cli-test-${process.pid}`);
+      const child = spawn(
+        process.execPath,
+        [join(root, 'bin/camdeck.js'), 'simcam', '--pty', hostPath, '--size', '64x48'],
+        {
+          cwd: root,
+        },
+      );
+      const next = lines(child);
+      try {
+        expect(await next()).toBe(`simcam: ready pty ${hostPath}`);
+        // A real SYNC round trip through the pty.
+        const fd = openSync(hostPath, constants.O_RDWR | constants.O_NOCTTY);
+        const input = new tty.ReadStream(fd);
+        input.setRawMode(true);
+        const output = new tty.WriteStream(fd);
+        const parser = new PacketParser({ maxPayload: 4082, crc: true });
+        const got: Packet[] = [];
+        input.on('data', (b: Buffer) => got.push(...parser.push(new Uint8Array(b))));
+        input.on('error', () => {});
+        output.write(encodePacket({ seq: 0, channel: 0, flags: 0, opcode: Opcode.PROTO_SYNC }));
+        expect(
+          await until(() => got.some((p) => p.opcode === Opcode.PROTO_SYNC && p.flags === Flag.ACK), 5000),
+        ).toBe(true);
+        child.stdin.write('reject-writes on\n');
+        expect(await next()).toBe('ok reject-writes on');
+        child.stdin.write('stall abc\n');
+        expect(await next()).toMatch(/^error /);
+        child.stdin.write('unplug 300\n');
+        expect(await next()).toBe('ok unplug 300');
+        expect(existsSync(hostPath)).toBe(false);
+        input.destroy();
+        output.destroy();
+        expect(await until(() => existsSync(hostPath), 5000)).toBe(true);
+        child.stdin.write('quit\n');
+        expect(await next()).toBe('ok quit');
+        const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+        expect(code).toBe(0);
+        expect(existsSync(hostPath)).toBe(false);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+    30_000,
+  );
+
+  it.skipIf(!haveSocat)(
+    'keeps running when stdin closes and exits 0 on SIGTERM',
+    async () => {
+      const hostPath = join(tmpdir(), `camdeck-cli-test2-${process.pid}`);
+      const child = spawn(
+        process.execPath,
+        [join(root, 'bin/camdeck.js'), 'simcam', '--pty', hostPath, '--size', '64x48'],
+        {
+          cwd: root,
+        },
+      );
+      const next = lines(child);
+      try {
+        expect(await next()).toBe(`simcam: ready pty ${hostPath}`);
+        child.stdin.end();
+        await new Promise((r) => setTimeout(r, 300));
+        expect(child.exitCode).toBeNull();
+        child.kill('SIGTERM');
+        const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+        expect(code).toBe(0);
+        expect(existsSync(hostPath)).toBe(false);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+    30_000,
+  );
+});
