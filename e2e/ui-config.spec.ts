@@ -15,7 +15,7 @@ async function medianBytes(page: Page, n: number): Promise<number> {
   return sizes[Math.floor(n / 2)]!;
 }
 
-test('quality 90 → 10 shrinks frames within a few frames, and back', async ({ appPage: page, simcam }) => {
+test('quality 90 → 10 shrinks frames within a few frames, and back', async ({ appPage: page, simcam }, testInfo) => {
   await connectTo(page, simcam.path);
   await setSlider(page, 'quality', 90);
   await expectConfirmed(page, 'quality', 90);
@@ -29,6 +29,9 @@ test('quality 90 → 10 shrinks frames within a few frames, and back', async ({ 
   const f = await frameInfo(page);
   // "within a few frames" of the camera confirming the write
   expect(f.seq - confirmedAt).toBeLessThanOrEqual(6);
+  const note = `q90 ${high} B → q10 ${f.bytes} B, ${f.seq - confirmedAt} frame(s) after the readback confirmed the write`;
+  testInfo.annotations.push({ type: 'measured', description: note });
+  console.log(`quality: ${note}`);
   if (f.quality !== null) expect(f.quality).toBe(10);
   const low = await medianBytes(page, 5);
   expect(low).toBeLessThan(high * 0.6);
