@@ -27,6 +27,8 @@ test('connect via the UI to the sim cam pty and see frames arrive', async ({ app
   const channels = page.getByTestId('channel-list');
   await expect(channels.locator('tr[data-channel="config"]')).toContainText('WRITE');
   await expect(page.getByTestId('carrier')).toContainText(/WebSocket|Electron/);
+  // the camera's stdout reaches the console
+  await expect(page.getByTestId('console')).toContainText('simcam');
 
   // zoom controls: 1:1 then fit, frames keep coming
   await page.getByTestId('zoom-1to1').click();

@@ -72,8 +72,17 @@ export function FrameView() {
       ctx!.drawImage(f.bitmap, p.x, p.y, img.width * p.scale, img.height * p.scale);
     }
 
+    const statsRoot = wrap.parentElement?.querySelector<HTMLElement>('[data-testid="frame-stats"]') ?? null;
     function overlay(now: number): void {
       lastOverlay = now;
+      if (statsRoot) {
+        // pipeline counters for benchmarks and e2e (frames displayed ÷ frames received, drops)
+        const c = liveSink.counters;
+        statsRoot.dataset.received = String(c.received);
+        statsRoot.dataset.drawn = String(c.drawn);
+        statsRoot.dataset.dropped = String(c.dropped);
+        statsRoot.dataset.decodeErrors = String(c.decodeErrors);
+      }
       const f = liveSink.shown();
       setStat(stats.cam.current, Math.round(liveSink.cameraFps() * 10) / 10, formatFps(liveSink.cameraFps()));
       setStat(stats.disp.current, Math.round(liveSink.displayFps() * 10) / 10, formatFps(liveSink.displayFps()));
