@@ -32,6 +32,7 @@ export class RawHost {
   readonly all: Packet[] = [];
   private inbox: Packet[] = [];
   private waiters: (() => void)[] = [];
+  private eventWaiters: { pred: (e: Packet) => boolean; resolve: (e: Packet) => void }[] = [];
   private unlisten: () => void;
 
   constructor(readonly link: ByteLink) {
@@ -39,8 +40,11 @@ export class RawHost {
       for (const p of this.parser.push(chunk)) {
         this.all.push(p);
         if (this.autoAck && p.flags & Flag.ACK_REQ) this.ack(p);
-        if (p.flags & Flag.EVENT) this.events.push(p);
-        else this.inbox.push(p);
+        if (p.flags & Flag.EVENT) {
+          this.events.push(p);
+          const i = this.eventWaiters.findIndex((w) => w.pred(p));
+          if (i >= 0) this.eventWaiters.splice(i, 1)[0]!.resolve(p);
+        } else this.inbox.push(p);
       }
       for (const w of this.waiters.splice(0)) w();
     });
@@ -96,6 +100,24 @@ export class RawHost {
       if (Date.now() > deadline) throw new Error('timeout waiting for a device packet');
       await Promise.race([new Promise<void>((r) => this.waiters.push(r)), wait(5)]);
     }
+  }
+
+  /** The next event matching `pred` (events already received are not considered). */
+  waitEvent(pred: (e: Packet) => boolean, timeoutMs = 2000): Promise<Packet> {
+    return new Promise((resolve, reject) => {
+      const w = {
+        pred,
+        resolve: (e: Packet) => {
+          clearTimeout(t);
+          resolve(e);
+        },
+      };
+      const t = setTimeout(() => {
+        this.eventWaiters = this.eventWaiters.filter((x) => x !== w);
+        reject(new Error('timeout waiting for an event'));
+      }, timeoutMs);
+      this.eventWaiters.push(w);
+    });
   }
 
   /** Packets currently received and not yet taken. */

@@ -52,6 +52,8 @@ export class CaptureLoop {
   private timer: unknown = null;
   private running = false;
   private encoding = false;
+  /** A tick found the encoder busy: capture again as soon as it is free (no quantisation to ticks). */
+  private owed = false;
   private n = 0;
   private nextAt = 0;
   /** Frames produced and ticks skipped because the encoder was still busy. */
@@ -114,9 +116,14 @@ export class CaptureLoop {
     if (this.nextAt < now - interval) this.nextAt = now + interval;
     this.schedule(this.nextAt - now);
     if (this.encoding) {
-      this.counters.skipped++;
+      if (this.owed) this.counters.skipped++;
+      this.owed = true;
       return;
     }
+    this.capture();
+  }
+
+  private capture(): void {
     this.encoding = true;
     this.captureOnce()
       .then((f) => {
@@ -128,6 +135,10 @@ export class CaptureLoop {
       })
       .finally(() => {
         this.encoding = false;
+        if (this.owed && this.running) {
+          this.owed = false;
+          this.capture();
+        }
       });
   }
 }

@@ -13,6 +13,8 @@ export interface SceneAdjust {
 }
 
 const NOISE_BITS = 18;
+/** Precomputed noisy frames cycled through; rebuilt lazily after a brightness/contrast/flip change. */
+const VARIANTS = 6;
 const NOISE_MASK = (1 << NOISE_BITS) - 1;
 /** Noise values are 0…NOISE_SPAN−1 and centred by the LUT. */
 const NOISE_SPAN = 24;
@@ -25,6 +27,8 @@ export class Scene {
   private lut = new Uint8Array(256 + NOISE_SPAN);
   private adjust: SceneAdjust = { brightness: 0, contrast: 0, hmirror: false, vflip: false };
   private seed = 0x2545f491;
+  private variants: (Uint8Array | null)[] = new Array(VARIANTS).fill(null);
+  private lastVariant = -1;
 
   constructor(width: number, height: number) {
     this.width = width;
@@ -45,16 +49,27 @@ export class Scene {
       this.lut[i] = v < 0 ? 0 : v > 255 ? 255 : v;
     }
     if (flipsChanged) this.base = this.renderBase();
+    this.variants.fill(null);
   }
 
-  /** Render frame `n` into `out` (w·h·3 RGB). */
+  /** Render frame `n` into `out` (w·h·3 RGB): a noisy background variant, then the moving parts. */
   render(n: number, out: Uint8Array): void {
-    const { base, noise, lut } = this;
-    const off = this.rand() & NOISE_MASK;
-    const len = base.length;
-    for (let i = 0; i < len; i++) out[i] = lut[base[i]! + noise[(i + off) & NOISE_MASK]!]!;
+    // A different variant than last time, so the noise always changes between frames.
+    let v = this.rand() % VARIANTS;
+    if (v === this.lastVariant) v = (v + 1) % VARIANTS;
+    this.lastVariant = v;
+    out.set((this.variants[v] ??= this.noisy()));
     this.drawShapes(n, out);
     this.drawCounter(n, out);
+  }
+
+  /** One pass of sensor noise plus brightness/contrast over the base (the only per-pixel work). */
+  private noisy(): Uint8Array {
+    const { base, noise, lut } = this;
+    const out = new Uint8Array(base.length);
+    const off = this.rand() & NOISE_MASK;
+    for (let i = 0; i < base.length; i++) out[i] = lut[base[i]! + noise[(i + off) & NOISE_MASK]!]!;
+    return out;
   }
 
   private rand(): number {
