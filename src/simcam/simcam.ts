@@ -118,8 +118,6 @@ class SimCamImpl implements SimCam {
   private running: RunningScript | null = null;
   /** Bumped at every protocol init; handles of older generations are stale. */
   private generation = 0;
-  /** The scenario that soft reboots restart (the last one started by name). */
-  private current: Scenario | null;
   private rebootTimer: unknown = null;
   private stdoutTimer: unknown = null;
   private stdoutHalfNotified = false;
@@ -150,7 +148,6 @@ class SimCamImpl implements SimCam {
     });
     this.stdout = new StdoutChannel(STDOUT_SIZE[o.maxBuffer]);
     this.stream = new StreamChannel();
-    this.current = o.demo ? SCENARIOS[o.scenario]! : null;
     this.powerOn();
     this.applyRebootTimer();
   }
@@ -161,7 +158,13 @@ class SimCamImpl implements SimCam {
     this.protocolInit();
     this.stream.powerOn();
     this.stream.enabled = this.options.streamEnabled;
-    if (this.current) this.startScript(this.current);
+    const main = this.mainScript();
+    if (main) this.startScript(main);
+  }
+
+  /** The script a soft reset falls back to, like main.py: the configured scenario (none without demo). */
+  private mainScript(): Scenario | null {
+    return this.options.demo ? SCENARIOS[this.options.scenario]! : null;
   }
 
   /** omv_protocol_init_default(): protocol defaults and the static channels. */
@@ -205,18 +208,15 @@ class SimCamImpl implements SimCam {
     this.protocolInit();
     this.stream.softReset();
     if (upload) {
-      const scenario = scriptFromSource(new TextDecoder().decode(upload));
-      if (scenario.name !== 'echo') this.current = scenario;
-      this.startScript(scenario);
+      this.startScript(scriptFromSource(new TextDecoder().decode(upload)));
     } else {
-      const next =
-        restart ?? (this.options.demo ? (this.current ?? SCENARIOS[this.options.scenario]!) : null);
+      const next = restart ?? this.mainScript();
       if (next) this.startScript(next);
     }
   }
 
   softReboot(): void {
-    this.engine.whenIdle(() => this.endScript(null, this.running?.scenario ?? this.current));
+    this.engine.whenIdle(() => this.endScript(null, this.running?.scenario ?? null));
   }
 
   hardReset(): void {
@@ -228,7 +228,6 @@ class SimCamImpl implements SimCam {
     this.detach();
     link?.close();
     this.stdout.read(0, this.stdout.avail, new Uint8Array(this.stdout.avail));
-    this.current = this.options.demo ? SCENARIOS[this.options.scenario]! : null;
     this.powerOn();
     for (const l of this.resetListeners) l();
   }

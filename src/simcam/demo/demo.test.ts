@@ -2,10 +2,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import {
+  Ioctl,
   Opcode,
   Status,
   createLinkPair,
   decodeChannelList,
+  encodeIoctlRequest,
   encodeReadRequest,
   encodeWriteRequest,
   readU16,
@@ -251,5 +253,33 @@ describe('pieces', () => {
     expect(changed).toEqual(['quality', 'brightness', 'contrast']);
     expect(b.write(0, text('{"quality": 3'))).toBe(0);
     expect(() => validatePatch(demoSchema('VGA'), { fps: 0 })).toThrow(/fps/);
+  });
+});
+
+describe('script lifecycle with the demo as main script', () => {
+  it('EXEC replaces the demo; STOP brings the demo back; softReboot restarts the running script', async () => {
+    const { cam, host } = await connected({ fps: 5 });
+    const names = async (): Promise<string[]> => {
+      await host.sync();
+      return decodeChannelList((await host.request(Opcode.CHANNEL_LIST)).body)
+        .slice(4)
+        .map((c) => c.name);
+    };
+    expect(cam.script).toBe('demo');
+    await host.request(Opcode.CHANNEL_WRITE, 1, encodeWriteRequest(0, text('# scenario: custom')));
+    host.events.length = 0;
+    await host.request(Opcode.CHANNEL_IOCTL, 1, encodeIoctlRequest(Ioctl.STDIN_EXEC));
+    await waitFor(() => cam.script === 'custom');
+    const order = host.events
+      .filter((e) => e.channel <= 1)
+      .map((e) => `${e.channel}:${readU16(e.payload)}`)
+      .slice(0, 4);
+    expect(order).toEqual(['1:0', '0:2', '1:1', '0:0']); // finished, SOFT_REBOOT, started, CHANNEL_REGISTERED
+    expect(await names()).toEqual(['static', 'buffer']);
+    cam.softReboot();
+    await waitFor(async () => (await names()).length === 2 && cam.script === 'custom');
+    await host.request(Opcode.CHANNEL_IOCTL, 1, encodeIoctlRequest(Ioctl.STDIN_STOP));
+    await waitFor(() => cam.script === 'demo');
+    expect(await names()).toEqual(['temp', 'config', 'config.schema', 'frame']);
   });
 });
