@@ -60,6 +60,7 @@ describe('registerRequestHandlers', () => {
     const r = await handlers.get('camdeck:connect')!(ours, 'fail');
     expect(r).toMatchObject({ ok: false, error: { code: 'port-permission' } });
     expect(r.ok === false && r.error.hint).toContain('udevadm control --reload');
+    expect(r.ok === false && r.error.message).toMatch(/Permission denied.*udevadm control --reload/);
   });
 });
 

@@ -4,7 +4,7 @@
 import { EVENT_NAMES, REQUEST_NAMES } from '../shared/contract';
 import type { CamdeckEvents, EventName, RequestName } from '../shared/contract';
 import type { CamdeckService } from '../service/api';
-import { classifyError } from '../service/errors';
+import { classifyError, userMessage } from '../service/errors';
 import { dispatchRequest } from '../service/request-validation';
 import type { SenderEvent } from './trusted-sender';
 
@@ -39,7 +39,7 @@ export function registerRequestHandlers(
         const c = classifyError(err);
         return {
           ok: false,
-          error: { message: c.message, code: c.code, ...(c.hint ? { hint: c.hint } : {}) },
+          error: { message: userMessage(c), code: c.code, ...(c.hint ? { hint: c.hint } : {}) },
         };
       }
     });

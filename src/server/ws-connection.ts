@@ -6,9 +6,12 @@ import type { AppError, EventName, CamdeckEvents } from '../shared/contract';
 import { decodeWire, encodeWire } from '../shared/ws-wire';
 import type { ClientMessage, ServerMessage } from '../shared/ws-wire';
 import type { CamdeckService } from '../service/api';
-import { classifyError } from '../service/errors';
+import { classifyError, userMessage } from '../service/errors';
 import { dispatchRequest } from '../service/request-validation';
 import { FrameSender } from './frame-sender';
+
+/** Bytes queued on one socket beyond which the client is considered gone. */
+export const MAX_BUFFERED = 64 * 1024 * 1024;
 
 export interface Connection {
   /** Queue an encoded frame message (newest wins when the client is slow). */
@@ -30,7 +33,14 @@ function rawToString(data: RawData): string {
 
 export function attachConnection(ws: WebSocket, service: CamdeckService): Connection {
   const send = (msg: ServerMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire(msg));
+    if (ws.readyState !== ws.OPEN) return;
+    // A client that stopped reading must not grow our memory without bound (e.g. a stdout flood):
+    // drop it; the page reconnects and re-reads state.
+    if (ws.bufferedAmount > MAX_BUFFERED) {
+      ws.terminate();
+      return;
+    }
+    ws.send(encodeWire(msg));
   };
   const frames = new FrameSender({
     get bufferedAmount() {
@@ -61,7 +71,7 @@ export function attachConnection(ws: WebSocket, service: CamdeckService): Connec
       (result) => send({ type: 'reply', id, ok: true, result: result ?? null }),
       (err: unknown) => {
         const c = classifyError(err);
-        send({ type: 'reply', id, ok: false, error: { message: c.message, code: c.code } });
+        send({ type: 'reply', id, ok: false, error: { message: userMessage(c), code: c.code } });
       },
     );
   });

@@ -72,3 +72,8 @@ export function asServiceError(err: unknown): ServiceError {
   if (err instanceof Error) e.stack = err.stack;
   return e;
 }
+
+/** The text a person sees for a failed request: the cause, then what to do (carriers that cannot carry a hint). */
+export function userMessage(c: { message: string; hint?: string }): string {
+  return c.hint ? `${c.message} — ${c.hint}` : c.message;
+}

@@ -31,16 +31,18 @@ afterEach(async () => {
 });
 
 /** The service with the in-process sim cam as its demo target; we keep the links to pull the cable. */
-function rig(opts: { extraPorts?: string[] } = {}): Rig {
+function rig(opts: { extraPorts?: string[]; defaultTarget?: string; serialCamera?: boolean } = {}): Rig {
   const sim = createSimCam({ fps: 60, width: 320, height: 240 });
   const links: ByteLink[] = [];
   const snapshotsDir = mkdtempSync(path.join(tmpdir(), 'camdeck-svc-'));
   const svc = createCamdeckService({
     snapshotsDir,
     extraPorts: opts.extraPorts ?? [],
-    listSerial: async () => [
-      { target: '/dev/ttyACM7', path: '/dev/ttyACM7', isCamera: true, board: 'OpenMV Cam H7' },
-    ],
+    listSerial: async () =>
+      opts.serialCamera === false
+        ? [{ target: '/dev/ttyS0', path: '/dev/ttyS0', isCamera: false }]
+        : [{ target: '/dev/ttyACM7', path: '/dev/ttyACM7', isCamera: true, board: 'OpenMV Cam H7' }],
+    ...(opts.defaultTarget ? { defaultTarget: opts.defaultTarget } : {}),
     backoffMs: [50],
     statsIntervalMs: 100,
     openDemo: () => {
@@ -173,6 +175,18 @@ describe('camdeck service over the simulated camera', () => {
     expect(r.links.length).toBe(2);
   });
 
+  it('auto target: no camera attached → the demo camera, connected at start', async () => {
+    const r = rig({ defaultTarget: 'auto', serialCamera: false });
+    await until(() => r.states.at(-1)?.kind === 'connected', 'auto-connect');
+    expect(r.states.at(-1)).toMatchObject({ target: 'demo' });
+  });
+
+  it('auto target: a failed start-up connect is reported as an error event', async () => {
+    const r = rig({ defaultTarget: 'auto' }); // picks /dev/ttyACM7, which does not exist
+    await until(() => r.errors.length > 0, 'error event');
+    expect(r.errors[0]).toMatchObject({ code: 'port-not-found' });
+  });
+
   it('lists the demo camera first, then cameras and extra ports', async () => {
     const r = rig({ extraPorts: ['/tmp/pty-cam', '/dev/ttyACM7'] });
     const ports = await r.svc.listPorts();
@@ -186,7 +200,7 @@ describe('camdeck service over the simulated camera', () => {
     await expect(r.svc.connect('/dev/camdeck-no-such-port')).rejects.toMatchObject({
       code: 'port-not-found',
     });
-    expect(r.errors.at(-1)).toMatchObject({ code: 'port-not-found' });
+    expect(r.errors).toEqual([]); // the caller reports it; no duplicate event
     expect(r.states.at(-1)).toMatchObject({ kind: 'disconnected' });
   });
 

@@ -105,7 +105,7 @@ class Service implements CamdeckService {
     this.camera.on('channels', () => this.emitChannels());
     this.camera.on('event', (e) => {
       if (e.channel === ChannelId.STDOUT) this.drainStdout();
-      else if (e.name === 'config') void this.pushConfig();
+      else if (e.name === 'config') void this.pushConfig(true);
     });
     this.camera.on('reboot', () => (this.schemaCache = null));
     this.statsTimer = setInterval(() => this.tickStats(), opts.statsIntervalMs ?? 1000);
@@ -156,7 +156,8 @@ class Service implements CamdeckService {
       const picked = pickCamera(await this.serialPorts());
       t = 'port' in picked ? picked.port.target : DEMO_TARGET;
     }
-    await this.connect(t).catch(() => undefined); // reported as an error event by connect()
+    // nobody awaits this connect: report its failure as an event
+    await this.connect(t).catch((err: unknown) => this.emit('error', toAppError(err)));
   }
 
   private deviceSummary(): DeviceSummary {
@@ -198,7 +199,7 @@ class Service implements CamdeckService {
       this.schemaCache = null;
       this.emitChannels();
       void this.startFrames();
-      void this.pushConfig();
+      void this.pushConfig(false); // a UI reads the config itself on connect and reports failures
       this.drainStdout();
     }
   }
@@ -234,9 +235,7 @@ class Service implements CamdeckService {
     try {
       await this.session.connect(target);
     } catch (err) {
-      const e = asServiceError(err);
-      this.emit('error', toAppError(e));
-      throw e;
+      throw asServiceError(err); // the caller shows it; no duplicate error event
     }
     return this.deviceSummary();
   }
@@ -318,13 +317,13 @@ class Service implements CamdeckService {
     return snap;
   }
 
-  /** Background read after connect / a config event: pushes the snapshot or an error event. */
-  private async pushConfig(): Promise<void> {
+  /** Background read after connect / a config event: pushes the snapshot (and, if asked, failures as events). */
+  private async pushConfig(reportErrors: boolean): Promise<void> {
     if (!this.camera.connected || !this.camera.hasChannel('config')) return;
     try {
       this.emit('config', await this.readConfig());
     } catch (err) {
-      if (this.camera.connected) this.emit('error', toAppError(err));
+      if (reportErrors && this.camera.connected) this.emit('error', toAppError(err));
     }
   }
 
