@@ -57,12 +57,21 @@ export function FrameView() {
     let dpr = window.devicePixelRatio || 1;
     let lastOverlay = 0;
 
-    const bg = () => getComputedStyle(canvas).getPropertyValue('--canvas-bg').trim() || '#111';
+    // read the theme colour once per theme change, not per frame (getComputedStyle forces a style pass)
+    const readBg = () => getComputedStyle(canvas).getPropertyValue('--canvas-bg').trim() || '#111';
+    let bgColor = readBg();
+    const unsubTheme = useApp.subscribe((s, prev) => {
+      if (s.settings.theme === prev.settings.theme) return;
+      requestAnimationFrame(() => {
+        bgColor = readBg();
+        paint();
+      });
+    });
 
     function paint(): void {
       const f = liveSink.shown();
       ctx!.setTransform(1, 0, 0, 1, 0, 0);
-      ctx!.fillStyle = bg();
+      ctx!.fillStyle = bgColor;
       ctx!.fillRect(0, 0, canvas.width, canvas.height);
       if (!f) return;
       const img = { width: f.bitmap.width, height: f.bitmap.height };
@@ -188,6 +197,7 @@ export function FrameView() {
 
     return () => {
       setDrawCallback(null);
+      unsubTheme();
       if (raf) cancelAnimationFrame(raf);
       clearInterval(timer);
       ro.disconnect();
