@@ -16,6 +16,7 @@ import {
   Opcode,
   PAYLOAD_CRC_SIZE,
   READ_CHUNK_MAX,
+  STATUS_NAMES,
   Status,
   SysEvent,
   SYNC0,
@@ -828,6 +829,11 @@ export class ProtocolEngine {
   }
 
   private trace(dir: 'rx' | 'tx', pkt: Uint8Array, length: number): void {
-    this.opts.trace?.(dir, { seq: pkt[2]!, channel: pkt[3]!, flags: pkt[4]!, opcode: pkt[5]!, length });
+    if (!this.opts.trace) return;
+    const flags = pkt[4]!;
+    const h: TraceHeader = { seq: pkt[2]!, channel: pkt[3]!, flags, opcode: pkt[5]!, length };
+    if (flags & Flag.NAK && length >= 2)
+      h.note = STATUS_NAMES[pkt[HEADER_SIZE]! | (pkt[HEADER_SIZE + 1]! << 8)];
+    this.opts.trace(dir, h);
   }
 }

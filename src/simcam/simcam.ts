@@ -88,7 +88,8 @@ function resolveOptions(o: SimCamOptions): ResolvedSimCamOptions {
 
 function formatTrace(dir: 'rx' | 'tx', h: TraceHeader): string {
   const op = OPCODE_NAMES[h.opcode] ?? `0x${h.opcode.toString(16)}`;
-  return `${dir} seq=${h.seq} ch=${h.channel} ${op} ${describeFlags(h.flags)} len=${h.length}`;
+  const note = h.note ? ` ${h.note}` : '';
+  return `${dir} seq=${h.seq} ch=${h.channel} ${op} ${describeFlags(h.flags)} len=${h.length}${note}`;
 }
 
 /** A cheap stable 32-bit hash, for the board's unique id. */

@@ -55,6 +55,7 @@ function startCapture(
   frameHandle: ChannelHandle,
   settings: () => { fps: number; width: number; height: number; quality: number; values?: ConfigValues },
 ): CaptureLoop {
+  let latest: CapturedFrame | null = null;
   const loop = new CaptureLoop({
     clock: ctx.clock,
     settings: () => {
@@ -74,12 +75,19 @@ function startCapture(
       };
     },
     wantRaw: () => ctx.wantRaw(),
-    onFrame: (f) =>
+    onFrame: (f) => {
+      // While the device is busy (long ACK wait, stall) only the newest frame is kept for publication.
+      const first = latest === null;
+      latest = f;
+      if (!first) return;
       ctx.whenIdle(() => {
-        frame.update(f);
+        const next = latest!;
+        latest = null;
+        frame.update(next);
         frameHandle.sendEvent(0x0001).catch(ignore);
-        ctx.publishStream(f);
-      }),
+        ctx.publishStream(next);
+      });
+    },
   });
   loop.start();
   return loop;
