@@ -34,7 +34,10 @@ async function medianBytes(page: Page, n: number): Promise<number> {
   return sizes[Math.floor(n / 2)]!;
 }
 
-test('quality 90 → 10 shrinks frames within a few frames, and back', async ({ appPage: page, simcam }, testInfo) => {
+test('quality 90 → 10 shrinks frames within a few frames, and back', async ({
+  appPage: page,
+  simcam,
+}, testInfo) => {
   await connectTo(page, simcam.path);
   await setSlider(page, 'quality', 90);
   await expectConfirmed(page, 'quality', 90);
@@ -46,7 +49,12 @@ test('quality 90 → 10 shrinks frames within a few frames, and back', async ({ 
   await setSlider(page, 'quality', 10);
   await expectConfirmed(page, 'quality', 10);
   await expect.poll(async () => (await frameInfo(page)).bytes, { timeout: 5000 }).toBeLessThan(high * 0.6);
-  const w = (await page.evaluate('window.__qswitch')) as { start: number; confirmed: number; first: number; quality: string | null };
+  const w = (await page.evaluate('window.__qswitch')) as {
+    start: number;
+    confirmed: number;
+    first: number;
+    quality: string | null;
+  };
   const f = await frameInfo(page);
   // the first small frame arrives within a few frames of the camera confirming the write
   expect(w.first).toBeGreaterThan(0);
@@ -97,7 +105,10 @@ test('a refused write is shown with its cause and the slider reverts', async ({ 
   await expectConfirmed(page, 'quality', 20);
 });
 
-test('keyboard only: tab to the quality slider and change it with arrow keys', async ({ appPage: page, simcam }) => {
+test('keyboard only: tab to the quality slider and change it with arrow keys', async ({
+  appPage: page,
+  simcam,
+}) => {
   await connectTo(page, simcam.path);
   await setSlider(page, 'quality', 50);
   await expectConfirmed(page, 'quality', 50);

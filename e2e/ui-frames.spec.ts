@@ -20,8 +20,12 @@ test('connect via the UI to the sim cam pty and see frames arrive', async ({ app
   const info = await frameInfo(page);
   expect(info.bytes).toBeGreaterThan(1000);
   await expect(page.getByTestId('frame-size')).toHaveAttribute('data-value', /^\d+x\d+$/);
-  await expect.poll(async () => Number(await page.getByTestId('camera-fps').getAttribute('data-value'))).toBeGreaterThan(5);
-  await expect.poll(async () => Number(await page.getByTestId('display-fps').getAttribute('data-value'))).toBeGreaterThan(5);
+  await expect
+    .poll(async () => Number(await page.getByTestId('camera-fps').getAttribute('data-value')))
+    .toBeGreaterThan(5);
+  await expect
+    .poll(async () => Number(await page.getByTestId('display-fps').getAttribute('data-value')))
+    .toBeGreaterThan(5);
 
   // channel list with decoded flags and the device in the status bar
   const channels = page.getByTestId('channel-list');

@@ -14,7 +14,9 @@ export async function connectTo(page: Page, target: string): Promise<void> {
   }).toPass({ timeout: 15_000 });
   await select.selectOption(target);
   await page.getByTestId('connect').click();
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected', {
+    timeout: 20_000,
+  });
   await waitForFrames(page, 2);
 }
 
@@ -31,7 +33,11 @@ export async function frameInfo(page: Page): Promise<FrameInfo> {
     el.getAttribute('data-seq'),
     el.getAttribute('data-quality'),
   ]);
-  return { bytes: Number(bytes ?? 0), seq: Number(seq ?? -1), quality: quality === null ? null : Number(quality) };
+  return {
+    bytes: Number(bytes ?? 0),
+    seq: Number(seq ?? -1),
+    quality: quality === null ? null : Number(quality),
+  };
 }
 
 /** Wait until `n` more frames have been drawn. */
@@ -62,7 +68,12 @@ export async function setSlider(page: Page, key: string, value: number): Promise
 }
 
 /** Wait until the control shows `value` and no write is pending on it (the camera confirmed it). */
-export async function expectConfirmed(page: Page, key: string, value: string | number, timeout = 10_000): Promise<void> {
+export async function expectConfirmed(
+  page: Page,
+  key: string,
+  value: string | number,
+  timeout = 10_000,
+): Promise<void> {
   await expect(page.getByTestId(`config-${key}-value`)).toHaveText(String(value), { timeout });
   await expect(page.getByTestId(`config-${key}`)).not.toHaveAttribute('data-pending', 'true', { timeout });
 }

@@ -14,7 +14,10 @@ test('cable pulled → Reconnecting → frames resume', async ({ appPage: page, 
   expect((await frameInfo(page)).seq).toBeGreaterThan(before);
 });
 
-test('invalid JSON from the camera gives a clear error and the UI stays alive', async ({ appPage: page, simcam }) => {
+test('invalid JSON from the camera gives a clear error and the UI stays alive', async ({
+  appPage: page,
+  simcam,
+}) => {
   await connectTo(page, simcam.path);
   const quality = await page.getByTestId('config-quality-value').textContent();
 

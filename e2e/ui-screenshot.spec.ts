@@ -3,7 +3,10 @@ import path from 'node:path';
 import { test, expect, ROOT } from './fixtures';
 import { connectTo, waitForFrames } from './ui-helpers';
 
-test('screenshot of the main window (test artifact and README image)', async ({ appPage: page, simcam }, testInfo) => {
+test('screenshot of the main window (test artifact and README image)', async ({
+  appPage: page,
+  simcam,
+}, testInfo) => {
   await connectTo(page, simcam.path);
   await waitForFrames(page, 10);
   await expect(page.getByTestId('config-panel')).toContainText(/quality/i);
@@ -13,7 +16,8 @@ test('screenshot of the main window (test artifact and README image)', async ({ 
   const shots: Array<[string, string]> = [['dark', 'main.png']];
   shots.push(['light', 'main-light.png']);
   for (const [theme, file] of shots) {
-    if ((await page.locator('html').getAttribute('data-theme')) !== theme) await page.getByTestId('theme-toggle').click();
+    if ((await page.locator('html').getAttribute('data-theme')) !== theme)
+      await page.getByTestId('theme-toggle').click();
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await waitForFrames(page, 3);
     const png = await page.screenshot();

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { test, expect } from './fixtures';
 import { connectTo } from './ui-helpers';
 
-test('snapshot buttons save the JPEG as received and a PNG', async ({ appPage: page, simcam, app }, testInfo) => {
+test('snapshot buttons save the JPEG as received and a PNG', async ({
+  appPage: page,
+  simcam,
+  app,
+}, testInfo) => {
   await connectTo(page, simcam.path);
   const browserMode = testInfo.project.name === 'chromium';
 
@@ -13,13 +17,17 @@ test('snapshot buttons save the JPEG as received and a PNG', async ({ appPage: p
   ] as const) {
     const download = browserMode ? page.waitForEvent('download') : null;
     await page.getByTestId(button).click();
-    const saved = page.getByTestId('toast').filter({ hasText: `Saved ${ext === 'jpg' ? 'JPEG' : 'PNG'} snapshot` });
+    const saved = page
+      .getByTestId('toast')
+      .filter({ hasText: `Saved ${ext === 'jpg' ? 'JPEG' : 'PNG'} snapshot` });
     await expect(saved).toBeVisible();
     // saved by the service on the camera's machine…
     const text = (await saved.textContent()) ?? '';
     const file = readdirSync(app.snapshotsDir).find((f) => text.includes(f));
     expect(file, `a file named in "${text}" in ${app.snapshotsDir}`).toBeTruthy();
-    expect([...readFileSync(path.join(app.snapshotsDir, file!)).subarray(0, magic.length)]).toEqual([...magic]);
+    expect([...readFileSync(path.join(app.snapshotsDir, file!)).subarray(0, magic.length)]).toEqual([
+      ...magic,
+    ]);
     // …and, in a browser, downloaded here as well
     if (download) {
       const d = await download;

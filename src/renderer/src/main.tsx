@@ -8,7 +8,11 @@ import './styles/app.css';
 // Nothing fails silently: stray errors and rejections become toasts too.
 window.addEventListener('error', (e) => showToast({ code: 'ui-error', message: e.message, at: Date.now() }));
 window.addEventListener('unhandledrejection', (e) =>
-  showToast({ code: 'ui-error', message: e.reason instanceof Error ? e.reason.message : String(e.reason), at: Date.now() }),
+  showToast({
+    code: 'ui-error',
+    message: e.reason instanceof Error ? e.reason.message : String(e.reason),
+    at: Date.now(),
+  }),
 );
 
 bindApi();

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FRAME_PORT_MESSAGE, FRAME_PORT_REQUEST, type CamdeckApi, type FrameMeta } from '../../../shared/contract';
+import {
+  FRAME_PORT_MESSAGE,
+  FRAME_PORT_REQUEST,
+  type CamdeckApi,
+  type FrameMeta,
+} from '../../../shared/contract';
 import { encodeFrameMessage } from '../../../shared/frame-wire';
 import { withPortFrames, type PortLike, type WindowLike } from './port-frames';
 
@@ -33,7 +38,15 @@ function fakeApi() {
   return { api, bridged };
 }
 
-const meta: FrameMeta = { seq: 1, channel: 'frame', width: 2, height: 2, bytes: 2, format: 'jpeg', receivedAt: 0 };
+const meta: FrameMeta = {
+  seq: 1,
+  channel: 'frame',
+  width: 2,
+  height: 2,
+  bytes: 2,
+  format: 'jpeg',
+  receivedAt: 0,
+};
 
 describe('withPortFrames', () => {
   afterEach(() => vi.useRealTimers());
@@ -42,7 +55,10 @@ describe('withPortFrames', () => {
     vi.useFakeTimers();
     const w = fakeWindow();
     const { api, bridged } = fakeApi();
-    const wrapped = withPortFrames(api, w.win, { setTimeout, clearTimeout: (h) => clearTimeout(h as number) });
+    const wrapped = withPortFrames(api, w.win, {
+      setTimeout,
+      clearTimeout: (h) => clearTimeout(h as number),
+    });
     const got: number[] = [];
     wrapped.onFrame((m) => got.push(m.seq));
     expect(w.posted).toEqual([FRAME_PORT_REQUEST]);
@@ -64,7 +80,12 @@ describe('withPortFrames', () => {
     vi.useFakeTimers();
     const w = fakeWindow();
     const { api, bridged } = fakeApi();
-    const wrapped = withPortFrames(api, w.win, { setTimeout, clearTimeout: (h) => clearTimeout(h as number) }, 1000);
+    const wrapped = withPortFrames(
+      api,
+      w.win,
+      { setTimeout, clearTimeout: (h) => clearTimeout(h as number) },
+      1000,
+    );
     const got: number[] = [];
     wrapped.onFrame((m) => got.push(m.seq));
     vi.advanceTimersByTime(1001);

@@ -1,7 +1,12 @@
 // Electron's zero-copy frame path: ask the preload for a MessagePort of the page's own (FRAME_PORT_REQUEST)
 // and read frame-wire messages from it, instead of receiving each frame through a context-bridge copy.
 // If no port arrives in time (an older preload), fall back to the bridged `onFrame`.
-import { FRAME_PORT_MESSAGE, FRAME_PORT_REQUEST, type CamdeckApi, type FrameMeta } from '../../../shared/contract';
+import {
+  FRAME_PORT_MESSAGE,
+  FRAME_PORT_REQUEST,
+  type CamdeckApi,
+  type FrameMeta,
+} from '../../../shared/contract';
 import { decodeFrameMessage } from '../../../shared/frame-wire';
 
 type FrameListener = (meta: FrameMeta, image: Uint8Array) => void;
@@ -13,8 +18,14 @@ export interface PortLike {
 
 export interface WindowLike {
   postMessage(message: unknown, targetOrigin: string): void;
-  addEventListener(type: 'message', l: (ev: { source: unknown; data: unknown; ports: readonly PortLike[] }) => void): void;
-  removeEventListener(type: 'message', l: (ev: { source: unknown; data: unknown; ports: readonly PortLike[] }) => void): void;
+  addEventListener(
+    type: 'message',
+    l: (ev: { source: unknown; data: unknown; ports: readonly PortLike[] }) => void,
+  ): void;
+  removeEventListener(
+    type: 'message',
+    l: (ev: { source: unknown; data: unknown; ports: readonly PortLike[] }) => void,
+  ): void;
 }
 
 export function asBytes(data: unknown): Uint8Array | null {

@@ -54,7 +54,15 @@ function setup(opts: { requestTimeoutMs?: number } = {}) {
   return { api, sockets, links, last: () => sockets[sockets.length - 1]! };
 }
 
-const meta: FrameMeta = { seq: 7, channel: 'frame', width: 4, height: 2, bytes: 3, format: 'jpeg', receivedAt: 1 };
+const meta: FrameMeta = {
+  seq: 7,
+  channel: 'frame',
+  width: 4,
+  height: 2,
+  bytes: 3,
+  format: 'jpeg',
+  receivedAt: 1,
+};
 
 describe('ws client', () => {
   afterEach(() => vi.useRealTimers());
@@ -76,7 +84,12 @@ describe('ws client', () => {
     const p = api.request('writeConfig', { quality: 500 });
     const id = last().sent[0]!.id;
     last().onmessage?.({
-      data: encodeWire({ type: 'reply', id, ok: false, error: { message: 'quality out of range', code: 'config-rejected' } }),
+      data: encodeWire({
+        type: 'reply',
+        id,
+        ok: false,
+        error: { message: 'quality out of range', code: 'config-rejected' },
+      }),
     });
     await expect(p).rejects.toMatchObject({ message: 'quality out of range', code: 'config-rejected' });
     api.close();
@@ -137,7 +150,9 @@ describe('ws client', () => {
     const frames: Array<[FrameMeta, Uint8Array]> = [];
     api.on('state', (s) => states.push(s));
     api.onFrame((m, img) => frames.push([m, img]));
-    last().onmessage?.({ data: encodeWire({ type: 'event', name: 'state', payload: { kind: 'disconnected' } }) });
+    last().onmessage?.({
+      data: encodeWire({ type: 'event', name: 'state', payload: { kind: 'disconnected' } }),
+    });
     const msg = encodeFrameMessage(meta, new Uint8Array([0xff, 0xd8, 0xff]));
     last().onmessage?.({ data: msg.buffer.slice(msg.byteOffset, msg.byteOffset + msg.byteLength) });
     expect(states).toEqual([{ kind: 'disconnected' }]);
@@ -159,9 +174,11 @@ describe('ws client', () => {
   });
 
   it('builds the socket URL from the page, passing the token on', () => {
-    expect(wsUrlFromLocation({ protocol: 'http:', host: '10.0.0.2:7410', search: '?token=a b' }, '/ws', 'token')).toBe(
-      'ws://10.0.0.2:7410/ws?token=a%20b',
+    expect(
+      wsUrlFromLocation({ protocol: 'http:', host: '10.0.0.2:7410', search: '?token=a b' }, '/ws', 'token'),
+    ).toBe('ws://10.0.0.2:7410/ws?token=a%20b');
+    expect(wsUrlFromLocation({ protocol: 'https:', host: 'x', search: '' }, '/ws', 'token')).toBe(
+      'wss://x/ws',
     );
-    expect(wsUrlFromLocation({ protocol: 'https:', host: 'x', search: '' }, '/ws', 'token')).toBe('wss://x/ws');
   });
 });

@@ -187,7 +187,10 @@ export function createWsApi(opts: WsApiOptions): WsApi {
       if (closed) return reject(new ApiError(`${name}: the client is closed`, 'server-lost'));
       if (!s || s.readyState !== OPEN || !link.up) {
         return reject(
-          new ApiError(`${name}: not connected to the camdeck server (${link.error ?? 'connecting'})`, 'server-lost'),
+          new ApiError(
+            `${name}: not connected to the camdeck server (${link.error ?? 'connecting'})`,
+            'server-lost',
+          ),
         );
       }
       const id = nextId++;
@@ -240,7 +243,11 @@ export function createWsApi(opts: WsApiOptions): WsApi {
 }
 
 /** The WebSocket URL for the page we were served from, passing the access token on. */
-export function wsUrlFromLocation(loc: { protocol: string; host: string; search: string }, path: string, tokenParam: string): string {
+export function wsUrlFromLocation(
+  loc: { protocol: string; host: string; search: string },
+  path: string,
+  tokenParam: string,
+): string {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   const token = new URLSearchParams(loc.search).get(tokenParam);
   return `${scheme}//${loc.host}${path}${token ? `?${tokenParam}=${encodeURIComponent(token)}` : ''}`;

@@ -51,7 +51,9 @@ function HelpPopover() {
           </div>
         ))}
       </dl>
-      <p className="muted">Sliders: arrow keys, Page Up/Down, Home/End — each step is written to the camera.</p>
+      <p className="muted">
+        Sliders: arrow keys, Page Up/Down, Home/End — each step is written to the camera.
+      </p>
       <button type="button" onClick={() => useApp.setState({ helpOpen: false })}>
         Close
       </button>
@@ -149,10 +151,22 @@ export function App() {
     <div className={`app${consoleOpen ? ' with-console' : ''}`}>
       <ConnectionBar />
       <div className="toolbar-right">
-        <button type="button" data-testid="snapshot-jpeg" disabled={!connected} onClick={() => void takeSnapshot('jpeg', carrier)} title="Save the frame as received (S)">
+        <button
+          type="button"
+          data-testid="snapshot-jpeg"
+          disabled={!connected}
+          onClick={() => void takeSnapshot('jpeg', carrier)}
+          title="Save the frame as received (S)"
+        >
           Save JPEG
         </button>
-        <button type="button" data-testid="snapshot-png" disabled={!connected} onClick={() => void takeSnapshot('png', carrier)} title="Save the frame as PNG (Shift+S)">
+        <button
+          type="button"
+          data-testid="snapshot-png"
+          disabled={!connected}
+          onClick={() => void takeSnapshot('png', carrier)}
+          title="Save the frame as PNG (Shift+S)"
+        >
           Save PNG
         </button>
         <button
@@ -164,7 +178,13 @@ export function App() {
         >
           {theme === 'dark' ? '☀' : '☾'}
         </button>
-        <button type="button" data-testid="help-toggle" onClick={() => useApp.setState((s) => ({ helpOpen: !s.helpOpen }))} aria-label="Keyboard shortcuts" title="Shortcuts (?)">
+        <button
+          type="button"
+          data-testid="help-toggle"
+          onClick={() => useApp.setState((s) => ({ helpOpen: !s.helpOpen }))}
+          aria-label="Keyboard shortcuts"
+          title="Shortcuts (?)"
+        >
           ?
         </button>
       </div>

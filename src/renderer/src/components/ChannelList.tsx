@@ -2,7 +2,12 @@ import { useApp } from '../store/app-store';
 
 export function ChannelList() {
   const channels = useApp((s) => s.channels);
-  if (channels.length === 0) return <p className="muted empty" data-testid="channel-list">No channels yet.</p>;
+  if (channels.length === 0)
+    return (
+      <p className="muted empty" data-testid="channel-list">
+        No channels yet.
+      </p>
+    );
   return (
     <table className="channel-list" data-testid="channel-list">
       <thead>

@@ -15,7 +15,15 @@ function Readout({ field, value }: { field: ConfigField; value: ConfigValue }) {
 }
 
 /** Number/text fields commit on Enter or blur, not per keystroke (a half-typed number is not a value). */
-function CommitInput({ field, value, pending }: { field: ConfigField; value: ConfigValue; pending: boolean }) {
+function CommitInput({
+  field,
+  value,
+  pending,
+}: {
+  field: ConfigField;
+  value: ConfigValue;
+  pending: boolean;
+}) {
   const [draft, setDraft] = useState(String(value));
   useEffect(() => setDraft(String(value)), [value]);
   const commit = () => {
@@ -83,7 +91,11 @@ function Field({ field, value, pending }: { field: ConfigField; value: ConfigVal
     );
   } else if (c.kind === 'select') {
     control = (
-      <select {...common} value={String(value)} onChange={(e) => editConfig(field.key, coerce(field, e.target.value, value))}>
+      <select
+        {...common}
+        value={String(value)}
+        onChange={(e) => editConfig(field.key, coerce(field, e.target.value, value))}
+      >
         {c.options.map((o) => (
           <option key={String(o)} value={String(o)}>
             {String(o)}
@@ -115,25 +127,41 @@ export function ConfigPanel() {
   const { config, connected } = useApp(
     useShallow((s) => ({ config: s.config, connected: s.connection.kind === 'connected' })),
   );
-  const fields = useMemo(() => resolveFields(config.confirmed, config.schema), [config.confirmed, config.schema]);
+  const fields = useMemo(
+    () => resolveFields(config.confirmed, config.schema),
+    [config.confirmed, config.schema],
+  );
   const inFlight = config.inFlight !== null;
 
   return (
     <div data-testid="config-panel" className="config-panel" aria-busy={inFlight}>
       <div className="panel-tools">
         <span className="muted">{config.channel ? `channel “${config.channel}”` : 'no config channel'}</span>
-        <button type="button" className="small" onClick={() => void loadConfig()} disabled={!connected} title="Read the config again">
+        <button
+          type="button"
+          className="small"
+          onClick={() => void loadConfig()}
+          disabled={!connected}
+          title="Read the config again"
+        >
           Reload
         </button>
       </div>
       {fields.length === 0 ? (
-        <p className="muted empty">{connected ? 'The camera publishes no config.' : 'Connect to see the camera’s config.'}</p>
+        <p className="muted empty">
+          {connected ? 'The camera publishes no config.' : 'Connect to see the camera’s config.'}
+        </p>
       ) : (
         <form className="cfg-form" onSubmit={(e) => e.preventDefault()}>
           <fieldset disabled={!connected}>
             <legend className="visually-hidden">Camera config</legend>
             {fields.map((f) => (
-              <Field key={f.key} field={f} value={config.shown[f.key] ?? config.confirmed[f.key]!} pending={isPending(config, f.key)} />
+              <Field
+                key={f.key}
+                field={f}
+                value={config.shown[f.key] ?? config.confirmed[f.key]!}
+                pending={isPending(config, f.key)}
+              />
             ))}
           </fieldset>
         </form>

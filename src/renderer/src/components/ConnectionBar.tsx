@@ -96,10 +96,22 @@ export function ConnectionBar() {
           if (e.key === 'Enter' && !busy) onConnect();
         }}
       />
-      <button type="button" className="primary" data-testid="connect" onClick={onConnect} disabled={busy || !linkUp}>
+      <button
+        type="button"
+        className="primary"
+        data-testid="connect"
+        onClick={onConnect}
+        disabled={busy || !linkUp}
+      >
         {busy ? 'Connecting…' : 'Connect'}
       </button>
-      <button type="button" data-testid="disconnect" onClick={() => void disconnect()} disabled={!active && !busy} title="Disconnect (Ctrl+D)">
+      <button
+        type="button"
+        data-testid="disconnect"
+        onClick={() => void disconnect()}
+        disabled={!active && !busy}
+        title="Disconnect (Ctrl+D)"
+      >
         Disconnect
       </button>
       {connection.kind === 'connecting' && (

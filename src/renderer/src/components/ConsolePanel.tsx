@@ -26,7 +26,8 @@ export function ConsolePanel() {
     <div className="console" data-testid="console">
       <div className="panel-tools">
         <span className="muted">
-          {lines.length} {lines.length === 1 ? 'line' : 'lines'}{ring.dropped ? ` · ${ring.dropped} older dropped` : ''}
+          {lines.length} {lines.length === 1 ? 'line' : 'lines'}
+          {ring.dropped ? ` · ${ring.dropped} older dropped` : ''}
         </span>
         <button type="button" className="small" onClick={() => useApp.setState({ stdout: emptyRing })}>
           Clear

@@ -94,11 +94,19 @@ export function FrameView() {
       }
       const f = liveSink.shown();
       setStat(stats.cam.current, Math.round(liveSink.cameraFps() * 10) / 10, formatFps(liveSink.cameraFps()));
-      setStat(stats.disp.current, Math.round(liveSink.displayFps() * 10) / 10, formatFps(liveSink.displayFps()));
+      setStat(
+        stats.disp.current,
+        Math.round(liveSink.displayFps() * 10) / 10,
+        formatFps(liveSink.displayFps()),
+      );
       setStat(stats.kbps.current, Math.round(liveSink.kbps()), formatKbps(liveSink.kbps()));
       if (f) {
         setStat(stats.bytes.current, f.meta.bytes, formatBytes(f.meta.bytes));
-        setStat(stats.size.current, `${f.bitmap.width}x${f.bitmap.height}`, `${f.bitmap.width}×${f.bitmap.height}`);
+        setStat(
+          stats.size.current,
+          `${f.bitmap.width}x${f.bitmap.height}`,
+          `${f.bitmap.width}×${f.bitmap.height}`,
+        );
         stats.size.current!.dataset.width = String(f.bitmap.width);
         stats.size.current!.dataset.height = String(f.bitmap.height);
       }
@@ -226,7 +234,12 @@ export function FrameView() {
   return (
     <section className="frame-view" aria-label="Live frame">
       <div className="frame-canvas-wrap" ref={wrapRef}>
-        <canvas ref={canvasRef} data-testid="frame-canvas" className="frame-canvas" aria-label="Live camera frame" />
+        <canvas
+          ref={canvasRef}
+          data-testid="frame-canvas"
+          className="frame-canvas"
+          aria-label="Live camera frame"
+        />
         {!connected && !bannerLabel && (
           <div className="frame-empty">No camera connected — pick a port or the demo camera above.</div>
         )}
@@ -238,12 +251,25 @@ export function FrameView() {
       </div>
       <div className="frame-overlay" data-testid="frame-stats" aria-live="off">
         <span title="Frames per second the camera delivers">
-          cam <span ref={stats.cam} data-testid="camera-fps" data-value="0">–</span> fps
+          cam{' '}
+          <span ref={stats.cam} data-testid="camera-fps" data-value="0">
+            –
+          </span>{' '}
+          fps
         </span>
         <span title="Frames per second drawn">
-          disp <span ref={stats.disp} data-testid="display-fps" data-value="0">–</span> fps
+          disp{' '}
+          <span ref={stats.disp} data-testid="display-fps" data-value="0">
+            –
+          </span>{' '}
+          fps
         </span>
-        <span ref={stats.bytes} data-testid="frame-bytes" data-value="0" title="Encoded size of the frame on screen">
+        <span
+          ref={stats.bytes}
+          data-testid="frame-bytes"
+          data-value="0"
+          title="Encoded size of the frame on screen"
+        >
           –
         </span>
         <span ref={stats.kbps} data-testid="frame-kbps" data-value="0">
@@ -254,19 +280,42 @@ export function FrameView() {
         </span>
       </div>
       <div className="frame-toolbar">
-        <button type="button" data-testid="zoom-fit" aria-pressed={zoom.mode === 'fit'} onClick={() => setZoom({ mode: 'fit' })} title="Fit (F)">
+        <button
+          type="button"
+          data-testid="zoom-fit"
+          aria-pressed={zoom.mode === 'fit'}
+          onClick={() => setZoom({ mode: 'fit' })}
+          title="Fit (F)"
+        >
           Fit
         </button>
-        <button type="button" data-testid="zoom-1to1" onClick={() => setZoom(oneToOne(zoom, img()))} title="1:1 (1)">
+        <button
+          type="button"
+          data-testid="zoom-1to1"
+          onClick={() => setZoom(oneToOne(zoom, img()))}
+          title="1:1 (1)"
+        >
           1:1
         </button>
-        <button type="button" data-testid="zoom-out" onClick={() => centreZoom(1 / 1.25)} title="Zoom out (−)" aria-label="Zoom out">
+        <button
+          type="button"
+          data-testid="zoom-out"
+          onClick={() => centreZoom(1 / 1.25)}
+          title="Zoom out (−)"
+          aria-label="Zoom out"
+        >
           −
         </button>
         <span className="zoom-label" data-testid="zoom-level">
           {zoomLabel}
         </span>
-        <button type="button" data-testid="zoom-in" onClick={() => centreZoom(1.25)} title="Zoom in (+)" aria-label="Zoom in">
+        <button
+          type="button"
+          data-testid="zoom-in"
+          onClick={() => centreZoom(1.25)}
+          title="Zoom in (+)"
+          aria-label="Zoom in"
+        >
           +
         </button>
         <span className="pixel-value" data-testid="pixel-value" ref={stats.pixel} aria-live="off" />

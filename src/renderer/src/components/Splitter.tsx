@@ -39,8 +39,10 @@ export function Splitter({
     el.addEventListener('pointercancel', up);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const grow = orientation === 'vertical' ? (invert ? 'ArrowLeft' : 'ArrowRight') : invert ? 'ArrowUp' : 'ArrowDown';
-    const shrink = orientation === 'vertical' ? (invert ? 'ArrowRight' : 'ArrowLeft') : invert ? 'ArrowDown' : 'ArrowUp';
+    const grow =
+      orientation === 'vertical' ? (invert ? 'ArrowLeft' : 'ArrowRight') : invert ? 'ArrowUp' : 'ArrowDown';
+    const shrink =
+      orientation === 'vertical' ? (invert ? 'ArrowRight' : 'ArrowLeft') : invert ? 'ArrowDown' : 'ArrowUp';
     if (e.key === grow) onChange(clamp(value + 16));
     else if (e.key === shrink) onChange(clamp(value - 16));
     else return;

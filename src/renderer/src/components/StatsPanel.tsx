@@ -8,7 +8,9 @@ const POLL_MS = 1000;
 
 /** Protocol stats; polled only while this panel is shown and a camera is connected. */
 export function StatsPanel() {
-  const { stats, connected } = useApp(useShallow((s) => ({ stats: s.stats, connected: s.connection.kind === 'connected' })));
+  const { stats, connected } = useApp(
+    useShallow((s) => ({ stats: s.stats, connected: s.connection.kind === 'connected' })),
+  );
 
   useEffect(() => {
     if (!connected) return;
@@ -32,7 +34,12 @@ export function StatsPanel() {
     };
   }, [connected]);
 
-  if (!stats) return <p className="muted empty" data-testid="stats-panel">No statistics yet.</p>;
+  if (!stats)
+    return (
+      <p className="muted empty" data-testid="stats-panel">
+        No statistics yet.
+      </p>
+    );
   const h = stats.host;
   const rows: Array<[string, string]> = [
     ['Frames received', formatCount(stats.frames.received)],

@@ -4,7 +4,13 @@ import { describeConnection } from '../store/reducers';
 
 export function StatusBar() {
   const { connection, lastError, carrier, link, device } = useApp(
-    useShallow((s) => ({ connection: s.connection, lastError: s.lastError, carrier: s.carrier, link: s.link, device: s.device })),
+    useShallow((s) => ({
+      connection: s.connection,
+      lastError: s.lastError,
+      carrier: s.carrier,
+      link: s.link,
+      device: s.device,
+    })),
   );
   const { label, detail } = describeConnection(connection);
   return (

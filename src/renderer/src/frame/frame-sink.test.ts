@@ -4,7 +4,11 @@ import { FrameSink, type Decoded } from './frame-sink';
 
 class FakeBitmap implements Decoded {
   closed = false;
-  constructor(readonly id: number, readonly width = 4, readonly height = 2) {}
+  constructor(
+    readonly id: number,
+    readonly width = 4,
+    readonly height = 2,
+  ) {}
   close() {
     this.closed = true;
   }
@@ -16,13 +20,20 @@ function harness() {
   let drawRequests = 0;
   const errors: string[] = [];
   const sink = new FrameSink<FakeBitmap>({
-    decode: (_img, meta) =>
-      new Promise((resolve, reject) => decodes.push({ id: meta.seq, resolve, reject })),
+    decode: (_img, meta) => new Promise((resolve, reject) => decodes.push({ id: meta.seq, resolve, reject })),
     requestDraw: () => drawRequests++,
     now: () => now,
     onDecodeError: (e) => errors.push(e.message),
   });
-  const meta = (seq: number): FrameMeta => ({ seq, channel: 'frame', width: 4, height: 2, bytes: 1000, format: 'jpeg', receivedAt: 0 });
+  const meta = (seq: number): FrameMeta => ({
+    seq,
+    channel: 'frame',
+    width: 4,
+    height: 2,
+    bytes: 1000,
+    format: 'jpeg',
+    receivedAt: 0,
+  });
   return { sink, decodes, errors, meta, draws: () => drawRequests, tick: (ms: number) => (now += ms) };
 }
 const flush = () => new Promise((r) => setTimeout(r, 0));

@@ -67,7 +67,10 @@ export async function downloadShown(format: 'jpeg' | 'png'): Promise<boolean> {
   const f = liveSink.shown();
   if (!f) return false;
   if (format === 'jpeg' && f.meta.format === 'jpeg') {
-    download(new Blob([f.image as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), `camdeck-${stamp()}.jpg`);
+    download(
+      new Blob([f.image as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }),
+      `camdeck-${stamp()}.jpg`,
+    );
     return true;
   }
   const c = new OffscreenCanvas(f.bitmap.width, f.bitmap.height);
@@ -92,13 +95,21 @@ export function pixelAt(x: number, y: number): [number, number, number, number] 
 }
 
 /** Snapshot button / shortcut: save through the contract, and in a browser also download it here. */
-export async function takeSnapshot(format: 'jpeg' | 'png', carrier: 'electron' | 'browser' | null): Promise<void> {
+export async function takeSnapshot(
+  format: 'jpeg' | 'png',
+  carrier: 'electron' | 'browser' | null,
+): Promise<void> {
   const saved = await saveSnapshot(format);
   if (carrier !== 'browser') return;
   try {
     const ok = await downloadShown(format);
-    if (!ok && saved === null) showToast({ code: 'no-frame', message: 'No frame to save yet', at: Date.now() });
+    if (!ok && saved === null)
+      showToast({ code: 'no-frame', message: 'No frame to save yet', at: Date.now() });
   } catch (e) {
-    showToast({ code: 'snapshot-failed', message: `Download failed: ${(e as Error).message}`, at: Date.now() });
+    showToast({
+      code: 'snapshot-failed',
+      message: `Download failed: ${(e as Error).message}`,
+      at: Date.now(),
+    });
   }
 }

@@ -31,7 +31,10 @@ export const WELL_KNOWN: Record<string, ConfigFieldSchema> = {
 
 /** "gain_db" → "Gain db" when nobody gave a title. */
 export function titleFromKey(key: string): string {
-  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim();
+  const words = key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim();
   return words ? words[0]!.toUpperCase() + words.slice(1) : key;
 }
 
@@ -64,7 +67,8 @@ export function resolveField(key: string, value: ConfigValue, schema?: ConfigSch
   if (f.enum && f.enum.length > 0) return { ...base, control: { kind: 'select', options: [...f.enum] } };
   if (typeof value === 'boolean' || f.type === 'boolean') return { ...base, control: { kind: 'toggle' } };
   if (typeof value === 'number') {
-    const integer = f.type === 'integer' || (f.type === undefined && Number.isInteger(value) && !f.multipleOf);
+    const integer =
+      f.type === 'integer' || (f.type === undefined && Number.isInteger(value) && !f.multipleOf);
     const step = f.multipleOf && f.multipleOf > 0 ? f.multipleOf : integer ? 1 : 0.01;
     if (typeof f.minimum === 'number' && typeof f.maximum === 'number' && f.maximum > f.minimum) {
       return { ...base, control: { kind: 'slider', min: f.minimum, max: f.maximum, step } };

@@ -135,7 +135,9 @@ describe('config fields', () => {
   });
 
   it('coerces control output back to the value type, on the step grid', () => {
-    const gain = resolveField('gain', 0.5, { properties: { gain: { minimum: 0, maximum: 1, multipleOf: 0.05 } } });
+    const gain = resolveField('gain', 0.5, {
+      properties: { gain: { minimum: 0, maximum: 1, multipleOf: 0.05 } },
+    });
     expect(coerce(gain, '0.35000000000000003', 0.5)).toBe(0.35);
     expect(coerce(gain, '7', 0.5)).toBe(1);
     const fs = resolveField('fs', 1, { properties: { fs: { enum: [1, 2, 4] } } });
@@ -147,7 +149,15 @@ describe('config fields', () => {
 
 describe('shortcuts', () => {
   const k = (key: string, extra: Partial<Parameters<typeof shortcutFor>[0]> = {}) =>
-    shortcutFor({ key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, targetTag: 'BODY', ...extra });
+    shortcutFor({
+      key,
+      ctrlKey: false,
+      metaKey: false,
+      altKey: false,
+      shiftKey: false,
+      targetTag: 'BODY',
+      ...extra,
+    });
   it('maps keys to actions', () => {
     expect(k('f')).toBe('fit');
     expect(k('1')).toBe('one-to-one');

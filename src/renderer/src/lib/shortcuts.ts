@@ -1,6 +1,16 @@
 // Keyboard shortcuts: one table, used by the key handler and the help popover.
 
-export type ShortcutAction = 'fit' | 'one-to-one' | 'zoom-in' | 'zoom-out' | 'snapshot-jpeg' | 'snapshot-png' | 'disconnect' | 'theme' | 'help' | 'close';
+export type ShortcutAction =
+  | 'fit'
+  | 'one-to-one'
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'snapshot-jpeg'
+  | 'snapshot-png'
+  | 'disconnect'
+  | 'theme'
+  | 'help'
+  | 'close';
 
 export interface Shortcut {
   keys: string;
@@ -37,7 +47,12 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
   const tag = e.targetTag.toUpperCase();
   if (e.key === 'Escape') return 'close';
   if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'd') return 'disconnect';
-  if (tag === 'TEXTAREA' || tag === 'SELECT' || (tag === 'INPUT' && TYPING_INPUTS.has(e.targetType ?? 'text'))) return null;
+  if (
+    tag === 'TEXTAREA' ||
+    tag === 'SELECT' ||
+    (tag === 'INPUT' && TYPING_INPUTS.has(e.targetType ?? 'text'))
+  )
+    return null;
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
   switch (e.key) {
     case 'f':

@@ -26,9 +26,8 @@ export function appendStdout(ring: StdoutRing, text: string, maxLines: number): 
   if (added.length === 0) return { ...ring, partial };
   const all = ring.lines.length + added.length;
   const drop = Math.max(0, all - maxLines);
-  const lines = drop >= ring.lines.length
-    ? added.slice(drop - ring.lines.length)
-    : [...ring.lines.slice(drop), ...added];
+  const lines =
+    drop >= ring.lines.length ? added.slice(drop - ring.lines.length) : [...ring.lines.slice(drop), ...added];
   return { lines, partial, dropped: ring.dropped + drop };
 }
 

@@ -1,6 +1,8 @@
 // Frame view geometry: where the image lands on the canvas for fit / fixed zoom, and back again.
 
-export type ZoomMode = { mode: 'fit' } | { mode: 'zoom'; scale: number; /** image point at canvas centre */ cx: number; cy: number };
+export type ZoomMode =
+  | { mode: 'fit' }
+  | { mode: 'zoom'; scale: number; /** image point at canvas centre */ cx: number; cy: number };
 
 export interface Size {
   width: number;
@@ -22,16 +24,30 @@ export function clampScale(s: number): number {
 }
 
 export function place(view: ZoomMode, canvas: Size, image: Size): Placement {
-  if (image.width <= 0 || image.height <= 0 || canvas.width <= 0 || canvas.height <= 0) return { scale: 1, x: 0, y: 0 };
+  if (image.width <= 0 || image.height <= 0 || canvas.width <= 0 || canvas.height <= 0)
+    return { scale: 1, x: 0, y: 0 };
   if (view.mode === 'fit') {
     const scale = Math.min(canvas.width / image.width, canvas.height / image.height);
-    return { scale, x: (canvas.width - image.width * scale) / 2, y: (canvas.height - image.height * scale) / 2 };
+    return {
+      scale,
+      x: (canvas.width - image.width * scale) / 2,
+      y: (canvas.height - image.height * scale) / 2,
+    };
   }
-  return { scale: view.scale, x: canvas.width / 2 - view.cx * view.scale, y: canvas.height / 2 - view.cy * view.scale };
+  return {
+    scale: view.scale,
+    x: canvas.width / 2 - view.cx * view.scale,
+    y: canvas.height / 2 - view.cy * view.scale,
+  };
 }
 
 /** Canvas point → image pixel (integer), or null outside the image. */
-export function canvasToImage(p: Placement, image: Size, x: number, y: number): { x: number; y: number } | null {
+export function canvasToImage(
+  p: Placement,
+  image: Size,
+  x: number,
+  y: number,
+): { x: number; y: number } | null {
   const ix = Math.floor((x - p.x) / p.scale);
   const iy = Math.floor((y - p.y) / p.scale);
   if (ix < 0 || iy < 0 || ix >= image.width || iy >= image.height) return null;
@@ -39,7 +55,14 @@ export function canvasToImage(p: Placement, image: Size, x: number, y: number): 
 }
 
 /** Zoom by `factor` keeping the image point under canvas point (x, y) fixed. */
-export function zoomAt(view: ZoomMode, canvas: Size, image: Size, factor: number, x: number, y: number): ZoomMode {
+export function zoomAt(
+  view: ZoomMode,
+  canvas: Size,
+  image: Size,
+  factor: number,
+  x: number,
+  y: number,
+): ZoomMode {
   const p = place(view, canvas, image);
   const scale = clampScale(p.scale * factor);
   // image point under the cursor
@@ -62,7 +85,12 @@ export function pan(view: ZoomMode, canvas: Size, image: Size, dx: number, dy: n
   const z: ZoomMode =
     view.mode === 'zoom'
       ? view
-      : { mode: 'zoom', scale: p.scale, cx: (canvas.width / 2 - p.x) / p.scale, cy: (canvas.height / 2 - p.y) / p.scale };
+      : {
+          mode: 'zoom',
+          scale: p.scale,
+          cx: (canvas.width / 2 - p.x) / p.scale,
+          cy: (canvas.height / 2 - p.y) / p.scale,
+        };
   if (z.mode !== 'zoom') return z;
   return { ...z, cx: z.cx - dx / z.scale, cy: z.cy - dy / z.scale };
 }

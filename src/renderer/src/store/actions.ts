@@ -91,7 +91,14 @@ export async function resync(): Promise<void> {
 export async function saveSnapshot(format: 'jpeg' | 'png'): Promise<string | null> {
   try {
     const r = await getApi().request('saveSnapshot', format);
-    showToast({ code: 'snapshot-saved', message: `Saved ${format.toUpperCase()} snapshot: ${r.path}`, at: Date.now() }, 'info');
+    showToast(
+      {
+        code: 'snapshot-saved',
+        message: `Saved ${format.toUpperCase()} snapshot: ${r.path}`,
+        at: Date.now(),
+      },
+      'info',
+    );
     return r.path;
   } catch (e) {
     fail(e, 'snapshot-failed');

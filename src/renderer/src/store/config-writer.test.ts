@@ -3,7 +3,11 @@ import type { ConfigSnapshot, ConfigValues } from '../../../shared/contract';
 import * as cw from './config-writer';
 import { createConfigController } from './config-controller';
 
-const snap = (values: ConfigValues): ConfigSnapshot => ({ channel: 'config', values, schema: { properties: {} } });
+const snap = (values: ConfigValues): ConfigSnapshot => ({
+  channel: 'config',
+  values,
+  schema: { properties: {} },
+});
 const start = (values: ConfigValues) => cw.applySnapshot(cw.emptyConfig, snap(values));
 
 describe('config-writer transitions', () => {
@@ -88,7 +92,11 @@ describe('config-writer transitions', () => {
 describe('config controller', () => {
   function harness(initial: ConfigValues) {
     let state = start(initial);
-    const calls: Array<{ patch: ConfigValues; resolve: (s: ConfigSnapshot) => void; reject: (e: Error) => void }> = [];
+    const calls: Array<{
+      patch: ConfigValues;
+      resolve: (s: ConfigSnapshot) => void;
+      reject: (e: Error) => void;
+    }> = [];
     const errors: string[] = [];
     const ctl = createConfigController({
       get: () => state,
@@ -120,12 +128,16 @@ describe('config controller', () => {
   it('reports a refused write with its cause and reverts', async () => {
     const h = harness({ quality: 90 });
     h.ctl.edit('quality', 10);
-    const err = Object.assign(new Error('camera refused the write (NAK FAILED)'), { code: 'config-rejected' });
+    const err = Object.assign(new Error('camera refused the write (NAK FAILED)'), {
+      code: 'config-rejected',
+    });
     h.calls[0]!.reject(err);
     await h.ctl.idle().catch(() => undefined);
     await flush();
     expect(h.state().shown.quality).toBe(90);
-    expect(h.errors).toEqual(['config-rejected: Config write quality=10 failed: camera refused the write (NAK FAILED)']);
+    expect(h.errors).toEqual([
+      'config-rejected: Config write quality=10 failed: camera refused the write (NAK FAILED)',
+    ]);
   });
 
   it('merges edits of different keys made during a write into one patch', async () => {

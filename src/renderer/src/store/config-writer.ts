@@ -91,8 +91,10 @@ export function writeSucceeded(s: ConfigState, snap: ConfigSnapshot): ConfigStat
   const next: ConfigState = { ...s, inFlight: null };
   const shown: ConfigValues = {};
   for (const [k, v] of Object.entries(snap.values)) {
-    if (k in s.queued) shown[k] = s.shown[k]!; // a newer edit is waiting: keep showing it
-    else if (k in written) shown[k] = v; // confirmed (or clamped) by the camera
+    if (k in s.queued)
+      shown[k] = s.shown[k]!; // a newer edit is waiting: keep showing it
+    else if (k in written)
+      shown[k] = v; // confirmed (or clamped) by the camera
     else shown[k] = s.dragging[k] === true && k in s.shown ? s.shown[k]! : v;
   }
   return {

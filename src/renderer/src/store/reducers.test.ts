@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceSummary } from '../../../shared/contract';
 import { applySnapshot, edit, emptyConfig, isPending, takeNext } from './config-writer';
-import { applyConnectionState, describeConnection, dismissToast, progressPercent, pushToast, type Toast } from './reducers';
+import {
+  applyConnectionState,
+  describeConnection,
+  dismissToast,
+  progressPercent,
+  pushToast,
+  type Toast,
+} from './reducers';
 
 const device: DeviceSummary = {
   board: 'OpenMV Cam H7 Plus',
@@ -40,7 +47,11 @@ describe('connection state', () => {
   });
 
   it('drops pending config writes and records the reason on disconnect', () => {
-    let config = applySnapshot(emptyConfig, { channel: 'config', values: { quality: 90 }, schema: { properties: {} } });
+    let config = applySnapshot(emptyConfig, {
+      channel: 'config',
+      values: { quality: 90 },
+      schema: { properties: {} },
+    });
     config = takeNext(edit(config, 'quality', 10)).state;
     const s = applyConnectionState({ ...base, config }, { kind: 'disconnected', reason: 'port vanished' }, 5);
     expect(isPending(s.config, 'quality')).toBe(false);
@@ -54,8 +65,13 @@ describe('connection state', () => {
       detail: 'demo: SYNC (25 %)',
     });
     expect(
-      describeConnection({ kind: 'reconnecting', target: '/dev/pts/3', reason: 'port closed', attempt: 2, nextInMs: 1500 })
-        .detail,
+      describeConnection({
+        kind: 'reconnecting',
+        target: '/dev/pts/3',
+        reason: 'port closed',
+        attempt: 2,
+        nextInMs: 1500,
+      }).detail,
     ).toBe('/dev/pts/3: port closed — attempt 2, next in 1.5 s');
     expect(describeConnection({ kind: 'connected', target: 'demo', device }).label).toBe('Connected');
     expect(progressPercent(40)).toBe(40);

@@ -29,7 +29,11 @@ export interface ConnectionSlice {
 }
 
 /** A connection-state event: keep device/channels in step and stop pending writes when the link drops. */
-export function applyConnectionState(s: ConnectionSlice, cs: ConnectionState, now = Date.now()): ConnectionSlice {
+export function applyConnectionState(
+  s: ConnectionSlice,
+  cs: ConnectionState,
+  now = Date.now(),
+): ConnectionSlice {
   const next: ConnectionSlice = { ...s, connection: cs };
   if (cs.kind === 'connected') {
     next.device = cs.device;
@@ -51,7 +55,10 @@ export function describeConnection(cs: ConnectionState): { label: string; detail
     case 'connecting':
       return { label: 'Connecting…', detail: `${cs.target}: ${cs.step} (${progressPercent(cs.progress)} %)` };
     case 'connected':
-      return { label: 'Connected', detail: `${cs.device.board} · ${cs.target} · fw ${cs.device.firmwareVersion}` };
+      return {
+        label: 'Connected',
+        detail: `${cs.device.board} · ${cs.target} · fw ${cs.device.firmwareVersion}`,
+      };
     case 'resyncing':
       return { label: 'Resyncing…', detail: `${cs.target}: ${cs.reason}` };
     case 'reconnecting':
