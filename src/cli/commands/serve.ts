@@ -69,7 +69,8 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`camdeck serve: --port must be 0…65535, got "${values.port}"`);
     return EXIT.USAGE;
   }
-  if (values.demo && values.camera && values.camera !== 'demo') {
+  // `--camera auto --demo` (what `npm start -- --demo` passes) means the demo camera
+  if (values.demo && values.camera && values.camera !== 'demo' && values.camera !== 'auto') {
     console.error('camdeck serve: give either --demo or --camera, not both');
     return EXIT.USAGE;
   }
