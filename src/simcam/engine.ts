@@ -228,8 +228,14 @@ export class ProtocolEngine {
 
   /** Run `fn` when no command is in flight: the script cannot run while the firmware is in WAIT_ACK. */
   whenIdle(fn: () => void): void {
-    if (!this.busy) fn();
-    else this.idleQueue.push(fn);
+    if (this.busy) this.idleQueue.push(fn);
+    else {
+      try {
+        fn();
+      } catch {
+        // as in afterCommand()
+      }
+    }
   }
 
   /** Stop processing input and output for `ms` (a stuck device); incoming bytes stay queued. */
@@ -544,7 +550,13 @@ export class ProtocolEngine {
 
   private afterCommand(): void {
     if (this.busy) return;
-    while (this.idleQueue.length && !this.busy) this.idleQueue.shift()!();
+    while (this.idleQueue.length && !this.busy) {
+      try {
+        this.idleQueue.shift()!();
+      } catch {
+        // Script code failing must not stop the device (the firmware prints the exception and goes on).
+      }
+    }
     if (!this.busy) this.scheduleTask();
   }
 

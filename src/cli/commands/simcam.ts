@@ -189,7 +189,8 @@ async function serve(cam: SimCam, t: Transport): Promise<Served> {
       const s = await serveTcp(cam, t.host, t.port);
       return {
         address: `${t.host}:${s.port}`,
-        unplug: async () => cam.detach(),
+        // The client's connection drops; the next connection is served.
+        unplug: async () => s.disconnect(),
         replug: async () => {},
         close: () => s.close(),
       };
@@ -198,8 +199,8 @@ async function serve(cam: SimCam, t: Transport): Promise<Served> {
       const s = await serveUdp(cam, t.host, t.port);
       return {
         address: `${t.host}:${s.port}`,
-        unplug: async () => cam.detach(),
-        replug: async () => {},
+        unplug: async (ms) => s.unplug(ms),
+        replug: async () => s.replug(),
         close: () => s.close(),
       };
     }

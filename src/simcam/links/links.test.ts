@@ -147,3 +147,37 @@ describe.skipIf(!haveSocat)('pty (socat pair)', () => {
     expect(existsSync(hostPath)).toBe(false);
   });
 });
+
+describe('unplug on network links', () => {
+  it('UDP: no answers while unplugged, served again after replug', async () => {
+    const cam = camera();
+    const server = await serveUdp(cam, '127.0.0.1', 0);
+    cleanups.push(() => server.close());
+    const client = dgram.createSocket('udp4');
+    cleanups.push(() => client.close());
+    const datagrams: Uint8Array[] = [];
+    client.on('message', (m) => datagrams.push(new Uint8Array(m)));
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+    const send = (b: Uint8Array) => client.send(b, server.port, '127.0.0.1');
+    server.unplug(Infinity);
+    send(pkt(Opcode.PROTO_SYNC));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(datagrams).toHaveLength(0);
+    server.replug();
+    send(pkt(Opcode.PROTO_SYNC));
+    await until(() => datagrams.length === 1);
+  });
+
+  it('TCP: disconnect() drops the client; the next connection is served', async () => {
+    const cam = camera();
+    const server = await serveTcp(cam, '127.0.0.1', 0);
+    cleanups.push(() => server.close());
+    const sock = net.connect(server.port, '127.0.0.1');
+    sock.on('error', () => {});
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    const closed = new Promise<void>((r) => sock.once('close', () => r()));
+    await new Promise((r) => setTimeout(r, 20));
+    server.disconnect();
+    await closed;
+  });
+});

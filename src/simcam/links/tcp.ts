@@ -6,6 +6,8 @@ import { streamLink } from './stream-link';
 export interface TcpServer {
   readonly host: string;
   readonly port: number;
+  /** Drop the current client (the host sees the connection reset); the server keeps listening. */
+  disconnect(): void;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,9 @@ export function serveTcp(cam: SimCam, host: string, port: number): Promise<TcpSe
       resolve({
         host,
         port: addr.port,
+        disconnect: () => {
+          for (const s of sockets) s.destroy();
+        },
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();

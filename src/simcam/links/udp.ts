@@ -8,6 +8,9 @@ import type { SimCam } from '../types';
 export interface UdpServer {
   readonly host: string;
   readonly port: number;
+  /** Stop answering for `ms` (Infinity = until replug), as if the camera dropped off the network. */
+  unplug(ms?: number): void;
+  replug(): void;
   close(): Promise<void>;
 }
 
@@ -62,12 +65,34 @@ export function serveUdp(cam: SimCam, host: string, port: number): Promise<UdpSe
     sock.once('error', reject);
     sock.bind(port, host, () => {
       const maxPayload = Math.min(1400, cam.options.maxPayload);
-      cam.attach(link, { name: 'network', ack: false, maxPayload, rtxTimeoutMs: 100 });
+      const attach = (): void => {
+        peer = null;
+        cam.attach(link, { name: 'network', ack: false, maxPayload, rtxTimeoutMs: 100 });
+      };
+      attach();
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let plugged = true;
+      const replug = (): void => {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        if (!plugged && !closed) {
+          plugged = true;
+          attach();
+        }
+      };
       resolve({
         host,
         port: sock.address().port,
+        unplug: (ms = 1000) => {
+          plugged = false;
+          cam.detach();
+          if (timer) clearTimeout(timer);
+          timer = Number.isFinite(ms) ? setTimeout(replug, ms) : null;
+        },
+        replug,
         close: () =>
           new Promise<void>((done) => {
+            if (timer) clearTimeout(timer);
             if (closed) return done();
             closed = true;
             for (const l of closes) l();
