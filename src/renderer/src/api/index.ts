@@ -19,3 +19,8 @@ export function getApi(): RendererApi {
     : createWsApi({ url: wsUrlFromLocation(window.location, WS_PATH, TOKEN_PARAM) });
   return api;
 }
+
+/** Use a given carrier instead of picking one (tests, and embedders that bring their own). */
+export function installApi(a: RendererApi): void {
+  api = a;
+}

@@ -1,7 +1,7 @@
 // The renderer's one store. Pushed events call setState from module scope (bind.ts), outside React;
 // components select slices with useShallow. Only `settings` is persisted.
 import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import type {
   AppError,
   ChannelInfo,
@@ -76,11 +76,26 @@ export const initialState: Omit<AppState, 'settings'> = {
   helpOpen: false,
 };
 
+/** Where settings live when localStorage is missing or blocked (Node tests, locked-down profiles). */
+function settingsStorage(): StateStorage {
+  try {
+    if (globalThis.localStorage) return globalThis.localStorage;
+  } catch {
+    // access denied: fall through to memory
+  }
+  const mem = new Map<string, string>();
+  return {
+    getItem: (k) => mem.get(k) ?? null,
+    setItem: (k, v) => void mem.set(k, v),
+    removeItem: (k) => void mem.delete(k),
+  };
+}
+
 export const useApp = create<AppState>()(
   persist(() => ({ ...initialState, settings: defaultSettings }), {
     name: 'camdeck.settings',
     version: 1,
-    storage: createJSONStorage(() => globalThis.localStorage),
+    storage: createJSONStorage(settingsStorage),
     partialize: (s) => ({ settings: s.settings }),
     // Settings saved by an older build may lack newer keys: fill them from the defaults.
     merge: (persisted, current) => {
