@@ -1,7 +1,10 @@
 // The carrier itself, end to end: the built UI is served with its security headers, the contract round-trips
 // over the WebSocket, frames arrive as binary messages, and the link survives a pulled cable — with the real
 // `camdeck serve` process, Chromium and the simulated camera on a pty.
-import { test, expect } from './fixtures';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test, expect, GroupProcess, ROOT } from './fixtures';
 import { Probe } from './carrier-probe';
 
 test.describe('browser-host carrier', () => {
@@ -140,5 +143,53 @@ test.describe('sim cam on a pty', () => {
         timeout: 10_000,
       })
       .toBeGreaterThan(5);
+  });
+});
+
+test.describe('beyond loopback', () => {
+  test('binding 0.0.0.0 requires the printed token; the page passes it on to the WebSocket', async ({
+    page,
+    carrier,
+  }) => {
+    test.skip(carrier === 'electron', 'the token guards the browser-host server only');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'camdeck-e2e-token-'));
+    const proc = new GroupProcess(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'camdeck.js'), 'serve', '--host', '0.0.0.0', '--port', '0', '--demo'],
+      {
+        CAMDECK_DATA_DIR: dataDir,
+      },
+    );
+    try {
+      const m = await proc.waitFor(/^camdeck: serving (http:\/\/\S+)/, 20_000, 'serve ready line');
+      const printed = new URL(m[1]!);
+      const token = printed.searchParams.get('token');
+      expect(token).toMatch(/^[0-9a-f]{32}$/);
+      const base = `http://127.0.0.1:${printed.port}/`;
+
+      // with the token: the UI's own connection works (the demo camera connects and reports it)
+      await page.goto(`${base}?token=${token}`);
+      await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected', {
+        timeout: 15_000,
+      });
+      const withToken = await Probe.install(page);
+      expect(await withToken.request('getState')).toMatchObject({ ok: true, result: { kind: 'connected' } });
+
+      // without it: the WebSocket upgrade is refused
+      await page.goto(base);
+      const refused = await page.evaluate(
+        (url) =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(url);
+            ws.onopen = () => resolve('open');
+            ws.onerror = () => resolve('refused');
+          }),
+        `ws://127.0.0.1:${printed.port}/ws`,
+      );
+      expect(refused).toBe('refused');
+    } finally {
+      await proc.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
