@@ -706,3 +706,18 @@ describe('soft reboot', () => {
     expect(ChannelFlag.DYNAMIC & list[4]!.flags).toBeTruthy();
   });
 });
+
+describe('packet trace (-v)', () => {
+  it('logs received and sent packets, with the NAK status', async () => {
+    const lines: string[] = [];
+    const { host } = setup({ trace: (l) => lines.push(l) });
+    await host.sync();
+    host.send({ opcode: Opcode.CHANNEL_LIST, seq: 9 });
+    await host.next();
+    expect(lines).toEqual([
+      'rx seq=0 ch=0 PROTO_SYNC - len=0',
+      'tx seq=0 ch=0 PROTO_SYNC ACK len=0',
+      'tx seq=0 ch=0 CHANNEL_LIST NAK len=2 SEQUENCE',
+    ]);
+  });
+});
