@@ -51,3 +51,18 @@ test('disconnect stops the stream and the state says so', async ({ appPage: page
   await page.waitForTimeout(500);
   expect((await frameInfo(page)).seq).toBe(before);
 });
+
+test('a target that does not exist fails with a clear error, and the UI stays usable', async ({
+  appPage: page,
+  simcam,
+}) => {
+  await page.getByTestId('port-input').fill('/dev/camdeck-no-such-port');
+  await page.getByTestId('connect').click();
+  const toast = page.getByTestId('toast').filter({ hasText: '/dev/camdeck-no-such-port' });
+  await expect(toast).toBeVisible({ timeout: 20_000 });
+  await expect(toast).toHaveAttribute('role', 'alert');
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'disconnected');
+  await expect(page.getByTestId('disconnect')).toBeDisabled();
+  await page.getByTestId('port-input').fill('');
+  await connectTo(page, simcam.path);
+});
