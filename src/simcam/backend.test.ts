@@ -133,6 +133,10 @@ describe('introspection', () => {
         },
       }),
     ).toThrow(/Failed to register/);
+    expect(() => cam.register({ name: 'tp', flags: ChannelFlag.PHYSICAL, backend: {} })).toThrow(/PHYSICAL/);
+    expect(() => cam.register({ name: '', backend: {} })).toThrow(/name/);
+    expect(() => createSimCam({ demo: false, faults: { dropRate: 5 } })).toThrow(/dropRate/);
+    expect(() => createSimCam({ scenario: 'nope' })).toThrow(/unknown scenario/);
     const h = cam.register({ name: 'a-very-long-channel-name', backend: { init: () => false } });
     const list = decodeChannelList((await host.request(Opcode.CHANNEL_LIST)).body);
     expect(list.at(-1)).toEqual({ id: h.id, flags: ChannelFlag.DYNAMIC, name: 'a-very-long-c' });

@@ -2,6 +2,7 @@
 // "script" (named scenario) that registers dynamic channels, and the fault knobs.
 import {
   BOARD_MAX_PAYLOAD,
+  ChannelFlag,
   ChannelId,
   EVENT_NOTIFY,
   FIRMWARE_VERSION,
@@ -132,7 +133,7 @@ class SimCamImpl implements SimCam {
     this.options = resolveOptions(opts);
     this.clock = opts.clock ?? realClock;
     this.trace = opts.trace;
-    this.faultState = { ...NO_FAULTS, ...opts.faults };
+    this.faultState = { ...NO_FAULTS };
     const o = this.options;
     this.engine = new ProtocolEngine({
       bufferSize: o.maxBuffer,
@@ -150,7 +151,7 @@ class SimCamImpl implements SimCam {
     this.stdout = new StdoutChannel(STDOUT_SIZE[o.maxBuffer]);
     this.stream = new StreamChannel();
     this.powerOn();
-    this.applyRebootTimer();
+    if (opts.faults) this.faults.set(opts.faults);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------
@@ -284,6 +285,11 @@ class SimCamImpl implements SimCam {
       throw new TypeError('channel name must be a non-empty string');
     if (typeof spec.backend !== 'object' || spec.backend === null)
       throw new TypeError('backend must be an object');
+    if ((spec.flags ?? 0) & ChannelFlag.PHYSICAL) {
+      throw new RangeError(
+        'transport (PHYSICAL) backends are not simulated: serve a link with attach() instead',
+      );
+    }
     const ch = adaptBackend(spec.name, spec.backend, spec.flags ?? 0);
     const id = this.engine.registerChannel(ch);
     if (id < 0) throw new Error('Failed to register protocol channel');
