@@ -78,7 +78,7 @@ function createWindow(): BrowserWindow {
 }
 
 async function start(): Promise<void> {
-  hardenSession(session.defaultSession);
+  hardenSession(session.defaultSession, { csp: !devUrl });
   serveAppProtocol();
   const service = createCamdeckService({
     snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(app.getPath('pictures'), 'camdeck'),

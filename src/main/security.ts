@@ -19,10 +19,14 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-/** Deny every permission (camera, mic, notifications, …) and add the CSP to every response. */
-export function hardenSession(session: Session): void {
+/**
+ * Deny every permission (camera, mic, notifications, …) and add the CSP to every response. `csp: false` only for
+ * the dev server (`electron-vite dev`), whose hot-reload preamble is an inline script.
+ */
+export function hardenSession(session: Session, opts: { csp: boolean } = { csp: true }): void {
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
+  if (!opts.csp) return;
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
