@@ -9,6 +9,7 @@ import {
   OPCODE_NAMES,
   PROTOCOL_VERSION,
   PixFormat,
+  STREAM_HEADER_SIZE,
   StdinEvent,
   SysEvent,
   describeFlags,
@@ -45,6 +46,8 @@ import type {
   TransportDefaults,
 } from './types';
 
+/** Stream framebuffer size reported in SYS_INFO; bigger JPEGs are not previewed. */
+const STREAM_BUFFER_KB = 512;
 const STDOUT_SIZE = { 512: 512, 4096: 1024, 8192: 2048 } as const;
 /** stdout NOTIFY cadence while output is pending. */
 const STDOUT_EVENT_MS = 50;
@@ -363,6 +366,8 @@ class SimCamImpl implements SimCam {
         data: r.data,
         fps: this.streamFps,
       });
+    } else if (f.jpeg.length + STREAM_HEADER_SIZE > STREAM_BUFFER_KB * 1024) {
+      written = false; // does not fit the stream buffer: the preview skips it
     } else {
       written = this.stream.publish({
         width: f.width,
@@ -469,7 +474,7 @@ class SimCamImpl implements SimCam {
       flashSizeKb: 0,
       ramSizeKb: 0,
       framebufferSizeKb: Math.ceil((o.width * o.height * 2) / 1024),
-      streamBufferSizeKb: 512,
+      streamBufferSizeKb: STREAM_BUFFER_KB,
     };
   }
 

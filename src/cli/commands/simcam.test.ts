@@ -149,4 +149,59 @@ describe('camdeck simcam CLI', () => {
     },
     30_000,
   );
+
+  it.skipIf(!haveSocat)(
+    '--tty on a path that does not exist makes the pair itself',
+    async () => {
+      const hostPath = join(tmpdir(), `camdeck-cli-test3-${process.pid}`);
+      const child = spawn(
+        process.execPath,
+        [join(root, 'bin/camdeck.js'), 'simcam', '--tty', hostPath, '--size', '64x48'],
+        {
+          cwd: root,
+        },
+      );
+      const next = lines(child);
+      try {
+        expect(await next()).toBe(`simcam: ready tty ${hostPath}`);
+        expect(existsSync(hostPath)).toBe(true);
+        child.stdin.write('quit\n');
+        expect(await next()).toBe('ok quit');
+        expect(await new Promise<number | null>((r) => child.once('exit', (c) => r(c)))).toBe(0);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    },
+    30_000,
+  );
+
+  it('--tcp prints the bound port and serves a client', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bin/camdeck.js'), 'simcam', '--tcp', '127.0.0.1:0', '--size', '64x48'],
+      {
+        cwd: root,
+      },
+    );
+    const next = lines(child);
+    try {
+      const ready = await next();
+      const m = /^simcam: ready tcp 127\.0\.0\.1:(\d+)$/.exec(ready);
+      expect(m).not.toBeNull();
+      const net = await import('node:net');
+      const sock = net.connect(Number(m![1]), '127.0.0.1');
+      sock.on('error', () => {});
+      const parser = new PacketParser({ maxPayload: 4082, crc: true });
+      const got: Packet[] = [];
+      sock.on('data', (b: Buffer) => got.push(...parser.push(new Uint8Array(b))));
+      sock.write(encodePacket({ seq: 0, channel: 0, flags: 0, opcode: Opcode.PROTO_SYNC }));
+      expect(await until(() => got.length > 0, 5000)).toBe(true);
+      expect(got[0]!.flags).toBe(Flag.ACK);
+      sock.destroy();
+      child.kill('SIGINT');
+      expect(await new Promise<number | null>((r) => child.once('exit', (c) => r(c)))).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 30_000);
 });

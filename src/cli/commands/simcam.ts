@@ -1,5 +1,6 @@
 // `camdeck simcam`: run the simulated OpenMV camera on a tty, a socat pty pair, TCP or UDP, with fault
 // knobs on the command line and control commands on stdin (one per line, answered `ok <cmd>` / `error <msg>`).
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { BOARD_MAX_PAYLOAD } from '../../protocol';
@@ -12,7 +13,8 @@ export const summary = 'run the simulated camera on a pty, TCP or UDP';
 export const usage = `Usage: camdeck simcam (--tty PATH | --pty HOSTPATH | --tcp HOST:PORT | --udp HOST:PORT) [options]
 
 Transports:
-  --tty PATH            serve on an existing tty (e.g. one end of: socat pty,raw,echo=0,link=/tmp/a pty,raw,echo=0,link=PATH)
+  --tty PATH            serve on an existing tty (e.g. one end of: socat pty,raw,echo=0,link=/tmp/a pty,raw,echo=0,link=PATH);
+                        if PATH does not exist, a socat pair is made with PATH as the host's end (like --pty)
   --pty HOSTPATH        create a socat pty pair; the host opens HOSTPATH (supports the unplug command)
   --tcp HOST:PORT       serve one TCP client at a time (port 0 = any; the ready line shows it)
   --udp HOST:PORT       one packet per datagram, like the firmware's network transport (ACKs off, max payload 1400)
@@ -165,6 +167,16 @@ async function serve(cam: SimCam, t: Transport): Promise<Served> {
       };
     }
     case 'tty': {
+      // Nothing at PATH yet: make the socat pair ourselves, with PATH as the host's end.
+      if (!existsSync(t.path)) {
+        const p: PtyServer = await servePty(cam, t.path);
+        return {
+          address: t.path,
+          unplug: (ms) => p.unplug(ms),
+          replug: () => p.replug(),
+          close: () => p.close(),
+        };
+      }
       let s: TtyServer | null = serveTty(cam, t.path);
       let timer: ReturnType<typeof setTimeout> | null = null;
       const reopen = (): void => {
