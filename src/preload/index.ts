@@ -1,36 +1,23 @@
-// Preload: exposes exactly the contract as `window.camdeck` (contextBridge), never ipcRenderer itself.
-// Requests go to one handler per name in main; events arrive on one channel; frames arrive on PagePorts that
-// main creates per request (see FRAME_PORT_REQUEST in the contract for the page's zero-copy path).
+// Preload: gives the page exactly the contract as `window.camdeck`, never ipcRenderer itself.
+// A small bridge (validated invoke + events) crosses the context bridge; `main-world.ts` then builds the page's
+// `window.camdeck` in the page's own world (errors keep their code; frames arrive on a page-owned MessagePort).
+// Requests go to one handler per name in main, events arrive on one channel, frame ports are made per request.
 import { contextBridge, ipcRenderer } from 'electron';
 import { EVENT_NAMES, FRAME_PORT_MESSAGE, FRAME_PORT_REQUEST, REQUEST_NAMES } from '../shared/contract';
-import type {
-  CamdeckApi,
-  CamdeckEvents,
-  EventName,
-  FrameMeta,
-  RequestArgs,
-  RequestName,
-  RequestResult,
-  Unsubscribe,
-} from '../shared/contract';
-import { decodeFrameMessage } from '../shared/frame-wire';
+import { FRAME_TAG } from '../shared/frame-wire';
+import { installMainWorldApi } from './main-world';
+import type { BridgeApi } from './main-world';
 
 // Kept in step with src/main/ipc-handlers.ts (the preload bundle must not import main).
 const EVENT_CHANNEL = 'camdeck:event';
 const FRAME_PORT_CHANNEL = 'camdeck:frame-port';
-// The preload compiles with the Node program (no DOM lib), so the few DOM shapes it touches are declared here.
-interface PagePort {
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  start(): void;
-  close(): void;
-}
+export const BRIDGE_KEY = '__camdeckBridge';
+
+// The preload compiles with the Node program (no DOM lib), so the DOM shapes it touches are declared here.
 declare const window: {
   addEventListener(type: 'message', listener: (ev: { source: unknown; data: unknown }) => void): void;
   postMessage(message: unknown, targetOrigin: string, transfer: unknown[]): void;
 };
-
-type Envelope =
-  { ok: true; result: unknown } | { ok: false; error: { message: string; code: string; hint?: string } };
 
 const requestNames: ReadonlySet<string> = new Set(REQUEST_NAMES);
 const eventNames: ReadonlySet<string> = new Set(EVENT_NAMES);
@@ -41,64 +28,40 @@ ipcRenderer.on(EVENT_CHANNEL, (_event, name: unknown, payload: unknown) => {
   for (const l of listeners.get(name) ?? []) l(payload);
 });
 
-// Port requests are answered in order; each answer goes to whoever asked (this preload, or the page).
-const portWaiters: Array<(port: PagePort) => void> = [];
+// The page asks for a frame port; main answers in order; the port goes straight on to the page.
+let portRequests = 0;
 ipcRenderer.on(FRAME_PORT_CHANNEL, (event) => {
-  const port = event.ports[0] as unknown as PagePort | undefined;
-  const waiter = portWaiters.shift();
-  if (port && waiter) waiter(port);
-  else port?.close();
+  const port = event.ports[0];
+  if (!port) return;
+  if (portRequests > 0) {
+    portRequests--;
+    window.postMessage(FRAME_PORT_MESSAGE, '*', [port]);
+  } else port.close();
 });
-function requestPort(deliver: (port: PagePort) => void): void {
-  portWaiters.push(deliver);
-  ipcRenderer.send(FRAME_PORT_CHANNEL);
-}
-
-// The page's zero-copy path: hand it a port of its own.
 window.addEventListener('message', (event) => {
   if (event.source !== window || event.data !== FRAME_PORT_REQUEST) return;
-  requestPort((port) => window.postMessage(FRAME_PORT_MESSAGE, '*', [port]));
+  portRequests++;
+  ipcRenderer.send(FRAME_PORT_CHANNEL);
 });
 
-// The bridged path: one port for this preload, opened on the first onFrame subscriber.
-const frameListeners = new Set<(meta: FrameMeta, image: Uint8Array) => void>();
-let ownPort: PagePort | null = null;
-function ensureOwnPort(): void {
-  if (ownPort) return;
-  requestPort((port) => {
-    ownPort = port;
-    port.onmessage = (ev) => {
-      if (!(ev.data instanceof Uint8Array)) return;
-      const frame = decodeFrameMessage(ev.data);
-      if (!frame) return;
-      for (const l of frameListeners) l(frame.meta, frame.image);
-    };
-    port.start();
-  });
-}
-
-const api: CamdeckApi = {
-  carrier: 'electron',
-  async request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<RequestResult<K>> {
-    if (!requestNames.has(name)) throw new Error(`unknown request "${String(name)}"`);
-    const env = (await ipcRenderer.invoke(`camdeck:${name}`, ...args)) as Envelope;
-    if (env.ok) return env.result as RequestResult<K>;
-    // Electron copies only the message of an Error across the bridge; code/hint help within the preload world.
-    throw Object.assign(new Error(env.error.message), { code: env.error.code, hint: env.error.hint });
+const bridge: BridgeApi = {
+  isRequest: (name) => requestNames.has(name),
+  invoke(name, args) {
+    if (!requestNames.has(name)) return Promise.reject(new Error(`unknown request "${String(name)}"`));
+    if (!Array.isArray(args)) return Promise.reject(new Error('arguments must be an array'));
+    return ipcRenderer.invoke(`camdeck:${name}`, ...args);
   },
-  on<K extends EventName>(name: K, listener: (payload: CamdeckEvents[K]) => void): Unsubscribe {
+  on(name, listener) {
     if (!eventNames.has(name)) throw new Error(`unknown event "${String(name)}"`);
     const set = listeners.get(name) ?? new Set();
     listeners.set(name, set);
-    const l = listener as (payload: unknown) => void;
-    set.add(l);
-    return () => void set.delete(l);
-  },
-  onFrame(listener) {
-    frameListeners.add(listener);
-    ensureOwnPort();
-    return () => void frameListeners.delete(listener);
+    set.add(listener);
+    return () => void set.delete(listener);
   },
 };
 
-contextBridge.exposeInMainWorld('camdeck', api);
+contextBridge.exposeInMainWorld(BRIDGE_KEY, bridge);
+contextBridge.executeInMainWorld({
+  func: installMainWorldApi,
+  args: [BRIDGE_KEY, FRAME_PORT_REQUEST, FRAME_PORT_MESSAGE, FRAME_TAG],
+});

@@ -198,10 +198,10 @@ export const EVENT_NAMES = [
 ] as const satisfies readonly EventName[];
 
 /**
- * Electron's zero-copy frame path. `window.camdeck.onFrame` works but copies each frame across the context
- * bridge once; a page that wants the frames without that copy posts FRAME_PORT_REQUEST to itself
- * (`window.postMessage(FRAME_PORT_REQUEST, '*')`) and receives a `message` event whose data is FRAME_PORT_MESSAGE
- * and whose `ports[0]` is a MessagePort; each message on that port is one frame-wire message (Uint8Array).
+ * Electron's frame path (used inside `window.camdeck.onFrame`; a page never needs these itself): the page posts
+ * FRAME_PORT_REQUEST to its window; the preload answers with a `message` event whose data is FRAME_PORT_MESSAGE
+ * and whose `ports[0]` is a MessagePort from main; each message on that port is one frame-wire message
+ * (Uint8Array). Frames never cross the context bridge.
  */
 export const FRAME_PORT_REQUEST = 'camdeck:frame-port-request';
 export const FRAME_PORT_MESSAGE = 'camdeck:frame-port';
