@@ -803,11 +803,18 @@ export class ProtocolEngine {
 
   private waitAck(opcode: number, seq: number, timeoutMs: number): Promise<AckResult> {
     return new Promise<AckResult>((resolve) => {
-      const timer = this.opts.clock.setTimeout(() => {
-        if (this.wait?.timer !== timer) return;
+      const fire = (): void => {
+        const w = this.wait;
+        if (!w || w.resolve !== resolve) return;
+        // A stalled device does nothing; its timeout check runs (and fires) once the stall is over.
+        if (this.isStalled()) {
+          w.timer = this.opts.clock.setTimeout(fire, Math.max(0, this.stalledUntil - this.opts.clock.now()));
+          return;
+        }
         this.wait = null;
         resolve('timeout');
-      }, timeoutMs + 1); // ticks − start > timeout
+      };
+      const timer = this.opts.clock.setTimeout(fire, timeoutMs + 1); // ticks − start > timeout
       this.scanOffset = 0;
       this.wait = { opcode, seq, resolve, timer };
       // The ACK may already be buffered (host folded it into an earlier write).

@@ -92,6 +92,21 @@ describe('fault knobs on a live camera', () => {
     expect(host.pending()).toHaveLength(1);
   });
 
+  it('stall during an ACK wait: no retransmission until the stall is over', async () => {
+    const { cam, host, clock } = await connected();
+    host.autoAck = false;
+    host.send({ opcode: Opcode.PROTO_VERSION });
+    await settle();
+    expect(host.pending()).toHaveLength(1);
+    cam.faults.stall(2000);
+    await clock.advance(1999);
+    expect(host.pending()).toHaveLength(0);
+    await clock.advance(2);
+    const rtx = host.pending();
+    expect(rtx).toHaveLength(1);
+    expect(rtx[0]!.flags & Flag.RTX).toBeTruthy();
+  });
+
   it('rebootEveryMs sends SOFT_REBOOT periodically', async () => {
     const { cam, host, clock } = await connected();
     cam.faults.set({ rebootEveryMs: 1000 });
