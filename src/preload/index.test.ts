@@ -100,6 +100,13 @@ describe('preload', () => {
     expect(got).toEqual(['hello']);
   });
 
+  it('leaves ports the page asked for itself alone', async () => {
+    const pagePort = { onmessage: null as unknown, start: () => undefined, close: () => undefined };
+    post('camdeck:frame-port', [pagePort]); // as if answering the page's own FRAME_PORT_REQUEST
+    await new Promise((r) => setTimeout(r, 10));
+    expect(pagePort.onmessage).toBeNull();
+  });
+
   it('frames: the page asks for a port once, the preload forwards main’s port, frames decode in the page', async () => {
     const seqs: number[] = [];
     api.onFrame((meta) => seqs.push(meta.seq));

@@ -55,8 +55,11 @@ export function installMainWorldApi(
     for (const l of frameListeners) l(meta, image);
   };
 
+  // Only a port this code asked for: the page may request ports of its own with the same messages.
+  let pending = 0;
   w.addEventListener('message', (ev) => {
-    if (ev.source !== w || ev.data !== portMessage || !ev.ports[0]) return;
+    if (pending === 0 || ev.source !== w || ev.data !== portMessage || !ev.ports[0]) return;
+    pending--;
     port?.close();
     port = ev.ports[0];
     port.onmessage = onPortMessage;
@@ -82,6 +85,7 @@ export function installMainWorldApi(
       frameListeners.add(listener);
       if (!asked) {
         asked = true;
+        pending++;
         w.postMessage(portRequest, '*');
       }
       return () => void frameListeners.delete(listener);
