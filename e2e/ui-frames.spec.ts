@@ -66,3 +66,17 @@ test('a target that does not exist fails with a clear error, and the UI stays us
   await page.getByTestId('port-input').fill('');
   await connectTo(page, simcam.path);
 });
+
+test('pause stops the stream, resume brings frames back', async ({ appPage: page, simcam }) => {
+  await connectTo(page, simcam.path);
+  const toggle = page.getByTestId('stream-toggle');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await page.waitForTimeout(300); // frames already in flight may still land
+  const paused = (await frameInfo(page)).seq;
+  await page.waitForTimeout(800);
+  expect((await frameInfo(page)).seq).toBe(paused);
+  await page.locator('body').press('p'); // the shortcut resumes
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await waitForFrames(page, 5);
+});

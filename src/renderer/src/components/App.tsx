@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { liveSink, takeSnapshot } from '../frame/live';
 import { SHORTCUTS, shortcutFor } from '../lib/shortcuts';
 import { oneToOne, zoomAt } from '../lib/viewport';
-import { disconnect } from '../store/actions';
+import { disconnect, setStreaming } from '../store/actions';
 import { updateSettings, useApp, type Settings } from '../store/app-store';
 import { ChannelList } from './ChannelList';
 import { ConfigPanel } from './ConfigPanel';
@@ -107,6 +107,9 @@ function useShortcuts(): void {
           break;
         case 'disconnect':
           void disconnect();
+          break;
+        case 'pause':
+          if (s.connection.kind === 'connected') void setStreaming(s.paused);
           break;
         case 'theme':
           updateSettings({ theme: s.settings.theme === 'dark' ? 'light' : 'dark' });

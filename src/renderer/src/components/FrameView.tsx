@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { attachFrames, liveSink, pixelAt, setDrawCallback } from '../frame/live';
 import { formatBytes, formatFps, formatKbps } from '../lib/format';
 import { canvasToImage, oneToOne, pan, place, zoomAt, type Size, type ZoomMode } from '../lib/viewport';
+import { setStreaming } from '../store/actions';
 import { updateSettings, useApp } from '../store/app-store';
 import { describeConnection } from '../store/reducers';
 
@@ -219,6 +220,7 @@ export function FrameView() {
     // stats refs are stable for the component's life
   }, []);
 
+  const paused = useApp((s) => s.paused);
   const zoomLabel = zoom.mode === 'fit' ? 'Fit' : `${Math.round(zoom.scale * 100)} %`;
   const setZoom = (z: ZoomMode) => updateSettings({ zoom: z });
   const img = () => {
@@ -317,6 +319,16 @@ export function FrameView() {
           aria-label="Zoom in"
         >
           +
+        </button>
+        <button
+          type="button"
+          data-testid="stream-toggle"
+          aria-pressed={paused}
+          disabled={!connected}
+          onClick={() => void setStreaming(paused)}
+          title={paused ? 'Resume streaming (P)' : 'Pause streaming (P)'}
+        >
+          {paused ? 'Resume' : 'Pause'}
         </button>
         <span className="pixel-value" data-testid="pixel-value" ref={stats.pixel} aria-live="off" />
       </div>

@@ -165,6 +165,7 @@ describe('shortcuts', () => {
     expect(k('S', { shiftKey: true })).toBe('snapshot-png');
     expect(k('d', { ctrlKey: true })).toBe('disconnect');
     expect(k('?', { shiftKey: true })).toBe('help');
+    expect(k('p')).toBe('pause');
     expect(k('x')).toBeNull();
   });
   it('leaves typing alone but works on sliders', () => {

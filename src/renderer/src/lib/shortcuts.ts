@@ -9,6 +9,7 @@ export type ShortcutAction =
   | 'snapshot-png'
   | 'disconnect'
   | 'theme'
+  | 'pause'
   | 'help'
   | 'close';
 
@@ -25,6 +26,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'S', action: 'snapshot-jpeg', description: 'Save a JPEG snapshot (as received)' },
   { keys: 'Shift+S', action: 'snapshot-png', description: 'Save a PNG snapshot' },
   { keys: 'Ctrl+D', action: 'disconnect', description: 'Disconnect' },
+  { keys: 'P', action: 'pause', description: 'Pause / resume streaming' },
   { keys: 'T', action: 'theme', description: 'Toggle dark / light theme' },
   { keys: '?', action: 'help', description: 'Show this help' },
 ];
@@ -73,6 +75,9 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
     case 't':
     case 'T':
       return 'theme';
+    case 'p':
+    case 'P':
+      return 'pause';
     case '?':
       return 'help';
     default:

@@ -26,7 +26,7 @@ export async function refreshPorts(): Promise<void> {
 export async function connect(target: string): Promise<void> {
   const t = target.trim() || DEMO_TARGET;
   updateSettings({ lastTarget: t });
-  useApp.setState({ connectBusy: true, lastError: null });
+  useApp.setState({ connectBusy: true, lastError: null, paused: false });
   try {
     const device = await getApi().request('connect', t);
     useApp.setState((s) => ({ device, channels: device.channels, lastError: s.lastError }));
@@ -109,6 +109,7 @@ export async function saveSnapshot(format: 'jpeg' | 'png'): Promise<string | nul
 export async function setStreaming(enable: boolean): Promise<void> {
   try {
     await getApi().request('setStreaming', enable);
+    useApp.setState({ paused: !enable });
   } catch (e) {
     fail(e, 'streaming-failed');
   }

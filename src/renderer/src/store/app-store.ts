@@ -29,10 +29,15 @@ export interface Settings {
   consoleHeight: number;
 }
 
+/** First run follows the system theme; after that the user's choice is persisted. */
+function prefersLight(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches;
+}
+
 export const defaultSettings: Settings = {
   lastTarget: 'demo',
   zoom: { mode: 'fit' },
-  theme: 'dark',
+  theme: prefersLight() ? 'light' : 'dark',
   panels: { config: true, channels: true, stats: true, console: true },
   sideWidth: 340,
   consoleHeight: 130,
@@ -54,6 +59,8 @@ export interface AppState {
   stdout: StdoutRing;
   toasts: Toast[];
   helpOpen: boolean;
+  /** The user paused the stream (setStreaming(false)); reset on every connect. */
+  paused: boolean;
   settings: Settings;
 }
 
@@ -74,6 +81,7 @@ export const initialState: Omit<AppState, 'settings'> = {
   stdout: emptyRing,
   toasts: [],
   helpOpen: false,
+  paused: false,
 };
 
 /** Where settings live when localStorage is missing or blocked (Node tests, locked-down profiles). */
