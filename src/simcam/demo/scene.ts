@@ -40,6 +40,13 @@ export class Scene {
   }
 
   setAdjust(a: SceneAdjust): void {
+    const b = this.adjust;
+    const same =
+      a.brightness === b.brightness &&
+      a.contrast === b.contrast &&
+      a.hmirror === b.hmirror &&
+      a.vflip === b.vflip;
+    if (same && this.variants.some((v) => v)) return;
     const flipsChanged = a.hmirror !== this.adjust.hmirror || a.vflip !== this.adjust.vflip;
     this.adjust = { ...a };
     const gain = 1 + a.contrast * 0.25;
