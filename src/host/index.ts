@@ -11,3 +11,4 @@ export * from './session';
 export * from './ports';
 export * from './boards';
 export * from './stats';
+export * from './bench';

@@ -101,7 +101,7 @@ describe('serial over a socat pty (real serialport)', () => {
     src.on('frame', (f) => frames.push(f));
     src.start();
     cleanups.push(() => src.stop());
-    await sleep(300);
+    for (let i = 0; i < 100 && frames.length < 4; i++) await sleep(20);
     expect(frames.length).toBeGreaterThan(3);
 
     await pty.kill(); // cable pulled: the port vanishes

@@ -1,5 +1,7 @@
 // Node carriers: serial (serialport bindings at 921600 with DTR), TCP and UDP, each adapted to a ByteLink.
 import { createSocket } from 'node:dgram';
+import { write as fsWrite, writeSync } from 'node:fs';
+import { isatty, ReadStream } from 'node:tty';
 import { connect as tcpConnect } from 'node:net';
 import { SerialPort } from 'serialport';
 import { PROTOCOL_BAUD_RATE } from '../protocol';
@@ -80,14 +82,25 @@ export function serialOpenError(path: string, err: unknown): PortOpenError {
   return new PortOpenError(`cannot open ${path}: ${msg}`, 'port-open');
 }
 
+/**
+ * A serial port as a ByteLink. On a tty (Linux, macOS) bytes are read on the event loop through a
+ * tty.ReadStream (64 KB per read, no thread-pool hop per chunk) and written with fs.write, retrying on
+ * EAGAIN; elsewhere the serialport bindings' own read/write are used. Writes queued while one is in
+ * flight go out as one write.
+ */
 class SerialLink extends LinkBase implements ByteLink {
   private queue: Uint8Array[] = [];
   private writing = false;
   private readBuf = Buffer.allocUnsafe(1 << 16);
+  private stream: ReadStream | null = null;
+  private readonly fd: number | null;
 
   constructor(private port: SerialBinding) {
     super();
-    void this.readLoop();
+    const fd = (port as { fd?: number | null }).fd;
+    this.fd = typeof fd === 'number' && fd >= 0 && isatty(fd) ? fd : null;
+    if (this.fd !== null) this.startStream(this.fd);
+    else void this.readLoop();
   }
 
   write(data: Uint8Array): void {
@@ -96,7 +109,6 @@ class SerialLink extends LinkBase implements ByteLink {
     if (!this.writing) void this.flush();
   }
 
-  // The bindings allow one write at a time; everything queued meanwhile goes out as one write.
   private async flush(): Promise<void> {
     this.writing = true;
     try {
@@ -104,13 +116,24 @@ class SerialLink extends LinkBase implements ByteLink {
         const parts = this.queue;
         this.queue = [];
         const buf = parts.length === 1 ? toBuffer(parts[0]!) : Buffer.concat(parts);
-        await this.port.write(buf);
+        if (this.fd !== null) await writeAll(this.fd, buf, () => this.closed);
+        else await this.port.write(buf);
       }
     } catch (err) {
       this.fail(err);
     } finally {
       this.writing = false;
     }
+  }
+
+  private startStream(fd: number): void {
+    const rs = new ReadStream(fd);
+    this.stream = rs;
+    rs.on('data', (b: Buffer) => {
+      if (!this.closed) this.emitData(b);
+    });
+    rs.on('error', (err) => this.fail(err));
+    rs.on('end', () => this.fail(new Error('port closed (end of stream)')));
   }
 
   private async readLoop(): Promise<void> {
@@ -131,13 +154,56 @@ class SerialLink extends LinkBase implements ByteLink {
     if (this.closed) return;
     const e = err instanceof Error ? err : new Error(String(err));
     this.emitClose(new Error(`serial port lost: ${e.message}`));
+    this.release();
+  }
+
+  private release(): void {
+    const rs = this.stream;
+    this.stream = null;
+    if (rs) {
+      rs.removeAllListeners('data');
+      rs.on('error', () => undefined);
+      rs.destroy();
+    }
     this.port.close().catch(() => undefined);
   }
 
   close(): void {
     if (this.closed) return;
     this.emitClose();
-    this.port.close().catch(() => undefined);
+    this.release();
+  }
+}
+
+/**
+ * Write all of `buf`. The fd is non-blocking, so a synchronous write never blocks: it saves a thread-pool
+ * hop per packet (the round trip is the frame rate on small-payload boards). A full tty buffer (EAGAIN)
+ * falls back to async writes retried shortly, not spun on.
+ */
+async function writeAll(fd: number, buf: Buffer, cancelled: () => boolean): Promise<void> {
+  let off = 0;
+  let waits = 0;
+  try {
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw err;
+  }
+  while (off < buf.length) {
+    if (cancelled()) return;
+    try {
+      off += await new Promise<number>((resolve, reject) =>
+        fsWrite(fd, buf, off, buf.length - off, null, (err, n) => (err ? reject(err) : resolve(n))),
+      );
+      waits = 0;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw err;
+      // The device is not reading: give up after ~2 s (the firmware's own USB writes time out at 1.5 s).
+      if (++waits > 2000) throw new Error('write stalled: the device is not reading', { cause: err });
+      await new Promise((r) => setTimeout(r, 1));
+    }
   }
 }
 

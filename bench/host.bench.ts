@@ -1,0 +1,256 @@
+// Host benchmark over a socat pty with real serialport, against the simulated camera in its own process
+// (its engine follows the firmware: 11 ms lock grid, ACK per fragment, 498/4082-byte payloads).
+// Measures frame reads/s of a ~31 KB JPEG (LOCK → SIZE → READ → UNLOCK), bulk READ MB/s with ACK on and
+// off, small-command and config-write round trips, connect time, and the raw pty byte-pump throughput.
+// Writes bench/results/host.json. Run: npm run bench:host
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, write as fsWrite, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { ReadStream } from 'node:tty';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { SerialPort } from 'serialport';
+import { PixFormat, encodeStreamHeader } from '../src/protocol';
+import { openTransport, runHostBench } from '../src/host';
+import type { HostBenchResult } from '../src/host';
+import { createSimCam } from '../src/simcam';
+import { machine, printTable, round1 } from './lib/measure';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const TARGET = { fps: 88, busyPerFrame: 40, bulkAckOnRatio: 0.25, bulkAckOffRatio: 0.8, p99OverP50: 5 };
+
+/** A ~31 KB JPEG (noise over a gradient, quality picked to land near the size). */
+async function benchJpeg(target = 31_000): Promise<Uint8Array> {
+  const w = 640;
+  const h = 480;
+  const rgb = new Uint8Array(w * h * 3);
+  let x = 0x12345678;
+  for (let i = 0; i < rgb.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    rgb[i] = ((i / 3) % w) / 3 + ((x >>> 0) % 24);
+  }
+  let best: Uint8Array = new Uint8Array(0);
+  for (let q = 5; q <= 95; q += 5) {
+    const b = new Uint8Array(await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: q }).toBuffer());
+    if (!best.length || Math.abs(b.length - target) < Math.abs(best.length - target)) best = b;
+  }
+  return best;
+}
+
+// ---- device process ------------------------------------------------------------------------------
+
+async function device(path: string, buffer: 512 | 4096 | 8192): Promise<void> {
+  const jpeg = await benchJpeg();
+  const frame = new Uint8Array(32 + jpeg.length);
+  frame.set(encodeStreamHeader({ width: 640, height: 480, pixfmt: PixFormat.JPEG, size: jpeg.length, offset: 32, fps: 90 }));
+  frame.set(jpeg, 32);
+  const cam = createSimCam({ demo: false, maxBuffer: buffer });
+  // A script that snapshots as fast as it can: a new frame is ready as soon as the host unlocked the last.
+  cam.register({
+    name: 'benchframe',
+    backend: {
+      poll: () => true,
+      lock: () => true,
+      unlock: () => true,
+      size: () => frame.length,
+      readp: (offset: number, size: number) => frame.subarray(offset, offset + size),
+    },
+  });
+  cam.register({
+    name: 'bulk',
+    backend: { size: () => frame.length, readp: (offset: number, size: number) => frame.subarray(offset, offset + size) },
+  });
+  let config = new TextEncoder().encode(JSON.stringify({ quality: 50 }));
+  cam.register({
+    name: 'config',
+    backend: {
+      size: () => config.length,
+      read: (offset: number, size: number) => config.subarray(offset, offset + size),
+      write: (_offset: number, data: Uint8Array) => {
+        const patch = JSON.parse(new TextDecoder().decode(data)) as object;
+        const cur = JSON.parse(new TextDecoder().decode(config)) as object;
+        config = new TextEncoder().encode(JSON.stringify({ ...cur, ...patch }));
+        return data.length;
+      },
+    },
+  });
+  const t = await openTransport(path);
+  cam.attach(t.link);
+  console.log(`ready ${jpeg.length}`);
+  process.on('SIGTERM', () => {
+    cam.close();
+    t.link.close();
+    process.exit(0);
+  });
+}
+
+// ---- helpers ---------------------------------------------------------------------------------------
+
+const dir = mkdtempSync(join(tmpdir(), 'camdeck-bench-'));
+const children: ChildProcess[] = [];
+function killAll(): void {
+  for (const c of children) {
+    if (c.exitCode === null && c.signalCode === null) {
+      try {
+        process.kill(-c.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+process.on('exit', () => {
+  killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function socatPair(name: string): Promise<{ host: string; dev: string }> {
+  const host = join(dir, `${name}-host`);
+  const dev = join(dir, `${name}-dev`);
+  const c = spawn('socat', [`pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${dev}`], { stdio: 'ignore', detached: true });
+  children.push(c);
+  const end = Date.now() + 5000;
+  while (!(existsSync(host) && existsSync(dev))) {
+    if (Date.now() > end) throw new Error('socat did not create the pty pair (is socat installed?)');
+    await sleep(10);
+  }
+  return { host, dev };
+}
+
+async function startDevice(dev: string, buffer: number): Promise<number> {
+  const c = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--device', dev, '--buffer', String(buffer)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  children.push(c);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    c.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /ready (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    c.once('exit', (code) => reject(new Error(`device process exited (${code})`)));
+  });
+}
+
+/**
+ * Raw pty throughput: one end writes 64 KB chunks, the other reads. The same primitives as the host's
+ * serial link (tty.ReadStream reads, fs.write writes with EAGAIN retry), with no protocol on top.
+ */
+async function rawPump(megabytes = 32): Promise<number> {
+  const { host, dev } = await socatPair('raw');
+  const a = await SerialPort.binding.open({ path: host, baudRate: 921600 });
+  const b = await SerialPort.binding.open({ path: dev, baudRate: 921600 });
+  const chunk = Buffer.alloc(65536, 0x5a);
+  const total = megabytes * 1e6;
+  const rs = new ReadStream(b.fd!);
+  const t0 = performance.now();
+  let got = 0;
+  const done = new Promise<void>((resolve) =>
+    rs.on('data', (d: Buffer) => {
+      got += d.length;
+      if (got >= total) resolve();
+    }),
+  );
+  const writer = (async () => {
+    for (let sent = 0; sent < total; ) {
+      try {
+        sent += await new Promise<number>((res, rej) => fsWrite(a.fd!, chunk, 0, chunk.length, null, (e, n) => (e ? rej(e) : res(n))));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  })();
+  await done;
+  const mbps = got / 1e6 / ((performance.now() - t0) / 1000);
+  await writer;
+  rs.destroy();
+  await a.close().catch(() => undefined);
+  await b.close().catch(() => undefined);
+  return mbps;
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const rawRuns: number[] = [];
+  rawRuns.push(await rawPump());
+  console.log(`raw pty byte pump: ${rawRuns[0]!.toFixed(1)} MB/s`);
+
+  const boards: Array<{ buffer: 4096 | 512; result: HostBenchResult; jpeg: number }> = [];
+  for (const buffer of [4096, 512] as const) {
+    const { host, dev } = await socatPair(`dev${buffer}`);
+    const jpeg = await startDevice(dev, buffer);
+    console.log(`\n== board buffer ${buffer} (max_payload ${buffer - 14}), JPEG ${jpeg} B ==`);
+    const result = await runHostBench({
+      open: () => openTransport(host),
+      frameChannel: 'benchframe',
+      bulkChannel: 'bulk',
+      configChannel: 'config',
+      enableStream: false,
+      frameSeconds: Number(process.env.BENCH_SECONDS ?? 4),
+      connectCount: buffer === 4096 ? 5 : 2,
+      log: (l) => console.log(`  ${l}`),
+    });
+    boards.push({ buffer, result, jpeg });
+  }
+  killAll();
+  rawRuns.push(await rawPump());
+  const raw = Math.max(...rawRuns);
+  console.log(`raw pty byte pump (again): ${rawRuns[1]!.toFixed(1)} MB/s; using the best, ${raw.toFixed(1)} MB/s`);
+
+  const main4k = boards[0]!.result;
+  const rows: (string | number)[][] = [];
+  for (const { buffer, result } of boards) {
+    const f = result.frames;
+    rows.push([`frames/s (${buffer - 14} B payload)`, f ? round1(f.perSecond) : 'n/a', `≥ ${TARGET.fps}`]);
+    rows.push([`BUSY per frame (${buffer - 14})`, f ? round1(f.busyPerFrame) : 'n/a', `< ${TARGET.busyPerFrame}`]);
+  }
+  const bulk = main4k.bulk!;
+  rows.push(['bulk READ ACK on, MB/s', round1(bulk.ackOnMBps), '']);
+  rows.push(['  ratio to raw pty', (bulk.ackOnMBps / raw).toFixed(2), `≥ ${TARGET.bulkAckOnRatio}`]);
+  rows.push(['bulk READ ACK off, MB/s', round1(bulk.ackOffMBps), '']);
+  rows.push(['  ratio to raw pty', (bulk.ackOffMBps / raw).toFixed(2), `≥ ${TARGET.bulkAckOffRatio}`]);
+  rows.push(['raw pty byte pump, MB/s', round1(raw), '']);
+  rows.push(['small command RTT p50 / p99, ms', `${main4k.smallRttMs.p50.toFixed(3)} / ${main4k.smallRttMs.p99.toFixed(3)}`, '']);
+  rows.push(['  p99 / p50', (main4k.smallRttMs.p99 / main4k.smallRttMs.p50).toFixed(2), `≤ ${TARGET.p99OverP50}`]);
+  const cw = main4k.configWriteRttMs!;
+  rows.push(['config write RTT p50 / p99, ms', `${cw.p50.toFixed(3)} / ${cw.p99.toFixed(3)}`, '']);
+  rows.push(['  p99 / p50', (cw.p99 / cw.p50).toFixed(2), `≤ ${TARGET.p99OverP50}`]);
+  rows.push(['connect time p50, ms', main4k.connectMs.p50.toFixed(2), '']);
+  console.log('');
+  printTable(['host benchmark (socat pty, serialport)', 'value', 'target'], rows);
+
+  const out = {
+    machine: machine(),
+    loadavg: loadavg(),
+    targets: TARGET,
+    rawPtyMBps: { runs: rawRuns, best: raw },
+    boards: boards.map((b) => ({ buffer: b.buffer, maxPayload: b.buffer - 14, jpegBytes: b.jpeg, ...b.result })),
+    ratios: {
+      bulkAckOnToRaw: bulk.ackOnMBps / raw,
+      bulkAckOffToRaw: bulk.ackOffMBps / raw,
+      smallRttP99OverP50: main4k.smallRttMs.p99 / main4k.smallRttMs.p50,
+      configRttP99OverP50: cw.p99 / cw.p50,
+    },
+  };
+  const file = join(here, 'results', 'host.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  console.log(`\nwrote ${file}`);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--device') {
+  await device(argv[1]!, Number(argv[3] ?? 4096) as 512 | 4096 | 8192);
+} else {
+  await main();
+  process.exit(0);
+}
