@@ -237,6 +237,21 @@ describe('pieces', () => {
     expect(diff).toBeGreaterThan(px.length / 4);
   });
 
+  it('the per-pixel noise pass runs only for the 6 variants, again after an adjustment', () => {
+    const scene = new Scene(64, 48);
+    const px = new Uint8Array(64 * 48 * 3);
+    const adjust = { brightness: 0, contrast: 0, hmirror: false, vflip: false };
+    for (let n = 0; n < 40; n++) {
+      scene.setAdjust({ ...adjust });
+      scene.render(n, px);
+    }
+    expect(scene.variantBuilds).toBeLessThanOrEqual(6);
+    const before = scene.variantBuilds;
+    scene.setAdjust({ ...adjust, brightness: 2 });
+    scene.render(41, px);
+    expect(scene.variantBuilds).toBe(before + 1);
+  });
+
   it('a write cut at max_payload − 8 is completed by the next chunk', () => {
     let changed: string[] = [];
     const b = new ConfigBackend({

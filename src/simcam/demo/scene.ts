@@ -29,6 +29,8 @@ export class Scene {
   private seed = 0x2545f491;
   private variants: (Uint8Array | null)[] = new Array(VARIANTS).fill(null);
   private lastVariant = -1;
+  /** How many noisy backgrounds were computed (the expensive per-pixel pass). */
+  variantBuilds = 0;
 
   constructor(width: number, height: number) {
     this.width = width;
@@ -73,6 +75,7 @@ export class Scene {
   /** One pass of sensor noise plus brightness/contrast over the base (the only per-pixel work). */
   private noisy(): Uint8Array {
     const { base, noise, lut } = this;
+    this.variantBuilds++;
     const out = new Uint8Array(base.length);
     const off = this.rand() & NOISE_MASK;
     for (let i = 0; i < base.length; i++) out[i] = lut[base[i]! + noise[(i + off) & NOISE_MASK]!]!;
