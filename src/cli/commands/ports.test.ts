@@ -1,0 +1,74 @@
+// The host CLI commands against the in-process demo camera: output shape and exit codes.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EXIT } from '../exit';
+import * as frames from './frames';
+import * as info from './info';
+import * as read from './read';
+import * as write from './write';
+import { formatPort } from './ports';
+
+let out: string[];
+let err: string[];
+beforeEach(() => {
+  out = [];
+  err = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('camdeck host commands (demo camera)', () => {
+  it('info prints version, sysinfo, caps and channels as JSON', async () => {
+    expect(await info.run(['--port', 'demo'])).toBe(EXIT.OK);
+    const j = JSON.parse(out.join('\n')) as { version: { protocol: string }; caps: { maxPayload: number }; channels: Array<{ name: string }>; usbId: string };
+    expect(j.version.protocol).toBe('1.0.2');
+    expect(j.caps.maxPayload).toBe(4082);
+    expect(j.usbId).toBe('37C5:124A');
+    expect(j.channels.map((c) => c.name)).toEqual(expect.arrayContaining(['stream', 'config', 'frame']));
+  });
+
+  it('write then read a config value; a refused write exits 1; bad args exit 2; unknown channel exits 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'camdeck-cli-'));
+    try {
+      expect(await write.run(['config', '{"quality": 33}', '--port', 'demo'])).toBe(EXIT.OK);
+      const file = join(dir, 'cfg.json');
+      expect(await read.run(['config', '--port', 'demo', '--out', file])).toBe(EXIT.OK);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('quality');
+      writeFileSync(join(dir, 'bad.json'), 'not json');
+      expect(await write.run(['config', `@${join(dir, 'bad.json')}`, '--port', 'demo'])).toBe(EXIT.FAILURE);
+      expect(err.join('\n')).toMatch(/refused the write: FAILED/);
+      expect(await read.run(['--port', 'demo'])).toBe(EXIT.USAGE);
+      expect(await read.run(['nope', '--port', 'demo'])).toBe(EXIT.NOT_FOUND);
+      expect(await read.run(['config', '--bogus'])).toBe(EXIT.USAGE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('frames saves N frames with JSON meta lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'camdeck-frames-'));
+    try {
+      expect(await frames.run(['--port', 'demo', '--count', '3', '--out', dir, '--channel', 'frame'])).toBe(EXIT.OK);
+      const metas = out.map((l) => JSON.parse(l) as { channel: string; width: number; format: string });
+      expect(metas).toHaveLength(3);
+      expect(metas[0]).toMatchObject({ channel: 'frame', width: 640, format: 'jpeg' });
+      expect(readdirSync(dir).sort()).toEqual(['frame-0001.jpg', 'frame-0002.jpg', 'frame-0003.jpg']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
+
+  it('a missing serial port exits 3 with a hint', async () => {
+    expect(await info.run(['--port', '/dev/camdeck-no-such-port'])).toBe(EXIT.NOT_FOUND);
+    expect(err.join('\n')).toMatch(/no port .*hint: check the cable/s);
+  });
+
+  it('formats a port line with the camera marker, USB id, board and serial', () => {
+    expect(
+      formatPort({ target: '/dev/ttyACM0', path: '/dev/ttyACM0', vid: 0x37c5, pid: 0x124a, board: 'OpenMV Cam H7 Plus', serialNumber: 'X1', isCamera: true }),
+    ).toBe('* /dev/ttyACM0           37C5:124A  OpenMV Cam H7 Plus serial X1');
+  });
+});

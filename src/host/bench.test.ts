@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { PixFormat, createLinkPair, encodeStreamHeader } from '../protocol';
+import { createSimCam } from '../simcam';
+import { runHostBench } from './bench';
+import { memoryTransport } from './transport';
+
+describe('runHostBench', () => {
+  it('measures connect, round trips, frames and bulk reads against the sim cam (structure and sanity)', async () => {
+    const cam = createSimCam({ demo: false });
+    const frame = new Uint8Array(32 + 31_000);
+    frame.set(encodeStreamHeader({ width: 640, height: 480, pixfmt: PixFormat.JPEG, size: 31_000, offset: 32, fps: 90 }));
+    const readp = (o: number, n: number) => frame.subarray(o, o + n);
+    cam.register({ name: 'benchframe', backend: { poll: () => true, lock: () => true, unlock: () => true, size: () => frame.length, readp } });
+    cam.register({ name: 'bulk', backend: { size: () => frame.length, readp } });
+    try {
+      const r = await runHostBench({
+        open: async () => {
+          const [h, d] = createLinkPair();
+          cam.attach(d);
+          return memoryTransport(h);
+        },
+        frameChannel: 'benchframe',
+        bulkChannel: 'bulk',
+        frameSeconds: 0.3,
+        bulkSeconds: 0.2,
+        rttCount: 50,
+        connectCount: 2,
+      });
+      expect(r.connectMs.runs).toBe(2);
+      expect(r.smallRttMs.count).toBe(50);
+      expect(r.smallRttMs.p99).toBeGreaterThanOrEqual(r.smallRttMs.p50);
+      expect(r.frames!.count).toBeGreaterThan(3);
+      expect(r.frames!.bytesPerFrame).toBe(frame.length);
+      // the firmware's lock grid: never more than one frame per 11 ms
+      expect(r.frames!.perSecond).toBeLessThanOrEqual(1000 / 11 + 1);
+      expect(r.bulk!.bytes).toBe(frame.length);
+      expect(r.bulk!.ackOnMBps).toBeGreaterThan(0);
+      expect(r.bulk!.ackOffMBps).toBeGreaterThan(0);
+      expect(r.configWriteRttMs).toBeNull(); // no config channel on this camera
+      expect(r.host.timeouts).toBe(0);
+    } finally {
+      cam.close();
+    }
+  }, 20_000);
+});
