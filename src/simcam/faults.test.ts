@@ -132,6 +132,18 @@ describe('fault knobs on a live camera', () => {
   });
 });
 
+describe('unplug', () => {
+  it('closes the link; a new attach serves again', async () => {
+    const { cam, hostLink } = await connected();
+    cam.unplug();
+    expect(hostLink.closed).toBe(true);
+    const [h, d] = createLinkPair();
+    cam.attach(d);
+    const host = new RawHost(h);
+    await host.sync();
+  });
+});
+
 describe('FaultLink', () => {
   it('passes bytes straight through with no faults, and closes the inner link', () => {
     const [a, b] = createLinkPair();

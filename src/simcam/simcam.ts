@@ -277,6 +277,12 @@ class SimCamImpl implements SimCam {
     this.engine.detach();
   }
 
+  unplug(): void {
+    const link = this.link;
+    this.detach();
+    link?.close();
+  }
+
   // ---- channels -----------------------------------------------------------------------------------
 
   register(spec: ChannelSpec): ChannelHandle {

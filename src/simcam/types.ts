@@ -78,6 +78,8 @@ export interface SimCam {
   /** Serve the protocol over this link (replaces the previous one; the link closing = host gone). */
   attach(link: ByteLink, transport?: TransportDefaults): void;
   detach(): void;
+  /** Pull the cable: close the current link (the host sees it go away). Node links can re-create theirs. */
+  unplug(): void;
   register(spec: ChannelSpec): ChannelHandle;
   readonly faults: { set(f: Partial<Faults>): void; get(): Faults; stall(ms: number): void };
   setConfigFault(kind: ConfigFaultKind): void;
