@@ -90,6 +90,7 @@ function rssMB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function pct(values: number[], p: number): number {
