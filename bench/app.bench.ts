@@ -261,8 +261,8 @@ async function main(): Promise<void> {
         targetFrames: { p50: 1.5, p99: 3 },
       },
       rendererMainThread: {
-        msPerFrame: round1(mainMs * 10) / 10,
-        scriptMsPerFrame: round1(scriptMs * 10) / 10,
+        msPerFrame: round2(mainMs),
+        scriptMsPerFrame: round2(scriptMs),
       },
       memory: {
         pageHeapStartMB: round1(m0['JSHeapUsedSize']! / 1e6),
