@@ -106,7 +106,11 @@ class SerialLink extends LinkBase implements ByteLink {
   write(data: Uint8Array): void {
     if (this.closed) throw new Error('link is closed');
     this.queue.push(data);
-    if (!this.writing) void this.flush();
+    if (!this.writing) {
+      // Writes made in the same turn (a device's header, payload and CRC) leave as one write.
+      this.writing = true;
+      queueMicrotask(() => void this.flush());
+    }
   }
 
   private async flush(): Promise<void> {
@@ -200,9 +204,13 @@ async function writeAll(fd: number, buf: Buffer, cancelled: () => boolean): Prom
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw err;
-      // The device is not reading: give up after ~2 s (the firmware's own USB writes time out at 1.5 s).
-      if (++waits > 2000) throw new Error('write stalled: the device is not reading', { cause: err });
-      await new Promise((r) => setTimeout(r, 1));
+      // A pty/CDC buffer drains within microseconds while the peer reads: retry on the next loop turn
+      // first (a 1 ms timer per 4 KB fragment would cap throughput), then back off to 1 ms sleeps, and
+      // give up after ~2 s (the firmware's own USB writes time out at 1.5 s).
+      waits++;
+      if (waits > 2200) throw new Error('write stalled: the device is not reading', { cause: err });
+      if (waits <= 200) await new Promise((r) => setImmediate(r));
+      else await new Promise((r) => setTimeout(r, 1));
     }
   }
 }
