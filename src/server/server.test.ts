@@ -234,6 +234,20 @@ describe('websocket carrier', () => {
     await connectWs(`ws://127.0.0.1:${s.port}/ws`, { Origin: `http://127.0.0.1:${s.port}` });
   });
 
+  it('refuses a rebinding Host name in loopback mode', async () => {
+    const s = await start();
+    await expect(
+      connectWs(`ws://127.0.0.1:${s.port}/ws`, {
+        Host: `evil.example:${s.port}`,
+        Origin: `http://evil.example:${s.port}`,
+      }),
+    ).rejects.toThrow(/403/);
+    await connectWs(`ws://127.0.0.1:${s.port}/ws`, {
+      Host: `localhost:${s.port}`,
+      Origin: `http://localhost:${s.port}`,
+    });
+  });
+
   it('requires the printed token when bound beyond loopback', async () => {
     const s = await start('0.0.0.0');
     expect(s.token).toMatch(/^[0-9a-f]{32}$/);

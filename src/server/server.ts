@@ -56,6 +56,20 @@ export function originAllowed(req: IncomingMessage): boolean {
   }
 }
 
+/**
+ * DNS-rebinding guard for the token-less (loopback) mode: a page on a hostile name that resolves to 127.0.0.1
+ * would pass the same-origin check, so the Host header itself must name the loopback interface.
+ */
+export function loopbackHostHeader(req: IncomingMessage): boolean {
+  const host = req.headers.host;
+  if (!host) return false;
+  try {
+    return isLoopback(new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    return false;
+  }
+}
+
 function reject(socket: Socket, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -78,6 +92,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== WS_PATH) return reject(socket, 404, 'Not Found');
     if (!originAllowed(req)) return reject(socket, 403, 'Forbidden');
+    if (!token && !loopbackHostHeader(req)) return reject(socket, 403, 'Forbidden');
     const given = url.searchParams.get(TOKEN_PARAM) ?? (req.headers['x-camdeck-token'] as string | undefined);
     if (token && !tokenMatches(token, given)) return reject(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
