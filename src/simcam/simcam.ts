@@ -354,12 +354,13 @@ class SimCamImpl implements SimCam {
   }
 
   private publishStream(f: CapturedFrame): void {
-    const now = this.clock.now();
-    if (this.lastStreamAt) {
-      const inst = 1000 / Math.max(1, now - this.lastStreamAt);
+    // Preview rate: moving average over the frames' capture times (not over when they got published,
+    // which bunches up after a busy device).
+    if (this.lastStreamAt && f.t > this.lastStreamAt) {
+      const inst = 1000 / (f.t - this.lastStreamAt);
       this.streamFps = this.streamFps ? this.streamFps * 0.9 + inst * 0.1 : inst;
     }
-    this.lastStreamAt = now;
+    this.lastStreamAt = f.t;
     const raw = this.stream.rawRequested;
     let written: boolean;
     if (raw && f.rgb) {
