@@ -1,7 +1,9 @@
 // Simulated camera benchmark: how many VGA q50 frames per second the sim cam can (1) produce — render,
 // JPEG-encode with sharp, stamp — and (2) produce and serve to a raw-packet host over an in-memory link,
 // on the frame channel (event → SIZE → READ, ACK per fragment) and on the stream channel (LOCK → SIZE →
-// READ → UNLOCK). sharp runs single-threaded; CPU use is reported so "one core" can be checked.
+// READ → UNLOCK). sharp runs single-threaded; CPU use is reported so "one core" can be checked. The serve
+// runs set the config's fps to its maximum (120), so they are capped there; the stream also by the
+// firmware's 11 ms lock grid (≤ 90.9 locks/s).
 // On a shared machine the process may get less than a core: CPU ms per frame and the rate one full core
 // would sustain are reported next to the measured rate. For a strict one-core run:
 //   BENCH_PINNED=cpu1 taskset -c 1 npm run bench:simcam
