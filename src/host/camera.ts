@@ -157,7 +157,9 @@ export class Camera extends Emitter<CameraEvents> {
 
   /** Use a (new) transport; the old client, if any, is closed. Subscribers and wanted state carry over. */
   attach(transport: Transport): void {
-    this.client_?.close('replaced by a new link');
+    const old = this.client_;
+    this.client_ = null; // the old link's close is not a loss
+    old?.close('replaced by a new link');
     const client = new ProtocolClient(transport, this.opts);
     this.client_ = client;
     this.explicitClose = false;
