@@ -85,7 +85,7 @@ export const initialState: Omit<AppState, 'settings'> = {
 };
 
 /** Where settings live when localStorage is missing or blocked (Node tests, locked-down profiles). */
-function settingsStorage(): StateStorage {
+function baseStorage(): StateStorage {
   try {
     if (globalThis.localStorage) return globalThis.localStorage;
   } catch {
@@ -96,6 +96,24 @@ function settingsStorage(): StateStorage {
     getItem: (k) => mem.get(k) ?? null,
     setItem: (k, v) => void mem.set(k, v),
     removeItem: (k) => void mem.delete(k),
+  };
+}
+
+/** persist() saves on every setState (stats, config, …); write through only when the settings changed. */
+function settingsStorage(): StateStorage {
+  const base = baseStorage();
+  const last = new Map<string, string>();
+  return {
+    getItem: (k) => base.getItem(k),
+    setItem: (k, v) => {
+      if (last.get(k) === v) return;
+      last.set(k, v);
+      return base.setItem(k, v);
+    },
+    removeItem: (k) => {
+      last.delete(k);
+      return base.removeItem(k);
+    },
   };
 }
 
