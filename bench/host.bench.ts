@@ -5,7 +5,7 @@
 // Writes bench/results/host.json. Run: npm run bench:host
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, write as fsWrite, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { ReadStream } from 'node:tty';
 import { dirname, join } from 'node:path';
@@ -140,8 +140,8 @@ async function startDevice(dev: string, buffer: number): Promise<number> {
 }
 
 /**
- * Raw pty throughput: one end writes 64 KB chunks, the other reads. The same primitives as the host's
- * serial link (tty.ReadStream reads, fs.write writes with EAGAIN retry), with no protocol on top.
+ * Raw pty throughput: one end writes 64 KB chunks, the other reads, through the same libuv tty streams
+ * as the host's serial link, with no protocol on top.
  */
 async function rawPump(megabytes = 32): Promise<number> {
   const { host, dev } = await socatPair('raw');
@@ -158,20 +158,17 @@ async function rawPump(megabytes = 32): Promise<number> {
       if (got >= total) resolve();
     }),
   );
+  const ws = new ReadStream(a.fd!); // a libuv tty stream: non-blocking writes, POLLOUT when full
   const writer = (async () => {
-    for (let sent = 0; sent < total; ) {
-      try {
-        sent += await new Promise<number>((res, rej) => fsWrite(a.fd!, chunk, 0, chunk.length, null, (e, n) => (e ? rej(e) : res(n))));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        await new Promise((r) => setImmediate(r));
-      }
+    for (let sent = 0; sent < total; sent += chunk.length) {
+      if (!ws.write(chunk)) await new Promise((r) => ws.once('drain', r));
     }
   })();
   await done;
   const mbps = got / 1e6 / ((performance.now() - t0) / 1000);
   await writer;
   rs.destroy();
+  ws.destroy();
   await a.close().catch(() => undefined);
   await b.close().catch(() => undefined);
   return mbps;

@@ -83,10 +83,10 @@ export function serialOpenError(path: string, err: unknown): PortOpenError {
 }
 
 /**
- * A serial port as a ByteLink. On a tty (Linux, macOS) bytes are read on the event loop through a
- * tty.ReadStream (64 KB per read, no thread-pool hop per chunk) and written with fs.write, retrying on
- * EAGAIN; elsewhere the serialport bindings' own read/write are used. Writes queued while one is in
- * flight go out as one write.
+ * A serial port as a ByteLink. On a tty (Linux, macOS) the port's fd is driven by a libuv tty stream
+ * (tty.ReadStream, which is a duplex socket): reads of up to 64 KB and non-blocking writes on the event
+ * loop, no thread-pool hop per packet. Elsewhere the serialport bindings' read/write are used. Writes made
+ * in one turn go out as one write.
  */
 class SerialLink extends LinkBase implements ByteLink {
   private queue: Uint8Array[] = [];
@@ -120,7 +120,9 @@ class SerialLink extends LinkBase implements ByteLink {
         const parts = this.queue;
         this.queue = [];
         const buf = parts.length === 1 ? toBuffer(parts[0]!) : Buffer.concat(parts);
-        if (this.fd !== null) await writeAll(this.fd, buf, () => this.closed);
+        // libuv writes at once and, when the tty buffer is full, waits for POLLOUT: no spinning.
+        if (this.stream) this.stream.write(buf);
+        else if (this.fd !== null) await writeAll(this.fd, buf, () => this.closed);
         else await this.port.write(buf);
       }
     } catch (err) {
