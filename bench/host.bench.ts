@@ -192,6 +192,7 @@ async function main(): Promise<void> {
       bulkChannel: 'bulk',
       configChannel: 'config',
       enableStream: false,
+      camera: process.env.BENCH_LOCK_PACE ? { lockPaceMs: Number(process.env.BENCH_LOCK_PACE) } : undefined,
       frameSeconds: Number(process.env.BENCH_SECONDS ?? 4),
       connectCount: buffer === 4096 ? 5 : 2,
       log: (l) => console.log(`  ${l}`),

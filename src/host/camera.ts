@@ -446,7 +446,7 @@ export class Camera extends Emitter<CameraEvents> {
     const id = opts.channel === undefined ? ChannelId.STREAM : this.id(opts.channel);
     const now = (): number => performance.now();
     const deadline = now() + (opts.timeoutMs ?? 1000);
-    const pace = this.opts.lockPaceMs ?? 9;
+    const pace = this.opts.lockPaceMs ?? 8.5;
     for (;;) {
       if (await this.channelLock(id)) break;
       const t = now();
