@@ -8,11 +8,10 @@ const WATCH_QUALITY_SWITCH = `(() => {
   const slider = document.querySelector('[data-testid="config-quality"]');
   const seq = () => Number(bytes.dataset.seq);
   const w = (window.__qswitch = { start: seq(), confirmed: -1, first: -1, quality: null });
-  let pendingSeen = false;
-  new MutationObserver(() => {
-    if (slider.dataset.pending === 'true') pendingSeen = true;
-    else if (pendingSeen && w.confirmed < 0) w.confirmed = seq();
-  }).observe(slider, { attributes: true, attributeFilter: ['data-pending'] });
+  // the records' old values, not the current attribute: set and cleared may land in one observer callback
+  new MutationObserver((records) => {
+    for (const r of records) if (r.oldValue === 'true' && slider.dataset.pending !== 'true' && w.confirmed < 0) w.confirmed = seq();
+  }).observe(slider, { attributes: true, attributeOldValue: true, attributeFilter: ['data-pending'] });
   new MutationObserver(() => {
     if (w.first < 0 && Number(bytes.dataset.value) < THRESHOLD) {
       w.first = seq();
@@ -58,8 +57,9 @@ test('quality 90 → 10 shrinks frames within a few frames, and back', async ({
   const f = await frameInfo(page);
   // the first small frame arrives within a few frames of the camera confirming the write
   expect(w.first).toBeGreaterThan(0);
+  expect(w.confirmed, 'the write was seen pending, then confirmed').toBeGreaterThan(0);
   expect(w.first - w.confirmed).toBeLessThanOrEqual(6);
-  expect(w.first - w.start).toBeLessThanOrEqual(10);
+  expect(w.first - w.start).toBeLessThanOrEqual(15); // includes the frame read in progress and the write queue
   if (w.quality !== null) expect(w.quality).toBe('10');
   const note = `q90 ${high} B → q10 ${f.bytes} B; first q10 frame ${w.first - w.start} frame(s) after the slider moved, ${w.first - w.confirmed} after the readback`;
   testInfo.annotations.push({ type: 'measured', description: note });
