@@ -5,7 +5,7 @@
 //   - renderer main-thread time per displayed frame (CDP TaskDuration)
 //   - memory growth of the page (JS heap after GC) and the server (RSS)
 //   - launch → first frame (server spawn → first frame drawn; and page load → first frame drawn)
-// Writes bench/results/app.json. Run: npm run bench:app [-- --seconds 60 --samples 30]
+// Writes bench/results/app.json (or --out FILE). Run: npm run bench:app [-- --seconds 60 --samples 30 --out F]
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
     samples: { type: 'string', default: '30' },
+    out: { type: 'string', default: path.join('bench', 'results', 'app.json') },
   },
 });
 const SECONDS = Math.max(5, Number(args.seconds));
@@ -282,7 +283,7 @@ async function main(): Promise<void> {
       },
     };
     mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'bench', 'results', 'app.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(path.resolve(ROOT, args.out), `${JSON.stringify(result, null, 2)}\n`);
     printTable(
       ['metric', 'value', 'target'],
       [

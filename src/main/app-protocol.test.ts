@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_URL, CSP, appMimeType, resolveAppRequest } from './app-protocol';
-import { parseLaunchArgs } from './launch-args';
 
 describe('app:// protocol', () => {
   const root = path.resolve('/opt/camdeck/out/renderer');
@@ -26,15 +25,5 @@ describe('app:// protocol', () => {
     expect(CSP).toContain("img-src 'self' blob:");
     expect(CSP).not.toContain('unsafe');
     expect(appMimeType('a.js')).toMatch(/javascript/);
-  });
-});
-
-describe('parseLaunchArgs', () => {
-  it('defaults to auto and reads --demo / --camera', () => {
-    expect(parseLaunchArgs(['.'])).toEqual({ camera: 'auto' });
-    expect(parseLaunchArgs(['.', '--demo'])).toEqual({ camera: 'demo' });
-    expect(parseLaunchArgs(['--camera', '/dev/ttyACM0', '--no-sandbox'])).toEqual({ camera: '/dev/ttyACM0' });
-    expect(parseLaunchArgs(['--camera=tcp://h:1'])).toEqual({ camera: 'tcp://h:1' });
-    expect(parseLaunchArgs(['--camera', '--demo'])).toEqual({ camera: 'demo' });
   });
 });

@@ -9,9 +9,11 @@ import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, appMimeType, resolveAppRequest } 
 import { FramePorts } from './frame-ports';
 import { EVENT_CHANNEL, FRAME_PORT_CHANNEL, forwardEvents, registerRequestHandlers } from './ipc-handlers';
 import type { IpcMainLike } from './ipc-handlers';
+import { readMainSettings } from './app-settings';
 import { parseLaunchArgs } from './launch-args';
 import { hardenContents, hardenSession, secureWebPreferences } from './security';
 import { TrustedSenders } from './trusted-sender';
+import { setupAutoUpdate } from './updater';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', 'renderer');
@@ -117,6 +119,12 @@ async function start(): Promise<void> {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
   createWindow();
+  // after the window: an update check never delays the first frame, and a failed one is only logged
+  const updates = await setupAutoUpdate({
+    isPackaged: app.isPackaged,
+    enabled: !options.noUpdate && readMainSettings(app.getPath('userData')).autoUpdate,
+  });
+  app.once('will-quit', () => updates.dispose());
 }
 
 app.on('window-all-closed', () => {

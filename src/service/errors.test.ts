@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceError, UDEV_HINT, asServiceError, classifyError, toAppError } from './errors';
+import { ServiceError, asServiceError, classifyError, toAppError } from './errors';
+import { udevHint } from './udev-hint';
 
 describe('classifyError', () => {
   it('maps a permission failure to port-permission with the udev command', () => {
@@ -7,10 +8,8 @@ describe('classifyError', () => {
       Object.assign(new Error('Error: Permission denied, cannot open /dev/ttyACM0'), { code: 'EACCES' }),
     );
     expect(c.code).toBe('port-permission');
-    expect(c.hint).toBe(UDEV_HINT);
-    expect(c.hint).toContain(
-      'sudo cp resources/linux/99-openmv.rules /etc/udev/rules.d/ && sudo udevadm control --reload',
-    );
+    expect(c.hint).toBe(udevHint());
+    expect(c.hint).toContain('/etc/udev/rules.d/');
   });
   it('maps config errors by class name', () => {
     class ConfigRejectedError extends Error {

@@ -1,9 +1,6 @@
 // Every failure the UI sees is an AppError: a stable code, the cause, and what to do about it when we know.
 import type { AppError } from '../shared/contract';
-
-export const UDEV_HINT =
-  'Install the udev rules, then unplug and replug the camera: ' +
-  'sudo cp resources/linux/99-openmv.rules /etc/udev/rules.d/ && sudo udevadm control --reload';
+import { udevHint } from './udev-hint';
 
 /** An error with a code and hint, thrown by the service so carriers can forward both. */
 export class ServiceError extends Error {
@@ -34,7 +31,7 @@ export function classifyError(err: unknown): { code: string; message: string; hi
     code === 'port-permission' ||
     /permission denied|EACCES/i.test(message)
   )
-    return { code: 'port-permission', message, hint: UDEV_HINT };
+    return { code: 'port-permission', message, hint: udevHint() };
   if (code === 'ENOENT' || /no such file|ENOENT|not found/i.test(message))
     return { code: 'port-not-found', message, hint: 'Check the cable and pick the port again (Refresh).' };
   if (code === 'EBUSY' || /resource busy|EBUSY|cannot lock/i.test(message))

@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark in turn (protocol, simcam, host, app), then one summary of their result files
+// in bench/results/summary.md (the README's benchmark table is copied from it). Benchmarks measure; they never
+// fail the build. A missed target is reported as such.
+//   npm run bench                      all four (≈ 4 minutes)
+//   npm run bench -- protocol host     only those
+//   npm run bench -- --summary         no runs: rebuild summary.md from the result files
+//   npm run bench -- --long            app benchmark over 10 minutes (memory growth), to app-10min.json
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+const BENCHES = {
+  protocol: ['bench/protocol.bench.ts'],
+  simcam: ['bench/simcam.bench.ts'],
+  host: ['bench/host.bench.ts'],
+  app: ['bench/app.bench.ts', '--seconds', '60'],
+};
+
+const argv = process.argv.slice(2);
+const long = argv.includes('--long');
+const summaryOnly = argv.includes('--summary');
+const names = argv.filter((a) => !a.startsWith('--'));
+for (const n of names)
+  if (!(n in BENCHES)) {
+    console.error(`bench: unknown benchmark "${n}" (known: ${Object.keys(BENCHES).join(', ')})`);
+    process.exit(2);
+  }
+
+const failed = [];
+if (!summaryOnly) {
+  const runs = long
+    ? [['app (10 min)', ['bench/app.bench.ts', '--seconds', '600', '--out', 'bench/results/app-10min.json']]]
+    : (names.length ? names : Object.keys(BENCHES)).map((n) => [n, BENCHES[n]]);
+  for (const [name, args] of runs) {
+    console.log(`\n=== bench ${name}`);
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [TSX, ...args], { cwd: ROOT, stdio: 'inherit' });
+    const ok = r.status === 0;
+    if (!ok) failed.push(name);
+    console.log(
+      `=== bench ${name}: ${ok ? 'done' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+    );
+  }
+}
+
+const read = (file) => {
+  const p = path.join(RESULTS, file);
+  return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null;
+};
+const f = (x, d = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '—');
+const mark = (ok) => (ok === null ? '' : ok ? '✓' : '✗ missed');
+
+/** rows: [benchmark, measure, value, target, met] */
+const rows = [];
+const dates = [];
+const protocol = read('protocol.json');
+if (protocol) {
+  dates.push(`protocol ${protocol.date?.slice(0, 10)}`);
+  rows.push([
+    'protocol',
+    'parser throughput, 4 KB packets, CRC on',
+    `${f(protocol.parserMBps)} MB/s`,
+    '≥ 200 MB/s',
+    mark(protocol.parserMBps >= 200),
+  ]);
+  rows.push(['protocol', 'CRC-32 throughput', `${f(protocol.crc32MBps)} MB/s`, '', '']);
+}
+const simcam = read('simcam.json');
+if (simcam) {
+  dates.push(`simcam ${simcam.date?.slice(0, 10)}`);
+  rows.push([
+    'simcam',
+    `produce ${simcam.size} q${simcam.quality} JPEG frames, one core`,
+    `${f(simcam.produce?.fps)} fps`,
+    `≥ ${simcam.targetFps} fps`,
+    mark(simcam.produce?.fps >= simcam.targetFps),
+  ]);
+  rows.push([
+    'simcam',
+    'produce + serve on the frame channel (host reading)',
+    `${f(simcam.serveFrameChannel?.fps)} fps`,
+    `≥ ${simcam.targetFps} fps`,
+    mark(simcam.serveFrameChannel?.fps >= simcam.targetFps),
+  ]);
+  rows.push([
+    'simcam',
+    'produce + serve on the stream channel',
+    `${f(simcam.serveStreamChannel?.fps)} fps`,
+    `≥ ${simcam.targetFps} fps`,
+    mark(simcam.serveStreamChannel?.fps >= simcam.targetFps),
+  ]);
+}
+const host = read('host.json');
+if (host) {
+  dates.push(`host ${host.machine?.date?.slice(0, 10)}`);
+  const t = host.targets ?? {};
+  for (const b of host.boards ?? []) {
+    rows.push([
+      'host',
+      `stream-frame reads of a ${((b.jpegBytes ?? 0) / 1000).toFixed(0)} KB JPEG, ${b.maxPayload}-byte payload`,
+      `${f(b.frames?.perSecond)} /s`,
+      `≥ ${t.fps} /s`,
+      mark(b.frames?.perSecond >= t.fps),
+    ]);
+    rows.push([
+      'host',
+      `BUSY answers per frame, ${b.maxPayload}-byte payload`,
+      f(b.frames?.busyPerFrame),
+      `< ${t.busyPerFrame}`,
+      mark(b.frames?.busyPerFrame < t.busyPerFrame),
+    ]);
+  }
+  const r = host.ratios ?? {};
+  rows.push([
+    'host',
+    'bulk READ, ACK on ÷ raw pty',
+    f(r.bulkAckOnToRaw, 2),
+    `≥ ${t.bulkAckOnRatio}`,
+    mark(r.bulkAckOnToRaw >= t.bulkAckOnRatio),
+  ]);
+  rows.push([
+    'host',
+    'bulk READ, ACK off ÷ raw pty',
+    f(r.bulkAckOffToRaw, 2),
+    `≥ ${t.bulkAckOffRatio}`,
+    mark(r.bulkAckOffToRaw >= t.bulkAckOffRatio),
+  ]);
+  const b0 = host.boards?.[0];
+  if (b0) {
+    rows.push([
+      'host',
+      'small command round trip p50 / p99',
+      `${f(b0.smallRttMs?.p50, 2)} / ${f(b0.smallRttMs?.p99, 2)} ms`,
+      `p99 ≤ ${t.p99OverP50} × p50`,
+      mark(r.smallRttP99OverP50 <= t.p99OverP50),
+    ]);
+    rows.push([
+      'host',
+      'config write round trip p50 / p99',
+      `${f(b0.configWriteRttMs?.p50, 2)} / ${f(b0.configWriteRttMs?.p99, 2)} ms`,
+      `p99 ≤ ${t.p99OverP50} × p50`,
+      mark(r.configRttP99OverP50 <= t.p99OverP50),
+    ]);
+    rows.push([
+      'host',
+      'connect (open, SYNC, caps, list, version, sysinfo), p50',
+      `${f(b0.connectMs?.p50)} ms`,
+      '',
+      '',
+    ]);
+  }
+}
+for (const [file, label] of [
+  ['app.json', 'app'],
+  ['app-10min.json', 'app (10 min)'],
+]) {
+  const app = read(file);
+  if (!app) continue;
+  dates.push(`${label} ${app.date?.slice(0, 10)}`);
+  if (file === 'app.json') {
+    rows.push([
+      label,
+      `frames displayed ÷ produced over ${app.seconds} s (VGA 30 fps)`,
+      f(app.frames?.ratio, 3),
+      `≥ ${app.frames?.target}`,
+      mark(app.frames?.ratio >= app.frames?.target),
+    ]);
+    const s = app.sliderLatency ?? {};
+    rows.push([
+      label,
+      'quality slider → first frame at the new quality, p50',
+      `${f(s.p50Frames)} periods (${f(s.p50Ms)} ms)`,
+      `≤ ${s.targetFrames?.p50}`,
+      mark(s.p50Frames <= s.targetFrames?.p50),
+    ]);
+    rows.push([
+      label,
+      'quality slider → first frame at the new quality, p99',
+      `${f(s.p99Frames)} periods (${f(s.p99Ms)} ms)`,
+      `≤ ${s.targetFrames?.p99}`,
+      mark(s.p99Frames <= s.targetFrames?.p99),
+    ]);
+    rows.push([
+      label,
+      'renderer main-thread time per frame',
+      `${f(app.rendererMainThread?.msPerFrame, 2)} ms`,
+      '',
+      '',
+    ]);
+    rows.push([
+      label,
+      'page load → first frame drawn',
+      `${f(app.launch?.pageLoadToFirstFrameMs, 0)} ms`,
+      `< ${app.launch?.targetMs} ms`,
+      mark(app.launch?.pageLoadToFirstFrameMs < app.launch?.targetMs),
+    ]);
+  }
+  const m = app.memory ?? {};
+  rows.push([
+    label,
+    `page JS heap growth over ${m.overSeconds} s`,
+    `${f(m.pageHeapGrowthMB)} MB`,
+    `< ${m.targetMB} MB`,
+    mark(m.pageHeapGrowthMB < m.targetMB),
+  ]);
+  rows.push([label, `server RSS growth over ${m.overSeconds} s`, `${f(m.serverRssGrowthMB)} MB`, '', '']);
+}
+
+const table = [
+  '| benchmark | measure | value | target | |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
+const summary = `# Benchmark summary\n\nGenerated by \`npm run bench\` from bench/results/*.json (${dates.join(', ')}).\nThe machine is shared and noisy: ratios measured in one run are more telling than absolute figures.\n\n${table}\n`;
+writeFileSync(path.join(RESULTS, 'summary.md'), summary);
+console.log(`\n${table}\n\nbench: summary written to bench/results/summary.md`);
+if (failed.length) {
+  console.error(`bench: ${failed.join(', ')} did not complete`);
+  process.exit(1);
+}
