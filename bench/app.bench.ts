@@ -212,7 +212,12 @@ async function main(): Promise<void> {
     const rss0 = rssMB(srv.child.pid!);
     await page.evaluate(COUNTER);
     console.log(`bench:app: measuring for ${SECONDS} s…`);
-    await sleep(SECONDS * 1000);
+    // server RSS ten times over the run: a leak keeps climbing, a warm-up step levels off
+    const rssSamples: number[] = [rss0];
+    for (let i = 0; i < 10; i++) {
+      await sleep(SECONDS * 100);
+      rssSamples.push(rssMB(srv.child.pid!));
+    }
     const drawn = (await page.evaluate(
       '(() => { window.__bench.stop(); return window.__bench.drawn; })()',
     )) as number[];
@@ -272,6 +277,8 @@ async function main(): Promise<void> {
         serverRssStartMB: round1(rss0),
         serverRssEndMB: round1(rss1),
         serverRssGrowthMB: round1(rss1 - rss0),
+        serverRssSamplesMB: rssSamples.map(round1),
+        serverRssGrowthSecondHalfMB: round1(rss1 - rssSamples[5]!),
         overSeconds: SECONDS,
         targetMB: 5,
       },
@@ -302,6 +309,7 @@ async function main(): Promise<void> {
         ['renderer main thread / frame', `${result.rendererMainThread.msPerFrame} ms`, ''],
         [`page JS heap growth (${SECONDS} s)`, `${result.memory.pageHeapGrowthMB} MB`, '< 5 MB'],
         [`server RSS growth (${SECONDS} s)`, `${result.memory.serverRssGrowthMB} MB`, ''],
+        [`  … over the second half`, `${result.memory.serverRssGrowthSecondHalfMB} MB`, ''],
         ['page load → first frame', `${result.launch.pageLoadToFirstFrameMs} ms`, '< 1500 ms'],
         ['server spawn → first frame', `${result.launch.serverSpawnToFirstFrameMs} ms`, ''],
       ],

@@ -36,7 +36,11 @@ async function benchJpeg(target = 31_000): Promise<Uint8Array> {
   }
   let best: Uint8Array = new Uint8Array(0);
   for (let q = 5; q <= 95; q += 5) {
-    const b = new Uint8Array(await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: q }).toBuffer());
+    const b = new Uint8Array(
+      await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+        .jpeg({ quality: q })
+        .toBuffer(),
+    );
     if (!best.length || Math.abs(b.length - target) < Math.abs(best.length - target)) best = b;
   }
   return best;
@@ -47,7 +51,16 @@ async function benchJpeg(target = 31_000): Promise<Uint8Array> {
 async function device(path: string, buffer: 512 | 4096 | 8192): Promise<void> {
   const jpeg = await benchJpeg();
   const frame = new Uint8Array(32 + jpeg.length);
-  frame.set(encodeStreamHeader({ width: 640, height: 480, pixfmt: PixFormat.JPEG, size: jpeg.length, offset: 32, fps: 90 }));
+  frame.set(
+    encodeStreamHeader({
+      width: 640,
+      height: 480,
+      pixfmt: PixFormat.JPEG,
+      size: jpeg.length,
+      offset: 32,
+      fps: 90,
+    }),
+  );
   frame.set(jpeg, 32);
   const cam = createSimCam({ demo: false, maxBuffer: buffer });
   // A script that snapshots as fast as it can: a new frame is ready as soon as the host unlocked the last.
@@ -63,7 +76,10 @@ async function device(path: string, buffer: 512 | 4096 | 8192): Promise<void> {
   });
   cam.register({
     name: 'bulk',
-    backend: { size: () => frame.length, readp: (offset: number, size: number) => frame.subarray(offset, offset + size) },
+    backend: {
+      size: () => frame.length,
+      readp: (offset: number, size: number) => frame.subarray(offset, offset + size),
+    },
   });
   let config = new TextEncoder().encode(JSON.stringify({ quality: 50 }));
   cam.register({
@@ -112,7 +128,10 @@ process.on('exit', () => {
 async function socatPair(name: string): Promise<{ host: string; dev: string }> {
   const host = join(dir, `${name}-host`);
   const dev = join(dir, `${name}-dev`);
-  const c = spawn('socat', [`pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${dev}`], { stdio: 'ignore', detached: true });
+  const c = spawn('socat', [`pty,raw,echo=0,link=${host}`, `pty,raw,echo=0,link=${dev}`], {
+    stdio: 'ignore',
+    detached: true,
+  });
   children.push(c);
   const end = Date.now() + 5000;
   while (!(existsSync(host) && existsSync(dev))) {
@@ -123,10 +142,14 @@ async function socatPair(name: string): Promise<{ host: string; dev: string }> {
 }
 
 async function startDevice(dev: string, buffer: number): Promise<number> {
-  const c = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--device', dev, '--buffer', String(buffer)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-  });
+  const c = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--device', dev, '--buffer', String(buffer)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    },
+  );
   children.push(c);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -174,12 +197,91 @@ async function rawPump(megabytes = 32): Promise<number> {
   return mbps;
 }
 
+/** The device end of the raw ping-pong, run in its own process like the simulated camera. */
+const ECHO_SCRIPT = `
+const fs = require('node:fs'); const tty = require('node:tty');
+const [path, size] = process.argv.slice(1);
+const s = new tty.ReadStream(fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NOCTTY));
+const reply = Buffer.alloc(Number(size), 0x5a); let got = 0;
+s.on('data', (d) => { got += d.length; while (got >= 14) { got -= 14; s.write(reply); } });
+process.stdout.write('ready\\n');
+`;
+
+/**
+ * Raw pty ping-pong, the floor under every protocol exchange: this process writes 14 bytes (a request's or
+ * an ACK's size), a separate echo process answers `size` bytes, the same process layout (host, socat, device)
+ * as the protocol benchmark; µs per round trip over `count` exchanges. With `size` = a fragment this is one
+ * ACK-on fragment with no protocol at all; with `size` = the frame it is a request/response byte pump shaped
+ * like one bulk READ.
+ */
+async function rawPingPong(
+  size: number,
+  count: number,
+): Promise<{ medianUs: number; p99Us: number; mbps: number }> {
+  const { host, dev } = await socatPair(`pp${size}`);
+  const echo = spawn(process.execPath, ['-e', ECHO_SCRIPT, dev, String(size)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  children.push(echo);
+  await new Promise<void>((resolve, reject) => {
+    echo.stdout!.once('data', () => resolve());
+    echo.once('exit', (code) => reject(new Error(`echo process exited (${code})`)));
+  });
+  const a = await SerialPort.binding.open({ path: host, baudRate: 921600 });
+  const ra = new ReadStream(a.fd!);
+  const request = Buffer.alloc(14, 0xa5);
+  const times: number[] = [];
+  let atHost = 0;
+  let sent = 0;
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    ra.on('data', (d: Buffer) => {
+      atHost += d.length;
+      if (atHost < size) return;
+      atHost -= size;
+      times.push(performance.now() - sent);
+      if (times.length >= count) resolve();
+      else {
+        sent = performance.now();
+        ra.write(request);
+      }
+    });
+    sent = performance.now();
+    ra.write(request);
+  });
+  const total = performance.now() - t0;
+  ra.destroy();
+  await a.close().catch(() => undefined);
+  try {
+    process.kill(-echo.pid!, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  times.sort((x, y) => x - y);
+  return {
+    medianUs: times[times.length >> 1]! * 1000,
+    p99Us: times[Math.min(times.length - 1, Math.floor(times.length * 0.99))]! * 1000,
+    mbps: (size * count) / 1e3 / total,
+  };
+}
+
 // ---- main ------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const rawRuns: number[] = [];
   rawRuns.push(await rawPump());
   console.log(`raw pty byte pump: ${rawRuns[0]!.toFixed(1)} MB/s`);
+  const pingPong = {
+    small: await rawPingPong(14, 2000),
+    fragment498: await rawPingPong(512, 2000),
+    fragment4082: await rawPingPong(4096, 1000),
+    frame: await rawPingPong(31155, 300),
+  };
+  console.log(
+    `raw pty ping-pong: 14 B ${pingPong.small.medianUs.toFixed(0)} µs (p99 ${pingPong.small.p99Us.toFixed(0)} µs), 512 B ${pingPong.fragment498.medianUs.toFixed(0)} µs, 4096 B ${pingPong.fragment4082.medianUs.toFixed(0)} µs, ` +
+      `31155 B ${pingPong.frame.medianUs.toFixed(0)} µs (${pingPong.frame.mbps.toFixed(1)} MB/s request/response)`,
+  );
 
   const boards: Array<{ buffer: 4096 | 512; result: HostBenchResult; jpeg: number }> = [];
   for (const buffer of [4096, 512] as const) {
@@ -202,14 +304,20 @@ async function main(): Promise<void> {
   killAll();
   rawRuns.push(await rawPump());
   const raw = Math.max(...rawRuns);
-  console.log(`raw pty byte pump (again): ${rawRuns[1]!.toFixed(1)} MB/s; using the best, ${raw.toFixed(1)} MB/s`);
+  console.log(
+    `raw pty byte pump (again): ${rawRuns[1]!.toFixed(1)} MB/s; using the best, ${raw.toFixed(1)} MB/s`,
+  );
 
   const main4k = boards[0]!.result;
   const rows: (string | number)[][] = [];
   for (const { buffer, result } of boards) {
     const f = result.frames;
     rows.push([`frames/s (${buffer - 14} B payload)`, f ? round1(f.perSecond) : 'n/a', `≥ ${TARGET.fps}`]);
-    rows.push([`BUSY per frame (${buffer - 14})`, f ? round1(f.busyPerFrame) : 'n/a', `< ${TARGET.busyPerFrame}`]);
+    rows.push([
+      `BUSY per frame (${buffer - 14})`,
+      f ? round1(f.busyPerFrame) : 'n/a',
+      `< ${TARGET.busyPerFrame}`,
+    ]);
   }
   const bulk = main4k.bulk!;
   rows.push(['bulk READ ACK on, MB/s', round1(bulk.ackOnMBps), '']);
@@ -217,8 +325,35 @@ async function main(): Promise<void> {
   rows.push(['bulk READ ACK off, MB/s', round1(bulk.ackOffMBps), '']);
   rows.push(['  ratio to raw pty', (bulk.ackOffMBps / raw).toFixed(2), `≥ ${TARGET.bulkAckOffRatio}`]);
   rows.push(['raw pty byte pump, MB/s', round1(raw), '']);
-  rows.push(['small command RTT p50 / p99, ms', `${main4k.smallRttMs.p50.toFixed(3)} / ${main4k.smallRttMs.p99.toFixed(3)}`, '']);
-  rows.push(['  p99 / p50', (main4k.smallRttMs.p99 / main4k.smallRttMs.p50).toFixed(2), `≤ ${TARGET.p99OverP50}`]);
+  rows.push([
+    'bulk READ ACK off ÷ raw request/response pump',
+    (bulk.ackOffMBps / pingPong.frame.mbps).toFixed(2),
+    '',
+  ]);
+  for (const { buffer, result } of boards) {
+    const f = result.frames;
+    if (!f) continue;
+    const fragments = Math.ceil(f.bytesPerFrame / (buffer - 14));
+    const floor = buffer === 512 ? pingPong.fragment498 : pingPong.fragment4082;
+    // the frame rate the pty allows for this many ACKed fragments, with no protocol at all
+    const ceiling = 1e6 / (fragments * floor.medianUs);
+    rows.push([`  pty ceiling for ${fragments} ACKed fragments/frame`, `${round1(ceiling)} /s`, '']);
+  }
+  rows.push([
+    'small command RTT p50 / p99, ms',
+    `${main4k.smallRttMs.p50.toFixed(3)} / ${main4k.smallRttMs.p99.toFixed(3)}`,
+    '',
+  ]);
+  rows.push([
+    '  p99 / p50',
+    (main4k.smallRttMs.p99 / main4k.smallRttMs.p50).toFixed(2),
+    `≤ ${TARGET.p99OverP50}`,
+  ]);
+  rows.push([
+    '  raw pty ping-pong p99 / p50 (no protocol)',
+    (pingPong.small.p99Us / pingPong.small.medianUs).toFixed(2),
+    '',
+  ]);
   const cw = main4k.configWriteRttMs!;
   rows.push(['config write RTT p50 / p99, ms', `${cw.p50.toFixed(3)} / ${cw.p99.toFixed(3)}`, '']);
   rows.push(['  p99 / p50', (cw.p99 / cw.p50).toFixed(2), `≤ ${TARGET.p99OverP50}`]);
@@ -231,12 +366,20 @@ async function main(): Promise<void> {
     loadavg: loadavg(),
     targets: TARGET,
     rawPtyMBps: { runs: rawRuns, best: raw },
-    boards: boards.map((b) => ({ buffer: b.buffer, maxPayload: b.buffer - 14, jpegBytes: b.jpeg, ...b.result })),
+    rawPingPong: pingPong,
+    boards: boards.map((b) => ({
+      buffer: b.buffer,
+      maxPayload: b.buffer - 14,
+      jpegBytes: b.jpeg,
+      ...b.result,
+    })),
     ratios: {
       bulkAckOnToRaw: bulk.ackOnMBps / raw,
       bulkAckOffToRaw: bulk.ackOffMBps / raw,
+      bulkAckOffToRawRequestResponse: bulk.ackOffMBps / pingPong.frame.mbps,
       smallRttP99OverP50: main4k.smallRttMs.p99 / main4k.smallRttMs.p50,
       configRttP99OverP50: cw.p99 / cw.p50,
+      rawPingPongP99OverP50: pingPong.small.p99Us / pingPong.small.medianUs,
     },
   };
   const file = join(here, 'results', 'host.json');
