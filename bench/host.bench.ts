@@ -12,10 +12,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { SerialPort } from 'serialport';
-import { PixFormat, encodeStreamHeader } from '../src/protocol';
 import { openTransport, runHostBench } from '../src/host';
 import type { HostBenchResult } from '../src/host';
-import { createSimCam } from '../src/simcam';
+import { createSimCam, registerBenchChannels } from '../src/simcam';
 import { machine, printTable, round1 } from './lib/measure';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,51 +49,9 @@ async function benchJpeg(target = 31_000): Promise<Uint8Array> {
 
 async function device(path: string, buffer: 512 | 4096 | 8192): Promise<void> {
   const jpeg = await benchJpeg();
-  const frame = new Uint8Array(32 + jpeg.length);
-  frame.set(
-    encodeStreamHeader({
-      width: 640,
-      height: 480,
-      pixfmt: PixFormat.JPEG,
-      size: jpeg.length,
-      offset: 32,
-      fps: 90,
-    }),
-  );
-  frame.set(jpeg, 32);
   const cam = createSimCam({ demo: false, maxBuffer: buffer });
-  // A script that snapshots as fast as it can: a new frame is ready as soon as the host unlocked the last.
-  cam.register({
-    name: 'benchframe',
-    backend: {
-      poll: () => true,
-      lock: () => true,
-      unlock: () => true,
-      size: () => frame.length,
-      readp: (offset: number, size: number) => frame.subarray(offset, offset + size),
-    },
-  });
-  cam.register({
-    name: 'bulk',
-    backend: {
-      size: () => frame.length,
-      readp: (offset: number, size: number) => frame.subarray(offset, offset + size),
-    },
-  });
-  let config = new TextEncoder().encode(JSON.stringify({ quality: 50 }));
-  cam.register({
-    name: 'config',
-    backend: {
-      size: () => config.length,
-      read: (offset: number, size: number) => config.subarray(offset, offset + size),
-      write: (_offset: number, data: Uint8Array) => {
-        const patch = JSON.parse(new TextDecoder().decode(data)) as object;
-        const cur = JSON.parse(new TextDecoder().decode(config)) as object;
-        config = new TextEncoder().encode(JSON.stringify({ ...cur, ...patch }));
-        return data.length;
-      },
-    },
-  });
+  // a script that snapshots as fast as it can: a new frame is ready as soon as the host unlocked the last
+  registerBenchChannels(cam, jpeg);
   const t = await openTransport(path);
   cam.attach(t.link);
   console.log(`ready ${jpeg.length}`);

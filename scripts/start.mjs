@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
-const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+const bin = (name) =>
+  path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
 const passThrough = args.filter((a) => a !== '--browser');
@@ -20,7 +21,9 @@ function ensureElectron() {
   const pkgDir = path.dirname(require.resolve('electron/package.json'));
   const installed = () => {
     try {
-      const version = readFileSync(path.join(pkgDir, 'dist', 'version'), 'utf8').trim().replace(/^v/, '');
+      const version = readFileSync(path.join(pkgDir, 'dist', 'version'), 'utf8')
+        .trim()
+        .replace(/^v/, '');
       return version === require('electron/package.json').version;
     } catch {
       return false;
@@ -28,9 +31,16 @@ function ensureElectron() {
   };
   if (!installed()) {
     console.log('camdeck: fetching the Electron binary (first start only)…');
-    const r = spawnSync(process.execPath, [path.join(pkgDir, 'install.js')], { stdio: 'pipe', timeout: 300_000 });
+    const r = spawnSync(process.execPath, [path.join(pkgDir, 'install.js')], {
+      stdio: 'pipe',
+      timeout: 300_000,
+    });
     if (r.status !== 0 || !installed()) {
-      const why = `${r.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l))?.trim() || 'download failed';
+      const why =
+        `${r.stderr ?? ''}`
+          .split('\n')
+          .find((l) => /error/i.test(l))
+          ?.trim() || 'download failed';
       return { ok: false, why: `the Electron binary could not be downloaded (${why})` };
     }
   }
@@ -56,10 +66,14 @@ if (electron.ok) {
   child = spawn(electron.exe, ['.', ...passThrough], { cwd: root, stdio: 'inherit' });
 } else {
   console.log(`camdeck: ${electron.why}, so the app is served to your browser instead (browser-host mode).`);
-  child = spawn(process.execPath, [path.join(root, 'bin', 'camdeck.js'), 'serve', '--camera', 'auto', ...passThrough], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  child = spawn(
+    process.execPath,
+    [path.join(root, 'bin', 'camdeck.js'), 'serve', '--camera', 'auto', ...passThrough],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const reports = path.join(root, 'reports');
-const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+const bin = (name) =>
+  path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 const argv = process.argv.slice(2);
 const onlyUnit = argv.includes('--unit');
 const onlyE2e = argv.includes('--e2e');
@@ -28,7 +29,9 @@ function step(title, cmd, args, env = {}) {
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   const ok = r.status === 0;
-  console.log(`=== ${title}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `=== ${title}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return ok;
 }
 
@@ -52,6 +55,7 @@ if (!onlyE2e) {
   check('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json']);
   check('typecheck (renderer)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json']);
   check('lint', bin('eslint'), ['.']);
+  check('format', bin('prettier'), ['--check', '--log-level=warn', '.']);
 
   const out = path.join(reports, 'vitest.json');
   rmSync(out, { force: true });
@@ -90,7 +94,9 @@ if (!onlyUnit) {
   const out = path.join(reports, 'playwright.json');
   rmSync(out, { force: true });
   if (!existsSync('/usr/bin/chromium') && process.platform === 'linux') {
-    console.log('\nnote: /usr/bin/chromium is missing; install it with `sudo apt-get install -y chromium socat`.');
+    console.log(
+      '\nnote: /usr/bin/chromium is missing; install it with `sudo apt-get install -y chromium socat`.',
+    );
   }
   const ok = step('e2e tests (playwright)', bin('playwright'), ['test', '--reporter=list,json', ...filters], {
     PLAYWRIGHT_JSON_OUTPUT_FILE: out,

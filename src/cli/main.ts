@@ -11,13 +11,28 @@ export interface CommandModule {
 /** Lazily loaded so `camdeck --help` and light commands start fast. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   ports: { summary: 'list serial ports, marking OpenMV cameras', load: () => import('./commands/ports') },
-  info: { summary: 'print version, system info, caps and channels as JSON', load: () => import('./commands/info') },
+  info: {
+    summary: 'print version, system info, caps and channels as JSON',
+    load: () => import('./commands/info'),
+  },
   read: { summary: 'read a channel', load: () => import('./commands/read') },
   write: { summary: 'write data or @file to a channel', load: () => import('./commands/write') },
-  frames: { summary: 'save frames from the frame or stream channel', load: () => import('./commands/frames') },
-  bench: { summary: 'measure frame rate, throughput and round trips', load: () => import('./commands/bench') },
-  simcam: { summary: 'run the simulated camera on a pty, TCP or UDP', load: () => import('./commands/simcam') },
-  serve: { summary: 'serve the app to a browser (browser-host mode)', load: () => import('./commands/serve') },
+  frames: {
+    summary: 'save frames from the frame or stream channel',
+    load: () => import('./commands/frames'),
+  },
+  bench: {
+    summary: 'measure frame rate, throughput and round trips',
+    load: () => import('./commands/bench'),
+  },
+  simcam: {
+    summary: 'run the simulated camera on a pty, TCP or UDP',
+    load: () => import('./commands/simcam'),
+  },
+  serve: {
+    summary: 'serve the app to a browser (browser-host mode)',
+    load: () => import('./commands/serve'),
+  },
 };
 
 export function helpText(): string {
@@ -32,7 +47,7 @@ export function helpText(): string {
     ...lines,
     '',
     '--port accepts a serial path (e.g. /dev/ttyACM0), udp://host:port, tcp://host:port or "demo".',
-    'Run `camdeck <command> --help` for a command\'s options.',
+    "Run `camdeck <command> --help` for a command's options.",
   ].join('\n');
 }
 

@@ -8,9 +8,21 @@ describe('runHostBench', () => {
   it('measures connect, round trips, frames and bulk reads against the sim cam (structure and sanity)', async () => {
     const cam = createSimCam({ demo: false });
     const frame = new Uint8Array(32 + 31_000);
-    frame.set(encodeStreamHeader({ width: 640, height: 480, pixfmt: PixFormat.JPEG, size: 31_000, offset: 32, fps: 90 }));
+    frame.set(
+      encodeStreamHeader({
+        width: 640,
+        height: 480,
+        pixfmt: PixFormat.JPEG,
+        size: 31_000,
+        offset: 32,
+        fps: 90,
+      }),
+    );
     const readp = (o: number, n: number) => frame.subarray(o, o + n);
-    cam.register({ name: 'benchframe', backend: { poll: () => true, lock: () => true, unlock: () => true, size: () => frame.length, readp } });
+    cam.register({
+      name: 'benchframe',
+      backend: { poll: () => true, lock: () => true, unlock: () => true, size: () => frame.length, readp },
+    });
     cam.register({ name: 'bulk', backend: { size: () => frame.length, readp } });
     try {
       const r = await runHostBench({

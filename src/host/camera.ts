@@ -184,14 +184,22 @@ export class Camera extends Emitter<CameraEvents> {
     this.setState({ kind: 'connecting', step: 'sync', progress: 0.1 });
     try {
       await this.syncWithRetries(client, (attempt) =>
-        this.setState({ kind: 'connecting', step: attempt ? `sync (try ${attempt + 1})` : 'sync', progress: 0.2 }),
+        this.setState({
+          kind: 'connecting',
+          step: attempt ? `sync (try ${attempt + 1})` : 'sync',
+          progress: 0.2,
+        }),
       );
       this.setState({ kind: 'connecting', step: 'channels', progress: 0.5 });
       await this.listChannels('control');
       this.setState({ kind: 'connecting', step: 'version', progress: 0.7 });
-      this.info.version = decodeVersion(await client.request(Opcode.PROTO_VERSION, 0, EMPTY, { priority: 'control' }));
+      this.info.version = decodeVersion(
+        await client.request(Opcode.PROTO_VERSION, 0, EMPTY, { priority: 'control' }),
+      );
       this.setState({ kind: 'connecting', step: 'system info', progress: 0.85 });
-      this.info.sysInfo = decodeSysInfo(await client.request(Opcode.SYS_INFO, 0, EMPTY, { priority: 'control' }));
+      this.info.sysInfo = decodeSysInfo(
+        await client.request(Opcode.SYS_INFO, 0, EMPTY, { priority: 'control' }),
+      );
       await this.restore(client);
       this.setState({ kind: 'connected' });
     } catch (err) {
@@ -209,7 +217,10 @@ export class Camera extends Emitter<CameraEvents> {
     this.setState({ kind: 'disconnected', reason });
   }
 
-  private async syncWithRetries(client: ProtocolClient, onAttempt?: (attempt: number) => void): Promise<void> {
+  private async syncWithRetries(
+    client: ProtocolClient,
+    onAttempt?: (attempt: number) => void,
+  ): Promise<void> {
     const attempts = this.opts.syncAttempts ?? 3;
     let last: unknown;
     for (let i = 0; i < attempts; i++) {
@@ -328,7 +339,11 @@ export class Camera extends Emitter<CameraEvents> {
   /** Look a channel up by name (ids are not stable across scripts) or by id. */
   channel(ref: ChannelRef): ChannelInfo {
     const c = typeof ref === 'number' ? this.channelById(ref) : this.list.find((x) => x.name === ref);
-    if (!c) throw new ChannelNotFoundError(ref, this.list.map((x) => x.name));
+    if (!c)
+      throw new ChannelNotFoundError(
+        ref,
+        this.list.map((x) => x.name),
+      );
     return c;
   }
 
@@ -359,25 +374,36 @@ export class Camera extends Emitter<CameraEvents> {
   }
 
   async channelSize(ref: ChannelRef, opts: RequestOptions = {}): Promise<number> {
-    const body = await this.call(Opcode.CHANNEL_SIZE, this.id(ref), EMPTY, { ...opts, idempotent: true, maxBytes: 4 });
+    const body = await this.call(Opcode.CHANNEL_SIZE, this.id(ref), EMPTY, {
+      ...opts,
+      idempotent: true,
+      maxBytes: 4,
+    });
     if (body.length < 4) throw new DeviceResponseError(`SIZE reply of ${body.length} bytes`);
     return readU32s(body)[0]!;
   }
 
   async channelShape(ref: ChannelRef): Promise<number[]> {
-    return readU32s(await this.call(Opcode.CHANNEL_SHAPE, this.id(ref), EMPTY, { idempotent: true, maxBytes: 64 }));
+    return readU32s(
+      await this.call(Opcode.CHANNEL_SHAPE, this.id(ref), EMPTY, { idempotent: true, maxBytes: 64 }),
+    );
   }
 
   /**
    * Read `length` bytes at `offset`; without a length, SIZE first and read it all. Sizes above
    * maxReadBytes (a hostile or broken device) are refused before any data is requested.
    */
-  async channelRead(ref: ChannelRef, opts: { offset?: number; length?: number } & RequestOptions = {}): Promise<Uint8Array> {
+  async channelRead(
+    ref: ChannelRef,
+    opts: { offset?: number; length?: number } & RequestOptions = {},
+  ): Promise<Uint8Array> {
     const id = this.id(ref);
     const length = opts.length ?? (await this.channelSize(id, opts));
     const limit = this.opts.maxReadBytes ?? DEFAULT_MAX_READ;
     if (length > limit) {
-      throw new DeviceResponseError(`channel ${ref} reports ${length} bytes, above the ${limit}-byte read limit`);
+      throw new DeviceResponseError(
+        `channel ${ref} reports ${length} bytes, above the ${limit}-byte read limit`,
+      );
     }
     if (length === 0) return EMPTY;
     return this.call(Opcode.CHANNEL_READ, id, encodeReadRequest(opts.offset ?? 0, length), {
@@ -441,7 +467,11 @@ export class Camera extends Emitter<CameraEvents> {
    * paced to the firmware's 11 ms lock grid, until `timeoutMs`; resolves null when no frame came.
    */
   async readFrame(
-    opts: { timeoutMs?: number; channel?: ChannelRef; /** false: give up at once when no frame is ready. */ waitForFrame?: boolean } = {},
+    opts: {
+      timeoutMs?: number;
+      channel?: ChannelRef;
+      /** false: give up at once when no frame is ready. */ waitForFrame?: boolean;
+    } = {},
   ): Promise<StreamFrame | null> {
     const id = opts.channel === undefined ? ChannelId.STREAM : this.id(opts.channel);
     const now = (): number => performance.now();
@@ -503,12 +533,16 @@ export class Camera extends Emitter<CameraEvents> {
   // ---- info --------------------------------------------------------------------------------------
 
   async version(): Promise<VersionInfo> {
-    this.info.version = decodeVersion(await this.call(Opcode.PROTO_VERSION, 0, EMPTY, { idempotent: true, maxBytes: 64 }));
+    this.info.version = decodeVersion(
+      await this.call(Opcode.PROTO_VERSION, 0, EMPTY, { idempotent: true, maxBytes: 64 }),
+    );
     return this.info.version;
   }
 
   async systemInfo(): Promise<SysInfo> {
-    this.info.sysInfo = decodeSysInfo(await this.call(Opcode.SYS_INFO, 0, EMPTY, { idempotent: true, maxBytes: 256 }));
+    this.info.sysInfo = decodeSysInfo(
+      await this.call(Opcode.SYS_INFO, 0, EMPTY, { idempotent: true, maxBytes: 256 }),
+    );
     return this.info.sysInfo;
   }
 
@@ -517,7 +551,9 @@ export class Camera extends Emitter<CameraEvents> {
   }
 
   async memory(): Promise<MemoryEntry[]> {
-    return decodeMemory(await this.call(Opcode.SYS_MEMORY, 0, EMPTY, { idempotent: true, maxBytes: 4 + 24 * 255 }));
+    return decodeMemory(
+      await this.call(Opcode.SYS_MEMORY, 0, EMPTY, { idempotent: true, maxBytes: 4 + 24 * 255 }),
+    );
   }
 }
 
@@ -526,12 +562,16 @@ export function parseStreamFrame(data: Uint8Array): StreamFrame {
   if (data.length < 20) throw new DeviceResponseError(`stream frame of ${data.length} bytes has no header`);
   const header = decodeStreamHeader(data);
   if (header.offset < 20 || header.offset > data.length) {
-    throw new DeviceResponseError(`stream header offset ${header.offset} outside a ${data.length}-byte frame`);
+    throw new DeviceResponseError(
+      `stream header offset ${header.offset} outside a ${data.length}-byte frame`,
+    );
   }
   const compressed = header.pixfmt === PixFormat.JPEG || header.pixfmt === PixFormat.PNG;
   const end = compressed ? header.offset + header.size : data.length;
   if (end > data.length) {
-    throw new DeviceResponseError(`stream header claims ${header.size} image bytes, frame holds ${data.length - header.offset}`);
+    throw new DeviceResponseError(
+      `stream header claims ${header.size} image bytes, frame holds ${data.length - header.offset}`,
+    );
   }
   return {
     header,

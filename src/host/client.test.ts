@@ -16,7 +16,10 @@ import { DeviceResponseError, DisconnectedError, ProtocolError, SequenceError, T
 import { MiniDevice } from './testing/mini-device';
 import { memoryTransport } from './transport';
 
-function setup(opts: ConstructorParameters<typeof ProtocolClient>[1] = {}, dev: ConstructorParameters<typeof MiniDevice>[1] = {}) {
+function setup(
+  opts: ConstructorParameters<typeof ProtocolClient>[1] = {},
+  dev: ConstructorParameters<typeof MiniDevice>[1] = {},
+) {
   const [host, device] = createLinkPair();
   const sim = new MiniDevice(device, dev);
   const client = new ProtocolClient(memoryTransport(host), opts);
@@ -53,10 +56,18 @@ describe('ProtocolClient', () => {
   it('reassembles a fragmented read, ACKs every fragment and folds the last ACK into the next request', async () => {
     const { client, sim, device } = setup();
     const data = blob(31_000);
-    sim.addChannel({ name: 'bulk', flags: ChannelFlag.READ, size: () => data.length, read: (o, l) => data.subarray(o, o + l) });
+    sim.addChannel({
+      name: 'bulk',
+      flags: ChannelFlag.READ,
+      size: () => data.length,
+      read: (o, l) => data.subarray(o, o + l),
+    });
     const wire = spy(device);
     await client.sync();
-    const body = await client.request(Opcode.CHANNEL_READ, 3, u32s(0, data.length), { expectBytes: data.length, maxBytes: data.length });
+    const body = await client.request(Opcode.CHANNEL_READ, 3, u32s(0, data.length), {
+      expectBytes: data.length,
+      maxBytes: data.length,
+    });
     expect(body).toEqual(data);
     // 8 fragments at 4082: 7 ACKs go out at once, the 8th rides with the next request.
     const sizeReply = await client.request(Opcode.CHANNEL_SIZE, 3);
@@ -103,7 +114,13 @@ describe('ProtocolClient', () => {
     const wire = spy(device);
     sim.hooks.set(Opcode.PROTO_STATS, (p) => {
       // reply, then pretend our ACK was lost: retransmit the same packet with RTX
-      const reply = { seq: sim.S, channel: 0, flags: Flag.ACK_REQ, opcode: p.opcode, payload: u32s(1, 2, 3, 4, 5, 6, 7, 0) };
+      const reply = {
+        seq: sim.S,
+        channel: 0,
+        flags: Flag.ACK_REQ,
+        opcode: p.opcode,
+        payload: u32s(1, 2, 3, 4, 5, 6, 7, 0),
+      };
       return { raw: [encodePacket(reply), encodePacket({ ...reply, flags: reply.flags | Flag.RTX })] };
     });
     const seqBefore = sim.S;
@@ -196,11 +213,21 @@ describe('ProtocolClient', () => {
       // a device that never stops sending fragments, never waiting for ACKs
       const raw: Uint8Array[] = [];
       for (let i = 0; i < 40; i++) {
-        raw.push(encodePacket({ seq: (p.seq + i) & 0xff, channel: 3, flags: Flag.FRAGMENT, opcode: p.opcode, payload: blob(4000) }));
+        raw.push(
+          encodePacket({
+            seq: (p.seq + i) & 0xff,
+            channel: 3,
+            flags: Flag.FRAGMENT,
+            opcode: p.opcode,
+            payload: blob(4000),
+          }),
+        );
       }
       return { raw };
     });
-    const err = await client.request(Opcode.CHANNEL_READ, 3, u32s(0, 50_000), { maxBytes: 50_000, expectBytes: 50_000 }).catch((e: unknown) => e);
+    const err = await client
+      .request(Opcode.CHANNEL_READ, 3, u32s(0, 50_000), { maxBytes: 50_000, expectBytes: 50_000 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceResponseError);
     expect((err as Error).message).toMatch(/exceeds 50000 bytes/);
     client.close();
@@ -212,7 +239,9 @@ describe('ProtocolClient', () => {
     const s = client.sync();
     await vi.advanceTimersByTimeAsync(1);
     await s;
-    sim.hooks.set(Opcode.PROTO_VERSION, () => ({ raw: [blob(5000), Uint8Array.of(0xaa, 0xd5, 0, 0, 0, 4, 0xff, 0xff, 1, 2)] }));
+    sim.hooks.set(Opcode.PROTO_VERSION, () => ({
+      raw: [blob(5000), Uint8Array.of(0xaa, 0xd5, 0, 0, 0, 4, 0xff, 0xff, 1, 2)],
+    }));
     const p = client.request(Opcode.PROTO_VERSION).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(250);
     expect(await p).toBeInstanceOf(TimeoutError);
@@ -228,7 +257,9 @@ describe('ProtocolClient', () => {
     device.close();
     expect(await p).toBeInstanceOf(DisconnectedError);
     expect(await q).toBeInstanceOf(DisconnectedError);
-    expect(await client.request(Opcode.PROTO_VERSION).catch((e: unknown) => e)).toBeInstanceOf(DisconnectedError);
+    expect(await client.request(Opcode.PROTO_VERSION).catch((e: unknown) => e)).toBeInstanceOf(
+      DisconnectedError,
+    );
   });
 
   it('writes each ACK as its own datagram on packetized transports', async () => {

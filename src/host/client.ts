@@ -265,7 +265,12 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   }
 
   /** Send one request and resolve with its (reassembled) reply payload; ACK replies resolve empty. */
-  request(opcode: number, channel = 0, payload: Uint8Array = EMPTY, opts: RequestOptions = {}): Promise<Uint8Array> {
+  request(
+    opcode: number,
+    channel = 0,
+    payload: Uint8Array = EMPTY,
+    opts: RequestOptions = {},
+  ): Promise<Uint8Array> {
     if (opts.priority === 'poll' && opts.key !== undefined) {
       const same = this.queue.find((c) => c.key === opts.key && c.prio === PRIO.poll);
       if (same) return same.promise;
@@ -294,7 +299,9 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     if (this.closedReason) return Promise.reject(this.closedReason);
     const maxRequest = this.linkCaps.maxPayload;
     if (payload.length > maxRequest) {
-      return Promise.reject(new RangeError(`request payload of ${payload.length} B exceeds max_payload ${maxRequest}`));
+      return Promise.reject(
+        new RangeError(`request payload of ${payload.length} B exceeds max_payload ${maxRequest}`),
+      );
     }
     let resolve!: (b: Uint8Array) => void;
     let reject!: (e: Error) => void;
@@ -371,7 +378,12 @@ export class ProtocolClient extends Emitter<ClientEvents> {
       if (ack && !this.transport.packetized) {
         // Fold the ACK of the previous reply's last packet into this write: the firmware takes both.
         const out = new Uint8Array(HEADER_SIZE + size);
-        writePacket(out, 0, { seq: ack.seq, channel: ack.channel, opcode: ack.opcode, flags: Flag.ACK }, { crc });
+        writePacket(
+          out,
+          0,
+          { seq: ack.seq, channel: ack.channel, opcode: ack.opcode, flags: Flag.ACK },
+          { crc },
+        );
         writePacket(out, HEADER_SIZE, pkt, { crc });
         this.counters.foldedAcks++;
         this.countSent(2, out.length);
@@ -397,7 +409,12 @@ export class ProtocolClient extends Emitter<ClientEvents> {
 
   private writeAck(a: { seq: number; channel: number; opcode: number }): void {
     const out = new Uint8Array(HEADER_SIZE);
-    writePacket(out, 0, { seq: a.seq, channel: a.channel, opcode: a.opcode, flags: Flag.ACK }, { crc: this.linkCaps.crc });
+    writePacket(
+      out,
+      0,
+      { seq: a.seq, channel: a.channel, opcode: a.opcode, flags: Flag.ACK },
+      { crc: this.linkCaps.crc },
+    );
     this.countSent(1, HEADER_SIZE);
     try {
       this.link.write(out);
@@ -437,7 +454,12 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     if (!cur || cur.isSync || !this.linkCaps.ack) return;
     this.counters.naksSent++;
     const out = new Uint8Array(HEADER_SIZE);
-    writePacket(out, 0, { seq: this.seq, channel: cur.channel, opcode: cur.opcode, flags: Flag.NAK }, { crc: this.linkCaps.crc });
+    writePacket(
+      out,
+      0,
+      { seq: this.seq, channel: cur.channel, opcode: cur.opcode, flags: Flag.NAK },
+      { crc: this.linkCaps.crc },
+    );
     this.countSent(1, HEADER_SIZE);
     try {
       this.link.write(out);
@@ -544,7 +566,9 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   private append(cur: Pending, payload: Uint8Array): boolean {
     const total = cur.received + payload.length;
     if (total > cur.maxBytes) {
-      this.fault(new DeviceResponseError(`reply to ${OPCODE_NAMES[cur.opcode]} exceeds ${cur.maxBytes} bytes`));
+      this.fault(
+        new DeviceResponseError(`reply to ${OPCODE_NAMES[cur.opcode]} exceeds ${cur.maxBytes} bytes`),
+      );
       return false;
     }
     if (payload.length === 0) return true;

@@ -45,7 +45,10 @@ export class ConfigChannel {
     if (!keys.length) throw new RangeError('empty config patch');
     for (const k of keys) {
       const v = patch[k];
-      if (!['number', 'boolean', 'string'].includes(typeof v) || (typeof v === 'number' && !Number.isFinite(v))) {
+      if (
+        !['number', 'boolean', 'string'].includes(typeof v) ||
+        (typeof v === 'number' && !Number.isFinite(v))
+      ) {
         throw new RangeError(`config value for "${k}" must be a finite number, a boolean or a string`);
       }
     }
@@ -60,7 +63,10 @@ export class ConfigChannel {
         );
       }
       if (err instanceof ProtocolError) {
-        throw new ConfigRejectedError(`camera busy, config ${JSON.stringify(patch)} not applied`, err.statusName);
+        throw new ConfigRejectedError(
+          `camera busy, config ${JSON.stringify(patch)} not applied`,
+          err.statusName,
+        );
       }
       throw err;
     }
@@ -99,7 +105,8 @@ export function parseConfig(body: Uint8Array, name = 'config'): ConfigValues {
   } catch (err) {
     throw new ConfigFormatError(`config channel "${name}" returned invalid JSON: ${(err as Error).message}`);
   }
-  if (!isObject(parsed)) throw new ConfigFormatError(`config channel "${name}" returned JSON that is not an object`);
+  if (!isObject(parsed))
+    throw new ConfigFormatError(`config channel "${name}" returned JSON that is not an object`);
   const out: ConfigValues = {};
   for (const [k, v] of Object.entries(parsed)) {
     if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') out[k] = v;
@@ -110,4 +117,3 @@ export function parseConfig(body: Uint8Array, name = 'config'): ConfigValues {
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-

@@ -76,7 +76,8 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     this.unsubs.push(
       this.camera.on('event', (e) => {
         const name = this.channelName;
-        if ((name === 'stream' && e.channel === ChannelId.STREAM) || (name === 'frame' && e.name === 'frame')) this.kick();
+        if ((name === 'stream' && e.channel === ChannelId.STREAM) || (name === 'frame' && e.name === 'frame'))
+          this.kick();
       }),
       this.camera.on('state', (s) => {
         if (s.kind === 'connected') this.kick();

@@ -284,7 +284,9 @@ async function openTcp(host: string, port: number, opts: OpenOptions): Promise<T
 async function openUdp(host: string, port: number): Promise<Transport> {
   const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   await new Promise<void>((resolve, reject) => {
-    sock.once('error', (err) => reject(new PortOpenError(`udp://${host}:${port}: ${err.message}`, 'port-open')));
+    sock.once('error', (err) =>
+      reject(new PortOpenError(`udp://${host}:${port}: ${err.message}`, 'port-open')),
+    );
     sock.connect(port, host, () => resolve());
   });
   class UdpLink extends LinkBase implements ByteLink {

@@ -55,7 +55,9 @@ export function describePorts(raw: RawPort[]): PortInfo[] {
     );
 }
 
-export async function listPorts(list: () => Promise<RawPort[]> = () => SerialPort.list()): Promise<PortInfo[]> {
+export async function listPorts(
+  list: () => Promise<RawPort[]> = () => SerialPort.list(),
+): Promise<PortInfo[]> {
   return describePorts(await list());
 }
 
@@ -63,7 +65,10 @@ export async function listPorts(list: () => Promise<RawPort[]> = () => SerialPor
 export function pickCamera(ports: PortInfo[]): { port: PortInfo } | { error: string } {
   const cams = ports.filter((p) => p.isCamera);
   if (cams.length === 1) return { port: cams[0]! };
-  if (!cams.length) return { error: 'no OpenMV camera found (run `camdeck ports`; pass --port to choose one)' };
-  const names = cams.map((c) => `${c.path} (${c.board}${c.serialNumber ? `, serial ${c.serialNumber}` : ''})`);
+  if (!cams.length)
+    return { error: 'no OpenMV camera found (run `camdeck ports`; pass --port to choose one)' };
+  const names = cams.map(
+    (c) => `${c.path} (${c.board}${c.serialNumber ? `, serial ${c.serialNumber}` : ''})`,
+  );
   return { error: `${cams.length} cameras found, choose one with --port: ${names.join('; ')}` };
 }

@@ -88,16 +88,33 @@ describe('discovery and targets', () => {
 
   it('names known boards, marks cameras and sorts them first', () => {
     const ports = describePorts(raw);
-    expect(ports[0]).toMatchObject({ path: '/dev/ttyACM0', board: 'Arduino Nicla Vision', isCamera: true, serialNumber: 'A' });
-    expect(ports[1]).toMatchObject({ path: '/dev/ttyACM1', board: 'OpenMV Cam H7 Plus', vid: 0x37c5, pid: 0x124a });
-    expect(ports.find((p) => p.path === '/dev/ttyACM2')).toMatchObject({ isCamera: false, board: 'OpenMV Cam H7 (DFU bootloader)' });
+    expect(ports[0]).toMatchObject({
+      path: '/dev/ttyACM0',
+      board: 'Arduino Nicla Vision',
+      isCamera: true,
+      serialNumber: 'A',
+    });
+    expect(ports[1]).toMatchObject({
+      path: '/dev/ttyACM1',
+      board: 'OpenMV Cam H7 Plus',
+      vid: 0x37c5,
+      pid: 0x124a,
+    });
+    expect(ports.find((p) => p.path === '/dev/ttyACM2')).toMatchObject({
+      isCamera: false,
+      board: 'OpenMV Cam H7 (DFU bootloader)',
+    });
     expect(ports.find((p) => p.path === '/dev/ttyS0')!.isCamera).toBe(false);
   });
 
   it('auto-picks only when exactly one camera is attached', () => {
     expect(pickCamera(describePorts(raw.slice(1, 2)))).toMatchObject({ port: { path: '/dev/ttyACM1' } });
-    expect(pickCamera(describePorts(raw))).toMatchObject({ error: expect.stringMatching(/2 cameras found.*serial A/) });
-    expect(pickCamera(describePorts([raw[0]!]))).toMatchObject({ error: expect.stringMatching(/no OpenMV camera/) });
+    expect(pickCamera(describePorts(raw))).toMatchObject({
+      error: expect.stringMatching(/2 cameras found.*serial A/),
+    });
+    expect(pickCamera(describePorts([raw[0]!]))).toMatchObject({
+      error: expect.stringMatching(/no OpenMV camera/),
+    });
   });
 
   it('drops macOS tty.* twins of cu.* ports', () => {
@@ -110,11 +127,17 @@ describe('discovery and targets', () => {
     expect(parseTarget('tcp://localhost')).toEqual({ kind: 'tcp', host: 'localhost', port: 5555 });
     expect(parseTarget('/dev/ttyACM0')).toEqual({ kind: 'serial', path: '/dev/ttyACM0' });
     expect(() => parseTarget('http://x')).toThrow(/unsupported/);
-    expect(serialOpenError('/dev/x', new Error('Error: Permission denied, cannot open /dev/x'))).toMatchObject({
+    expect(
+      serialOpenError('/dev/x', new Error('Error: Permission denied, cannot open /dev/x')),
+    ).toMatchObject({
       code: 'port-permission',
       hint: expect.stringMatching(/dialout/),
     });
-    expect(serialOpenError('/dev/x', new Error('Error: No such file or directory, cannot open /dev/x')).code).toBe('port-not-found');
-    expect(serialOpenError('/dev/x', new Error('Error Resource temporarily unavailable Cannot lock port')).code).toBe('port-busy');
+    expect(
+      serialOpenError('/dev/x', new Error('Error: No such file or directory, cannot open /dev/x')).code,
+    ).toBe('port-not-found');
+    expect(
+      serialOpenError('/dev/x', new Error('Error Resource temporarily unavailable Cannot lock port')).code,
+    ).toBe('port-busy');
   });
 });

@@ -46,7 +46,8 @@ export class CameraSession extends Emitter<SessionEvents> {
     this.camera.on('state', (s) => {
       const target = this.target_;
       if (!target || this.stopped) return;
-      if (s.kind === 'connecting') this.setState({ kind: 'connecting', target, step: s.step, progress: s.progress });
+      if (s.kind === 'connecting')
+        this.setState({ kind: 'connecting', target, step: s.step, progress: s.progress });
       else if (s.kind === 'resyncing') this.setState({ kind: 'resyncing', target, reason: s.reason });
       else if (s.kind === 'connected') this.setState({ kind: 'connected', target });
       // 'disconnected' is followed by 'lost' → reconnecting; the session reports that instead.

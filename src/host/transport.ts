@@ -17,8 +17,7 @@ export function memoryTransport(link: ByteLink, describe = 'memory'): Transport 
 }
 
 export type ParsedTarget =
-  | { kind: 'serial'; path: string }
-  | { kind: 'tcp' | 'udp'; host: string; port: number };
+  { kind: 'serial'; path: string } | { kind: 'tcp' | 'udp'; host: string; port: number };
 
 /** Default UDP/TCP port of the firmware's network transport. */
 export const DEFAULT_NET_PORT = 5555;
@@ -31,7 +30,8 @@ export function parseTarget(target: string): ParsedTarget {
     if (!(port > 0 && port < 65536)) throw new RangeError(`bad port number in "${target}"`);
     return { kind: m[1]!.toLowerCase() as 'tcp' | 'udp', host: m[2]!.replace(/^\[|\]$/g, ''), port };
   }
-  if (/^[a-z]+:\/\//i.test(target)) throw new RangeError(`unsupported target "${target}" (use udp:// or tcp://)`);
+  if (/^[a-z]+:\/\//i.test(target))
+    throw new RangeError(`unsupported target "${target}" (use udp:// or tcp://)`);
   if (!target) throw new RangeError('empty target');
   return { kind: 'serial', path: target };
 }

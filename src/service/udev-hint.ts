@@ -2,7 +2,7 @@
 // installs it system-wide, a packaged app carries it in its resources (AppImage users copy it from there), a
 // source checkout has it under resources/linux. Point at the one that exists, so the command works as printed.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { posix } from 'node:path';
 
 export const RULES_NAME = '99-openmv.rules';
 /** Where the deb package installs the rules. */
@@ -14,22 +14,25 @@ export interface UdevHintEnv {
   /** Electron's process.resourcesPath in a packaged app; undefined elsewhere */
   resourcesPath?: string;
   cwd?: string;
+  platform?: NodeJS.Platform;
 }
 
 function shellQuote(p: string): string {
   return /^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The hint for a permission-denied open, naming a rules file that exists on this machine. */
+/** The hint for a permission-denied open; on Linux it names a rules file that exists on this machine. */
 export function udevHint(env: UdevHintEnv = {}): string {
+  if ((env.platform ?? process.platform) !== 'linux')
+    return 'Close any other program that has the port open (an IDE, a serial terminal) and try again.';
   const exists = env.exists ?? existsSync;
   const resourcesPath = env.resourcesPath ?? (process as { resourcesPath?: string }).resourcesPath;
   const cwd = env.cwd ?? process.cwd();
   if (exists(SYSTEM_RULES))
     return `The OpenMV udev rules are installed (${SYSTEM_RULES}); unplug and replug the camera. If it still fails, add your user to the dialout group: ${DIALOUT}.`;
   const candidates = [
-    ...(resourcesPath ? [path.join(resourcesPath, 'linux', RULES_NAME)] : []),
-    path.join(cwd, 'resources', 'linux', RULES_NAME),
+    ...(resourcesPath ? [posix.join(resourcesPath, 'linux', RULES_NAME)] : []),
+    posix.join(cwd, 'resources', 'linux', RULES_NAME),
   ];
   const rules = candidates.find((f) => exists(f));
   const install = rules

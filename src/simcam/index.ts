@@ -15,5 +15,6 @@ export type { Clock } from './clock';
 export { realClock } from './clock';
 export { BACKEND_METHODS, introspect, derivedFlags, type ChannelBackend } from './backend';
 export { SCENARIOS } from './demo/scenarios';
+export { registerBenchChannels } from './demo/bench-script';
 export { readStamp, stampText, type FrameStamp } from './demo/stamp';
 export { demoSchema, FRAME_SIZES, type ConfigSchema, type ConfigProperty } from './demo/config';

@@ -1,9 +1,9 @@
 // `camdeck bench`: frame reads/s, bulk READ MB/s (ACK on/off), round trips and connect time against a camera.
 import { parseArgs } from 'node:util';
-import { PixFormat, createLinkPair, encodeStreamHeader } from '../../protocol';
+import { createLinkPair } from '../../protocol';
 import { listPorts, memoryTransport, openTransport, pickCamera, runHostBench } from '../../host';
 import type { HostBenchResult, Transport } from '../../host';
-import { createSimCam } from '../../simcam';
+import { createSimCam, registerBenchChannels } from '../../simcam';
 import { EXIT } from '../exit';
 import { CliError, PORT_HELP, channelRef, toCliError, withExitCode } from './ports';
 
@@ -75,30 +75,11 @@ export async function run(argv: string[]): Promise<number> {
 /** The simulated camera with a script that snapshots a fixed ~31 KB JPEG as fast as it is taken. */
 function demoCamera(): { open: () => Transport; close: () => void } {
   const cam = createSimCam({ demo: false });
+  // a ~31 KB stand-in JPEG (SOI … EOI): the host only frames it, never decodes it
   const jpeg = new Uint8Array(31_000);
   jpeg.set([0xff, 0xd8]);
   jpeg.set([0xff, 0xd9], jpeg.length - 2);
-  const frame = new Uint8Array(32 + jpeg.length);
-  frame.set(encodeStreamHeader({ width: 640, height: 480, pixfmt: PixFormat.JPEG, size: jpeg.length, offset: 32, fps: 90 }));
-  frame.set(jpeg, 32);
-  const readp = (offset: number, size: number): Uint8Array => frame.subarray(offset, offset + size);
-  cam.register({
-    name: 'benchframe',
-    backend: { poll: () => true, lock: () => true, unlock: () => true, size: () => frame.length, readp },
-  });
-  cam.register({ name: 'bulk', backend: { size: () => frame.length, readp } });
-  let config = { quality: 50 };
-  cam.register({
-    name: 'config',
-    backend: {
-      size: () => JSON.stringify(config).length,
-      read: (o: number, n: number) => new TextEncoder().encode(JSON.stringify(config)).subarray(o, o + n),
-      write: (_o: number, d: Uint8Array) => {
-        config = { ...config, ...(JSON.parse(new TextDecoder().decode(d)) as object) };
-        return d.length;
-      },
-    },
-  });
+  registerBenchChannels(cam, jpeg);
   return {
     open: () => {
       const [host, device] = createLinkPair();

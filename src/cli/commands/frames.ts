@@ -36,7 +36,12 @@ export async function run(argv: string[]): Promise<number> {
     const count = values.count === undefined ? 10 : Number(values.count);
     const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
     const channel = values.channel ?? 'auto';
-    if (!Number.isInteger(count) || count < 1 || !(timeoutMs > 0) || !['stream', 'frame', 'auto'].includes(channel)) {
+    if (
+      !Number.isInteger(count) ||
+      count < 1 ||
+      !(timeoutMs > 0) ||
+      !['stream', 'frame', 'auto'].includes(channel)
+    ) {
       console.error(`camdeck frames: bad arguments\n\n${usage}`);
       return EXIT.USAGE;
     }
@@ -61,7 +66,8 @@ export async function run(argv: string[]): Promise<number> {
           clearTimeout(timer);
           timer = setTimeout(() => resolve(false), timeoutMs);
           const ext = f.meta.format === 'jpeg' ? 'jpg' : f.meta.format === 'png' ? 'png' : 'raw';
-          if (values.out) writes.push(writeFile(join(values.out, `frame-${String(got).padStart(4, '0')}.${ext}`), f.image));
+          if (values.out)
+            writes.push(writeFile(join(values.out, `frame-${String(got).padStart(4, '0')}.${ext}`), f.image));
           console.log(JSON.stringify(f.meta));
           if (got >= count) {
             clearTimeout(timer);
@@ -74,7 +80,9 @@ export async function run(argv: string[]): Promise<number> {
       source.stop();
       await Promise.all(writes);
       const secs = (performance.now() - t0) / 1000;
-      console.error(`camdeck frames: ${got} frame(s) in ${secs.toFixed(2)} s (${(got / secs).toFixed(1)} fps)`);
+      console.error(
+        `camdeck frames: ${got} frame(s) in ${secs.toFixed(2)} s (${(got / secs).toFixed(1)} fps)`,
+      );
       if (!ok) {
         console.error(`camdeck frames: no frame within ${timeoutMs} ms`);
         return EXIT.FAILURE;

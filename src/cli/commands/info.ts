@@ -14,7 +14,11 @@ caps (negotiated), channels (id, name, flags), device stats.
 
 export async function run(argv: string[]): Promise<number> {
   return withExitCode('info', async () => {
-    const { values } = parseArgs({ args: argv, options: { port: { type: 'string', short: 'p' } }, strict: true });
+    const { values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string', short: 'p' } },
+      strict: true,
+    });
     const opened = await openCamera(values.port);
     try {
       const { camera } = opened;
@@ -28,7 +32,11 @@ export async function run(argv: string[]): Promise<number> {
             target: opened.target,
             board: lookupBoard(sysinfo.usbVid, sysinfo.usbPid)?.board ?? 'unknown',
             usbId: formatUsbId(sysinfo.usbVid, sysinfo.usbPid),
-            version: { protocol: v(version.protocol), bootloader: v(version.bootloader), firmware: v(version.firmware) },
+            version: {
+              protocol: v(version.protocol),
+              bootloader: v(version.bootloader),
+              firmware: v(version.firmware),
+            },
             sysinfo,
             caps: camera.caps,
             channels: camera.channels().map((c) => ({ id: c.id, name: c.name, flags: c.flagNames })),

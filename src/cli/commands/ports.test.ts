@@ -23,7 +23,12 @@ afterEach(() => vi.restoreAllMocks());
 describe('camdeck host commands (demo camera)', () => {
   it('info prints version, sysinfo, caps and channels as JSON', async () => {
     expect(await info.run(['--port', 'demo'])).toBe(EXIT.OK);
-    const j = JSON.parse(out.join('\n')) as { version: { protocol: string }; caps: { maxPayload: number }; channels: Array<{ name: string }>; usbId: string };
+    const j = JSON.parse(out.join('\n')) as {
+      version: { protocol: string };
+      caps: { maxPayload: number };
+      channels: Array<{ name: string }>;
+      usbId: string;
+    };
     expect(j.version.protocol).toBe('1.0.2');
     expect(j.caps.maxPayload).toBe(4082);
     expect(j.usbId).toBe('37C5:124A');
@@ -51,7 +56,9 @@ describe('camdeck host commands (demo camera)', () => {
   it('frames saves N frames with JSON meta lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'camdeck-frames-'));
     try {
-      expect(await frames.run(['--port', 'demo', '--count', '3', '--out', dir, '--channel', 'frame'])).toBe(EXIT.OK);
+      expect(await frames.run(['--port', 'demo', '--count', '3', '--out', dir, '--channel', 'frame'])).toBe(
+        EXIT.OK,
+      );
       const metas = out.map((l) => JSON.parse(l) as { channel: string; width: number; format: string });
       expect(metas).toHaveLength(3);
       expect(metas[0]).toMatchObject({ channel: 'frame', width: 640, format: 'jpeg' });
@@ -68,7 +75,15 @@ describe('camdeck host commands (demo camera)', () => {
 
   it('formats a port line with the camera marker, USB id, board and serial', () => {
     expect(
-      formatPort({ target: '/dev/ttyACM0', path: '/dev/ttyACM0', vid: 0x37c5, pid: 0x124a, board: 'OpenMV Cam H7 Plus', serialNumber: 'X1', isCamera: true }),
+      formatPort({
+        target: '/dev/ttyACM0',
+        path: '/dev/ttyACM0',
+        vid: 0x37c5,
+        pid: 0x124a,
+        board: 'OpenMV Cam H7 Plus',
+        serialNumber: 'X1',
+        isCamera: true,
+      }),
     ).toBe('* /dev/ttyACM0           37C5:124A  OpenMV Cam H7 Plus serial X1');
   });
 });

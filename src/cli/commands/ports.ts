@@ -2,7 +2,15 @@
 // host commands (info, read, write, frames, bench): serial path, udp://, tcp://, demo, or auto-pick.
 import { parseArgs } from 'node:util';
 import { createLinkPair } from '../../protocol';
-import { Camera, HostError, listPorts, memoryTransport, openTransport, pickCamera, formatUsbId } from '../../host';
+import {
+  Camera,
+  HostError,
+  listPorts,
+  memoryTransport,
+  openTransport,
+  pickCamera,
+  formatUsbId,
+} from '../../host';
 import type { CameraOptions, PortInfo, Transport } from '../../host';
 import { createSimCam } from '../../simcam';
 import { EXIT } from '../exit';
@@ -58,7 +66,10 @@ export interface OpenedCamera {
 }
 
 /** Open `target` (or the only attached camera) and connect the protocol. */
-export async function openCamera(target: string | undefined, opts: CameraOptions = {}): Promise<OpenedCamera> {
+export async function openCamera(
+  target: string | undefined,
+  opts: CameraOptions = {},
+): Promise<OpenedCamera> {
   let t = target;
   if (!t) {
     const pick = pickCamera(await listPorts());
@@ -118,7 +129,10 @@ export async function withExitCode(name: string, body: () => Promise<number>): P
   try {
     return await body();
   } catch (err) {
-    if (err instanceof TypeError && /Unknown option|Unexpected argument|argument missing/i.test(err.message)) {
+    if (
+      err instanceof TypeError &&
+      /Unknown option|Unexpected argument|argument missing/i.test(err.message)
+    ) {
       console.error(`camdeck ${name}: ${err.message}`);
       return EXIT.USAGE;
     }

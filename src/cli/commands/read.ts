@@ -35,7 +35,8 @@ export async function run(argv: string[]): Promise<number> {
     const num = (s: string | undefined, what: string): number | undefined => {
       if (s === undefined) return undefined;
       const n = Number(s);
-      if (!Number.isInteger(n) || n < 0) throw new TypeError(`Unexpected argument: ${what} must be a whole number`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new TypeError(`Unexpected argument: ${what} must be a whole number`);
       return n;
     };
     const offset = num(values.offset, '--offset');
@@ -47,7 +48,9 @@ export async function run(argv: string[]): Promise<number> {
         await writeFile(values.out, data);
         console.error(`camdeck read: ${data.length} bytes → ${values.out}`);
       } else {
-        await new Promise<void>((resolve, reject) => process.stdout.write(data, (e) => (e ? reject(e) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          process.stdout.write(data, (e) => (e ? reject(e) : resolve())),
+        );
       }
       return EXIT.OK;
     } finally {

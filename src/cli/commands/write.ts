@@ -28,7 +28,9 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT.USAGE;
     }
     const [ch, arg] = positionals as [string, string];
-    const data = arg.startsWith('@') ? new Uint8Array(await readFile(arg.slice(1))) : new TextEncoder().encode(arg);
+    const data = arg.startsWith('@')
+      ? new Uint8Array(await readFile(arg.slice(1)))
+      : new TextEncoder().encode(arg);
     if (!data.length) {
       console.error('camdeck write: nothing to write');
       return EXIT.USAGE;

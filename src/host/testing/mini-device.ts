@@ -58,12 +58,15 @@ export class MiniDevice {
   /** Per-opcode override: return a Reply to replace the normal handling. */
   hooks = new Map<number, (p: Packet) => Reply | undefined>();
   received: Packet[] = [];
+  /** Every LOCK answered: ms since the previous grant (precise clock) and whether it was granted. */
+  lockLog: Array<{ sinceGrantMs: number; granted: boolean }> = [];
   stats = { requests: 0, acks: 0, retransmits: 0, writes: 0 };
   private parser: PacketParser;
   private waiting: { opcode: number; seq: number; done: (ok: boolean) => void } | null = null;
   private queue: Packet[] = [];
   private busy = false;
   private lastLock = -Infinity;
+  private lastLockPrecise = -Infinity;
   private readonly now: () => number;
   private readonly rtxMs: number;
   private epoch = 0;
@@ -78,7 +81,12 @@ export class MiniDevice {
     this.now = opts.now ?? (() => performance.now());
     this.rtxMs = opts.rtxMs ?? 500;
     this.channels.set(0, { name: 'memory', flags: ChannelFlag.PHYSICAL });
-    this.channels.set(1, { name: 'stdin', flags: ChannelFlag.WRITE | ChannelFlag.EXEC, write: () => true, ioctl: () => true });
+    this.channels.set(1, {
+      name: 'stdin',
+      flags: ChannelFlag.WRITE | ChannelFlag.EXEC,
+      write: () => true,
+      ioctl: () => true,
+    });
     this.channels.set(2, { name: 'stdout', flags: ChannelFlag.READ, size: () => 0 });
     link.onData((chunk) => this.onData(chunk));
   }
@@ -94,7 +102,13 @@ export class MiniDevice {
   event(channel: number, code: number, waitAck = false): void {
     if (!this.caps.events) return;
     const flags = Flag.EVENT | (waitAck && this.caps.ack ? Flag.ACK_REQ : 0);
-    this.send({ seq: this.S, channel, flags, opcode: channel === 0 ? Opcode.SYS_EVENT : Opcode.CHANNEL_EVENT, payload: encodeEventCode(code) });
+    this.send({
+      seq: this.S,
+      channel,
+      flags,
+      opcode: channel === 0 ? Opcode.SYS_EVENT : Opcode.CHANNEL_EVENT,
+      payload: encodeEventCode(code),
+    });
   }
 
   /** Reset the protocol state as after a soft reboot (seq 0, default caps). */
@@ -237,14 +251,18 @@ export class MiniDevice {
         return this.data(p, encodeCaps(this.caps));
       case Opcode.PROTO_SET_CAPS: {
         const c = decodeCaps(p.payload);
-        if (p.payload.length !== 16 || c.maxPayload < 50 || c.maxPayload > this.defaultMax) return this.status(p, Status.INVALID);
+        if (p.payload.length !== 16 || c.maxPayload < 50 || c.maxPayload > this.defaultMax)
+          return this.status(p, Status.INVALID);
         this.ack(p);
         this.caps = c;
         this.parser.configure({ crc: c.crc, maxPayload: c.maxPayload });
         return;
       }
       case Opcode.PROTO_VERSION:
-        return this.data(p, encodeVersion({ protocol: [1, 0, 2], bootloader: [0, 0, 0], firmware: [5, 0, 0] }));
+        return this.data(
+          p,
+          encodeVersion({ protocol: [1, 0, 2], bootloader: [0, 0, 0], firmware: [5, 0, 0] }),
+        );
       case Opcode.SYS_INFO:
         return this.data(
           p,
@@ -264,16 +282,23 @@ export class MiniDevice {
       case Opcode.PROTO_STATS:
         return this.data(p, u32s(1, 2, 3, 4, 5, 6, 7, 0));
       case Opcode.CHANNEL_LIST:
-        return this.data(p, encodeChannelList([...this.channels].map(([id, c]) => ({ id, flags: c.flags, name: c.name }))));
+        return this.data(
+          p,
+          encodeChannelList([...this.channels].map(([id, c]) => ({ id, flags: c.flags, name: c.name }))),
+        );
       case Opcode.CHANNEL_POLL: {
         let mask = 0;
         for (const [id, c] of this.channels) if (c.poll?.()) mask |= 1 << id;
         return this.data(p, u32s(mask >>> 0));
       }
       case Opcode.CHANNEL_LOCK: {
-        const t = Math.floor(this.now());
-        if (!ch?.lock || t - this.lastLock <= 10 || !ch.lock()) return this.status(p, Status.BUSY);
+        const precise = this.now();
+        const t = Math.floor(precise);
+        const granted = !!ch?.lock && t - this.lastLock > 10 && !!ch.lock();
+        this.lockLog.push({ sinceGrantMs: precise - this.lastLockPrecise, granted });
+        if (!granted) return this.status(p, Status.BUSY);
         this.lastLock = t;
+        this.lastLockPrecise = precise;
         return this.ack(p);
       }
       case Opcode.CHANNEL_UNLOCK:
