@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark in turn (protocol, simcam, host, app), then one summary of their result files
-// in bench/results/summary.md (the README's benchmark table is copied from it). Benchmarks measure; they never
-// fail the build. A missed target is reported as such.
-//   npm run bench                      all four (≈ 4 minutes)
+// in bench/results/summary.md, also written into the README between its bench-table markers. Benchmarks measure;
+// they never fail the build. A missed target is reported as such.
+//   npm run bench                      all four (≈ 3 minutes)
 //   npm run bench -- protocol host     only those
 //   npm run bench -- --summary         no runs: rebuild summary.md from the result files
 //   npm run bench -- --long            app benchmark over 10 minutes (memory growth), to app-10min.json
@@ -53,7 +53,7 @@ const read = (file) => {
   return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : null;
 };
 const f = (x, d = 1) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : '—');
-const mark = (ok) => (ok === null ? '' : ok ? '✓' : '✗ missed');
+const mark = (ok) => (ok ? '✓' : '✗ missed');
 
 /** rows: [benchmark, measure, value, target, met] */
 const rows = [];
