@@ -1,4 +1,5 @@
 // Small timing helpers shared by the benchmarks: repeat a workload, report MB/s per repetition.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface Throughput {
@@ -28,14 +29,39 @@ export function throughput(bytes: number, work: () => void, reps = 7, warmup = 3
 export const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 /** Where the numbers came from, for the results file. */
-export function machine(): { date: string; node: string; cpu: string; cores: number } {
+export function machine(): {
+  date: string;
+  node: string;
+  cpu: string;
+  cores: number;
+  idle?: string;
+} {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
     node: process.version,
     cpu: cpus[0]?.model.trim() ?? 'unknown',
     cores: cpus.length,
+    idle: idleState(),
   };
+}
+
+/**
+ * How this machine's idle CPUs sleep (Linux): a VM guest that halts at once, with no halt polling, wakes
+ * slowly and every pty round trip pays for it. Undefined where /sys does not tell.
+ */
+export function idleState(): string | undefined {
+  const read = (path: string): string | undefined => {
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const driver = read('/sys/devices/system/cpu/cpuidle/current_driver');
+  if (!driver) return undefined;
+  const poll = read('/sys/module/haltpoll/parameters/guest_halt_poll_ns');
+  return poll === undefined ? `cpuidle ${driver}` : `cpuidle ${driver}, guest_halt_poll_ns ${poll}`;
 }
 
 /** Print rows as an aligned text table. */
