@@ -463,8 +463,9 @@ export class Camera extends Emitter<CameraEvents> {
   // ---- stream ------------------------------------------------------------------------------------
 
   /**
-   * Read one frame from the stream channel: LOCK → SIZE → READ → UNLOCK (always). A BUSY LOCK is retried,
-   * paced to the firmware's 11 ms lock grid, until `timeoutMs`; resolves null when no frame came.
+   * Read one frame from the stream channel: LOCK → SIZE → READ → UNLOCK (always). LOCK is paced to the
+   * firmware's 11 ms lock grid (not sent sooner than `lockPaceMs` after our last grant) and a BUSY retried
+   * until `timeoutMs`; resolves null when no frame came.
    */
   async readFrame(
     opts: {
@@ -477,6 +478,9 @@ export class Camera extends Emitter<CameraEvents> {
     const now = (): number => performance.now();
     const deadline = now() + (opts.timeoutMs ?? 1000);
     const pace = this.opts.lockPaceMs ?? 8.5;
+    // Reading faster than the grid: the first LOCK would only earn a BUSY, so it waits for the pace too.
+    const early = pace - (now() - this.lastLockAt);
+    if (early > 0) await this.sleep(Math.min(early, deadline - now()));
     for (;;) {
       if (await this.channelLock(id)) break;
       const t = now();

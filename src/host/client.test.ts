@@ -12,7 +12,14 @@ import {
 } from '../protocol';
 import type { ByteLink, Packet } from '../protocol';
 import { ProtocolClient } from './client';
-import { DeviceResponseError, DisconnectedError, ProtocolError, SequenceError, TimeoutError } from './errors';
+import {
+  ChecksumError,
+  DeviceResponseError,
+  DisconnectedError,
+  ProtocolError,
+  SequenceError,
+  TimeoutError,
+} from './errors';
 import { MiniDevice } from './testing/mini-device';
 import { memoryTransport } from './transport';
 
@@ -230,6 +237,70 @@ describe('ProtocolClient', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeviceResponseError);
     expect((err as Error).message).toMatch(/exceeds 50000 bytes/);
+    client.close();
+  });
+
+  it('with ACKs off, a corrupted reply packet fails the request at once (nothing will re-send it)', async () => {
+    vi.useFakeTimers();
+    const { client, sim } = setup({ timeoutMs: 5000, caps: { ack: false } });
+    const s = client.sync();
+    await vi.advanceTimersByTimeAsync(1);
+    await s;
+    expect(client.caps.ack).toBe(false);
+    /** The reply's last packet with one payload byte flipped after its CRC was computed. */
+    const corrupted = (p: Packet, opcode = p.opcode, flags = 0): Uint8Array => {
+      const pkt = encodePacket({ seq: sim.S, channel: p.channel, flags, opcode, payload: blob(300) });
+      pkt[20]! ^= 0x10;
+      return pkt;
+    };
+    sim.hooks.set(Opcode.CHANNEL_READ, (p) => ({ raw: [corrupted(p)] }));
+    const t0 = Date.now();
+    const err = await client.request(Opcode.CHANNEL_READ, 3, u32s(0, 300)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ChecksumError);
+    expect((err as Error).message).toMatch(/CHANNEL_READ on channel 3: .*CRC.*ACKs are off/);
+    expect(Date.now() - t0).toBe(0); // no deadline waited out
+    expect(client.stats.crcErrors).toBe(1);
+    expect(client.resyncReason).toMatch(/CRC/);
+
+    // a corrupted event is not the reply: the request still waits for its own answer
+    await client.sync();
+    sim.hooks.set(Opcode.PROTO_VERSION, (p) => ({
+      raw: [corrupted(p, Opcode.CHANNEL_EVENT, Flag.EVENT)],
+    }));
+    let settled = false;
+    const v = client.request(Opcode.PROTO_VERSION).then(
+      () => (settled = true),
+      (e: unknown) => e,
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await v).toBeInstanceOf(TimeoutError);
+    client.close();
+  });
+
+  it('with ACKs on, a corrupted reply packet is NAKed for the camera to re-send, not failed at once', async () => {
+    const { client, sim } = setup();
+    await client.sync();
+    sim.hooks.set(Opcode.CHANNEL_READ, (p) => {
+      const pkt = encodePacket({
+        seq: sim.S,
+        channel: p.channel,
+        flags: Flag.ACK_REQ,
+        opcode: p.opcode,
+        payload: blob(8),
+      });
+      pkt[12]! ^= 0x01;
+      return { raw: [pkt] }; // this raw reply is never re-sent: the request ends at its deadline
+    });
+    const t0 = performance.now();
+    const err = await client
+      .request(Opcode.CHANNEL_READ, 3, u32s(0, 8), { timeoutMs: 300 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(client.stats.naksSent).toBe(1);
+    expect(sim.received.some((p) => p.opcode === Opcode.CHANNEL_READ && p.flags & Flag.NAK)).toBe(true);
     client.close();
   });
 

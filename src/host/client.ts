@@ -20,6 +20,7 @@ import {
 import type { ByteLink, Caps, Packet } from '../protocol';
 import { Emitter } from './emitter';
 import {
+  ChecksumError,
   DeviceResponseError,
   DisconnectedError,
   HostError,
@@ -475,12 +476,28 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     this.counters.bytesReceived += chunk.length;
     const ps = this.parser.stats;
     const crcBefore = ps.headerCrcErrors + ps.payloadCrcErrors;
+    const payloadBefore = ps.payloadCrcErrors;
     const packets = this.parser.push(chunk);
     if (ps.headerCrcErrors + ps.payloadCrcErrors !== crcBefore) this.nakCorrupted();
     for (const p of packets) {
       this.onPacket(p);
       if (this.closedReason) return;
     }
+    if (ps.payloadCrcErrors !== payloadBefore) this.replyCorrupted();
+  }
+
+  /**
+   * With ACKs off nothing is re-sent: a corrupted packet of the pending reply (its header still readable:
+   * this opcode, the seq we expect, not an event) means the reply is lost. Fail it now and resync rather
+   * than wait out the deadline for packets that will never come.
+   */
+  private replyCorrupted(): void {
+    const cur = this.current;
+    const bad = this.parser.lastCorrupt;
+    if (!cur || cur.isSync || this.linkCaps.ack || !bad) return;
+    if (bad.flags & Flag.EVENT || bad.opcode !== cur.opcode) return;
+    if (this.linkCaps.seq && bad.seq !== this.seq) return;
+    this.fault(new ChecksumError(`${OPCODE_NAMES[cur.opcode] ?? cur.opcode} on channel ${cur.channel}`));
   }
 
   private onPacket(p: Packet): void {

@@ -47,6 +47,17 @@ export class SequenceError extends HostError {
   }
 }
 
+/** A reply packet failed its CRC while ACKs are off, so the camera will not re-send it: the reply is lost. */
+export class ChecksumError extends HostError {
+  constructor(what: string) {
+    super(
+      `${what}: a reply packet failed its CRC and ACKs are off, so it is lost`,
+      'checksum',
+      'Turn ACKs back on (the default) on a noisy link: the camera then re-sends corrupted packets.',
+    );
+  }
+}
+
 /** The device sent something we cannot accept (oversize response, wrong opcode, bad payload). */
 export class DeviceResponseError extends HostError {
   constructor(message: string) {
@@ -89,7 +100,12 @@ export class ConfigFormatError extends HostError {
 
 /** Errors after which the link state is unknown: resync before the next command. */
 export function needsResync(err: unknown): boolean {
-  if (err instanceof TimeoutError || err instanceof SequenceError || err instanceof DeviceResponseError) {
+  if (
+    err instanceof TimeoutError ||
+    err instanceof SequenceError ||
+    err instanceof ChecksumError ||
+    err instanceof DeviceResponseError
+  ) {
     return true;
   }
   return (

@@ -7,6 +7,7 @@ import type { SimCam } from '../simcam';
 import { ConfigChannel } from './config';
 import { FrameSource } from './frames';
 import type { Frame } from './frames';
+import type { CameraOptions } from './camera';
 import { CameraSession } from './session';
 import { memoryTransport } from './transport';
 
@@ -37,10 +38,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function rig(opts: Parameters<typeof createSimCam>[0] = {}) {
+function rig(opts: Parameters<typeof createSimCam>[0] = {}, host: CameraOptions = {}) {
   const cam: SimCam = createSimCam({ fps: 60, width: 160, height: 120, ...opts });
   const taps: Array<ReturnType<typeof tapped>> = [];
   const session = new CameraSession({
+    ...host,
     timeoutMs: 600,
     backoffMs: [50, 100, 200],
     open: async () => {
@@ -118,6 +120,36 @@ describe('robustness against the simulated camera', () => {
     expect(stats.crcErrors + stats.retransmits + stats.resyncs).toBeGreaterThan(0);
   }, 30_000);
 
+  it('bit flips with ACKs off: a corrupted reply is lost, not re-sent, yet frames keep coming and writes stay exact', async () => {
+    // 498-byte packets: a frame is many back-to-back fragments, and about half the frames lose one
+    const { cam, session, taps } = rig({}, { caps: { ack: false }, maxPayload: 498 });
+    await session.connect('sim');
+    expect(session.camera.caps).toMatchObject({ ack: false, maxPayload: 498 });
+    await session.camera.streaming(true);
+    cam.faults.set({ bitFlipRate: 1e-4 });
+    const frames = collect(session);
+    const { confirmed, failed } = await configWrites(session, 10);
+    expect(confirmed + failed).toBe(10);
+    expect(confirmed).toBeGreaterThan(3);
+    const wire = writesOnWire(taps);
+    expect(new Set(wire).size).toBe(wire.length);
+    // slower than with ACKs (each loss costs a resync, a lost status reply a deadline), but never stuck
+    await vi.waitFor(
+      () => {
+        expect(frames.length).toBeGreaterThanOrEqual(8);
+        // some reply was hit, not just lucky frames
+        expect(session.camera.hostStats!.crcErrors).toBeGreaterThan(0);
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    for (const f of frames)
+      expect([f.image[0], f.image[1], f.image.at(-2), f.image.at(-1)]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
+    const stats = session.camera.hostStats!;
+    // nothing is retransmitted with ACKs off: the damage shows as resyncs
+    expect(stats.retransmits).toBe(0);
+    expect(stats.resyncs).toBeGreaterThan(1);
+  }, 30_000);
+
   it('dropped bytes: the link recovers by itself', async () => {
     const { cam, session } = rig();
     await session.connect('sim');
@@ -181,7 +213,8 @@ describe('robustness against the simulated camera', () => {
     globalThis.gc?.();
     const heap0 = process.memoryUsage().heapUsed;
     let maxQueued = 0;
-    for (let i = 0; i < 20; i++) {
+    // at least 2 s and 40 frames (a loaded machine streams slower; the point is many frames, not a rate)
+    for (let i = 0; i < 20 || (count <= 40 && i < 100); i++) {
       await sleep(100);
       maxQueued = Math.max(maxQueued, session.camera.client.queued);
     }

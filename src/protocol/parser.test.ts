@@ -98,6 +98,14 @@ describe('PacketParser', () => {
     const parser = new PacketParser({ maxPayload: 498 });
     expect(parser.push(cat(bad, wire(pkt(2, 3))))).toEqual([pkt(2, 3)]);
     expect(parser.stats).toMatchObject({ payloadCrcErrors: 1, headerCrcErrors: 0, garbageBytes: bad.length });
+    // what its intact header said, so a host without ACKs can tell its reply was the one lost
+    expect(parser.lastCorrupt).toEqual({
+      seq: 1,
+      channel: 3,
+      flags: Flag.ACK_REQ,
+      opcode: Opcode.CHANNEL_READ,
+      length: 30,
+    });
   });
 
   it('finds a real packet hidden inside a rejected one', () => {

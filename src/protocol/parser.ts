@@ -22,12 +22,23 @@ export interface ParserStats {
   oversize: number;
 }
 
+/** What a valid header said about a packet whose payload was then corrupted. */
+export interface CorruptHeader {
+  seq: number;
+  channel: number;
+  flags: number;
+  opcode: number;
+  length: number;
+}
+
 export class PacketParser {
   private opts: ParserOptions;
   private buf: Uint8Array;
   private len = 0;
   /** Bytes the buffer must hold before drain() can make progress (a packet whose header is already valid). */
   private need = 0;
+  /** Header of the last packet whose header was valid but whose payload failed its CRC. */
+  lastCorrupt: CorruptHeader | null = null;
   readonly stats: ParserStats = {
     packets: 0,
     bytes: 0,
@@ -73,6 +84,7 @@ export class PacketParser {
   reset(): void {
     this.len = 0;
     this.need = 0;
+    this.lastCorrupt = null;
   }
 
   /** Feed a chunk; returns the packets it completed, in order. */
@@ -135,6 +147,13 @@ export class PacketParser {
         const want = (buf[t]! | (buf[t + 1]! << 8) | (buf[t + 2]! << 16) | (buf[t + 3]! << 24)) >>> 0;
         if (crc32(buf, ps, t) !== want) {
           this.stats.payloadCrcErrors++;
+          this.lastCorrupt = {
+            seq: buf[p + 2]!,
+            channel: buf[p + 3]!,
+            flags: buf[p + 4]!,
+            opcode: buf[p + 5]!,
+            length,
+          };
           this.skip();
           p++;
           continue;

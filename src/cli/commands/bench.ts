@@ -5,10 +5,18 @@ import { listPorts, memoryTransport, openTransport, pickCamera, runHostBench } f
 import type { HostBenchResult, Transport } from '../../host';
 import { createSimCam, registerBenchChannels } from '../../simcam';
 import { EXIT } from '../exit';
-import { CliError, PORT_HELP, channelRef, toCliError, withExitCode } from './ports';
+import {
+  CliError,
+  LINK_OPTIONS,
+  PORT_HELP,
+  channelRef,
+  linkOptions,
+  toCliError,
+  withExitCode,
+} from './ports';
 
 export const summary = 'measure frame rate, throughput and round trips';
-export const usage = `Usage: camdeck bench [--port P] [--seconds N] [--channel CH] [--json]
+export const usage = `Usage: camdeck bench [--port P] [--seconds N] [--channel CH] [--max-payload N] [--json]
 
 Measures against the camera on --port: connect time; small-command and config-write round trips
 (p50/p99; the config write re-sends a value the camera already has, so nothing changes); frame
@@ -20,6 +28,8 @@ firmware's 11 ms lock grid allows. For the raw-pty comparison run \`npm run benc
   ${PORT_HELP}
   --seconds N    seconds of frame reads (default 3)
   --channel CH   frame channel (default: stream, or "benchframe" on the demo camera)
+  --max-payload N  ask for at most N payload bytes per packet (e.g. 498 to measure like an OpenMV2/3
+                 board on a larger one)
   --json         print the result as JSON`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -31,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
         port: { type: 'string', short: 'p' },
         seconds: { type: 'string' },
         channel: { type: 'string' },
+        'max-payload': LINK_OPTIONS['max-payload'],
         json: { type: 'boolean' },
       },
     });
@@ -39,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
       console.error(`camdeck bench: --seconds must be a positive number\n\n${usage}`);
       return EXIT.USAGE;
     }
+    const camera = linkOptions({ 'max-payload': values['max-payload'] });
     let target = values.port;
     if (!target) {
       const pick = pickCamera(await listPorts());
@@ -62,6 +74,7 @@ export async function run(argv: string[]): Promise<number> {
         frameChannel: channelRef(values.channel ?? (demo ? 'benchframe' : 'stream')),
         bulkChannel: demo ? 'bulk' : undefined,
         frameSeconds: seconds,
+        camera,
         log,
       });
     } finally {

@@ -5,16 +5,17 @@ import { parseArgs } from 'node:util';
 import { FrameSource } from '../../host';
 import type { Frame } from '../../host';
 import { EXIT } from '../exit';
-import { PORT_HELP, openCamera, withExitCode } from './ports';
+import { TARGET_HELP, TARGET_OPTIONS, openTarget, withExitCode } from './ports';
 
 export const summary = 'save frames from the frame or stream channel';
 export const usage = `Usage: camdeck frames [--port P] [--count N] [--out DIR] [--channel stream|frame] [--timeout MS]
+                      [--ack on|off] [--max-payload N]
 
 Pulls N frames (default 10) as the camera announces them and prints one JSON line per frame
 (seq, channel, width, height, bytes, cameraFrame, …). With --out, saves frame-0001.jpg … in DIR.
 Exit code 1 when no frame arrived within --timeout ms (default 5000) of the previous one.
 
-  ${PORT_HELP}
+  ${TARGET_HELP}
   --count N            frames to take (default 10)
   --out DIR            save the encoded frames here
   --channel CH         "stream" (channel 3, LOCK/SIZE/READ/UNLOCK) or "frame" (default: frame if present)
@@ -26,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       strict: true,
       options: {
-        port: { type: 'string', short: 'p' },
+        ...TARGET_OPTIONS,
         count: { type: 'string', short: 'n' },
         out: { type: 'string', short: 'o' },
         channel: { type: 'string' },
@@ -46,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT.USAGE;
     }
     if (values.out) await mkdir(values.out, { recursive: true });
-    const opened = await openCamera(values.port);
+    const opened = await openTarget(values);
     const { camera } = opened;
     const source = new FrameSource(camera, { channel: channel as 'stream' | 'frame' | 'auto' });
     try {

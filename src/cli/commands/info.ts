@@ -2,24 +2,24 @@
 import { parseArgs } from 'node:util';
 import { formatUsbId, lookupBoard } from '../../host';
 import { EXIT } from '../exit';
-import { PORT_HELP, openCamera, withExitCode } from './ports';
+import { TARGET_HELP, TARGET_OPTIONS, openTarget, withExitCode } from './ports';
 
 export const summary = 'print version, system info, caps and channels as JSON';
-export const usage = `Usage: camdeck info [--port P]
+export const usage = `Usage: camdeck info [--port P] [--ack on|off] [--max-payload N]
 
 Prints one JSON object: target, board, usbId, version (protocol, bootloader, firmware), sysinfo,
 caps (negotiated), channels (id, name, flags), device stats.
 
-  ${PORT_HELP}`;
+  ${TARGET_HELP}`;
 
 export async function run(argv: string[]): Promise<number> {
   return withExitCode('info', async () => {
     const { values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string', short: 'p' } },
+      options: TARGET_OPTIONS,
       strict: true,
     });
-    const opened = await openCamera(values.port);
+    const opened = await openTarget(values);
     try {
       const { camera } = opened;
       const version = await camera.version();

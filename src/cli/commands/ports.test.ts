@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../exit';
+import * as bench from './bench';
 import * as frames from './frames';
 import * as info from './info';
 import * as read from './read';
@@ -67,6 +68,42 @@ describe('camdeck host commands (demo camera)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 20_000);
+
+  it('--ack and --max-payload set the negotiated caps; malformed values exit 2', async () => {
+    expect(await info.run(['--port', 'demo', '--ack', 'off', '--max-payload', '498'])).toBe(EXIT.OK);
+    const j = JSON.parse(out.join('\n')) as { caps: { ack: boolean; maxPayload: number } };
+    expect(j.caps).toMatchObject({ ack: false, maxPayload: 498 });
+    out.length = 0;
+    // more than the camera offers is capped by the camera (min of both)
+    expect(await info.run(['--port', 'demo', '--max-payload', '60000'])).toBe(EXIT.OK);
+    expect((JSON.parse(out.join('\n')) as typeof j).caps).toMatchObject({ ack: true, maxPayload: 4082 });
+    expect(await info.run(['--port', 'demo', '--ack', 'maybe'])).toBe(EXIT.USAGE);
+    expect(await info.run(['--port', 'demo', '--max-payload', '49'])).toBe(EXIT.USAGE);
+    expect(await read.run(['config', '--port', 'demo', '--max-payload', 'lots'])).toBe(EXIT.USAGE);
+    expect(err.join('\n')).toMatch(
+      /--ack takes "on" or "off".*--max-payload takes a whole number.*not "lots"/s,
+    );
+  });
+
+  it('frames with ACKs off and 498-byte packets: whole frames, reassembled from back-to-back fragments', async () => {
+    expect(await frames.run(['--port', 'demo', '--count', '2', '--ack', 'off', '--max-payload', '498'])).toBe(
+      EXIT.OK,
+    );
+    const metas = out.map((l) => JSON.parse(l) as { width: number; bytes: number; format: string });
+    expect(metas).toHaveLength(2);
+    for (const m of metas) expect(m).toMatchObject({ width: 640, format: 'jpeg' });
+    expect(metas[0]!.bytes).toBeGreaterThan(498 * 4); // many fragments per frame
+  }, 20_000);
+
+  it('bench --max-payload measures with smaller packets (the bulk read reports the negotiated size)', async () => {
+    expect(await bench.run(['--port', 'demo', '--seconds', '0.3', '--max-payload', '498', '--json'])).toBe(
+      EXIT.OK,
+    );
+    const r = JSON.parse(out.join('\n')) as { bulk: { maxPayload: number; bytes: number } };
+    expect(r.bulk.maxPayload).toBe(498);
+    expect(r.bulk.bytes).toBeGreaterThan(30_000);
+    expect(await bench.run(['--port', 'demo', '--max-payload', '10'])).toBe(EXIT.USAGE);
+  }, 30_000);
 
   it('a missing serial port exits 3 with a hint', async () => {
     expect(await info.run(['--port', '/dev/camdeck-no-such-port'])).toBe(EXIT.NOT_FOUND);

@@ -48,6 +48,49 @@ export function formatPort(p: PortInfo): string {
 export const PORT_HELP = `--port P   serial path (/dev/ttyACM0, COM3), udp://host:port, tcp://host:port, or "demo"
              (an in-process simulated camera). Omitted: the one attached camera.`;
 
+const LINK_HELP = `--ack on|off   per-packet ACKs (default on; off over UDP). Off, the camera sends a reply's packets
+                 back to back (far faster on 498-byte boards) but never re-sends a corrupted one:
+                 that reply is lost instead. Use it on a clean USB link.
+  --max-payload N  largest packet payload to ask for (50 … the camera's own, which is the default)`;
+
+/** The link options of the host commands, for parseArgs. */
+export const LINK_OPTIONS = {
+  ack: { type: 'string' },
+  'max-payload': { type: 'string' },
+} as const;
+
+/** --port plus the link options: what every command that talks to one camera takes. */
+export const TARGET_OPTIONS = { port: { type: 'string', short: 'p' }, ...LINK_OPTIONS } as const;
+export const TARGET_HELP = `${PORT_HELP}\n  ${LINK_HELP}`;
+
+/** Open the camera named by parsed TARGET_OPTIONS. */
+export function openTarget(values: {
+  port?: string;
+  ack?: string;
+  'max-payload'?: string;
+}): Promise<OpenedCamera> {
+  return openCamera(values.port, linkOptions(values));
+}
+
+/** --ack and --max-payload as camera options; a usage error when malformed. */
+export function linkOptions(values: { ack?: string; 'max-payload'?: string }): CameraOptions {
+  const opts: CameraOptions = {};
+  if (values.ack !== undefined) {
+    if (values.ack !== 'on' && values.ack !== 'off')
+      throw new CliError(`--ack takes "on" or "off", not "${values.ack}"`, EXIT.USAGE);
+    opts.caps = { ack: values.ack === 'on' };
+  }
+  const mp = values['max-payload'];
+  if (mp !== undefined) {
+    const n = Number(mp);
+    // 50 is the firmware's minimum; the caps field is a u16, and the camera's own maximum caps it anyway
+    if (!Number.isInteger(n) || n < 50 || n > 0xffff)
+      throw new CliError(`--max-payload takes a whole number from 50 to 65535, not "${mp}"`, EXIT.USAGE);
+    opts.maxPayload = n;
+  }
+  return opts;
+}
+
 /** A CLI failure with its exit code. */
 export class CliError extends Error {
   constructor(

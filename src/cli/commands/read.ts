@@ -2,15 +2,16 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { EXIT } from '../exit';
-import { PORT_HELP, channelRef, openCamera, withExitCode } from './ports';
+import { TARGET_HELP, TARGET_OPTIONS, channelRef, openTarget, withExitCode } from './ports';
 
 export const summary = 'read a channel';
 export const usage = `Usage: camdeck read CHANNEL [--port P] [--out FILE] [--offset N] [--length N]
+                    [--ack on|off] [--max-payload N]
 
 Reads a channel by name (config, frame, stdout…) or id. Without --length it asks the channel's
 SIZE and reads all of it. Bytes go to stdout unless --out is given.
 
-  ${PORT_HELP}
+  ${TARGET_HELP}
   --out FILE    write the bytes to FILE
   --offset N    read offset (default 0)
   --length N    bytes to read (default: the channel's size)`;
@@ -22,7 +23,7 @@ export async function run(argv: string[]): Promise<number> {
       allowPositionals: true,
       strict: true,
       options: {
-        port: { type: 'string', short: 'p' },
+        ...TARGET_OPTIONS,
         out: { type: 'string', short: 'o' },
         offset: { type: 'string' },
         length: { type: 'string' },
@@ -41,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     const offset = num(values.offset, '--offset');
     const length = num(values.length, '--length');
-    const opened = await openCamera(values.port);
+    const opened = await openTarget(values);
     try {
       const data = await opened.camera.channelRead(channelRef(positionals[0]!), { offset, length });
       if (values.out) {

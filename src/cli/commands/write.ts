@@ -3,16 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ProtocolError } from '../../host';
 import { EXIT } from '../exit';
-import { PORT_HELP, channelRef, openCamera, withExitCode } from './ports';
+import { TARGET_HELP, TARGET_OPTIONS, channelRef, openTarget, withExitCode } from './ports';
 
 export const summary = 'write data or @file to a channel';
-export const usage = `Usage: camdeck write CHANNEL DATA|@FILE [--port P] [--offset N]
+export const usage = `Usage: camdeck write CHANNEL DATA|@FILE [--port P] [--offset N] [--ack on|off] [--max-payload N]
 
 Writes DATA (as UTF-8 text) or the bytes of FILE to a channel, e.g.
   camdeck write config '{"quality": 50}' --port demo
 Exit code 0 when the camera accepted the write, 1 when it refused it (NAK) or did not answer.
 
-  ${PORT_HELP}
+  ${TARGET_HELP}
   --offset N    offset of the first chunk (default 0)`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { port: { type: 'string', short: 'p' }, offset: { type: 'string' } },
+      options: { ...TARGET_OPTIONS, offset: { type: 'string' } },
     });
     if (positionals.length !== 2) {
       console.error(`camdeck write: expected CHANNEL and DATA|@FILE\n\n${usage}`);
@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       console.error('camdeck write: --offset must be a whole number');
       return EXIT.USAGE;
     }
-    const opened = await openCamera(values.port);
+    const opened = await openTarget(values);
     try {
       await opened.camera.channelWrite(channelRef(ch), data, offset);
       console.error(`camdeck write: ${data.length} bytes accepted by ${ch}`);
