@@ -1,5 +1,6 @@
 // Host benchmark over a socat pty with real serialport, against the simulated camera in its own process
-// (its engine follows the firmware: 11 ms lock grid, ACK per fragment, 498/4082-byte payloads).
+// (its engine follows the firmware: 11 ms lock grid, ACK per fragment, 498/4082-byte payloads; like the
+// camera's MCU it stays awake, polling its port, for a moment after each packet it sends).
 // Measures frame reads/s of a ~31 KB JPEG (LOCK → SIZE → READ → UNLOCK), bulk READ MB/s with ACK on and
 // off, small-command and config-write round trips, connect time, and the raw pty byte-pump throughput.
 // Writes bench/results/host.json. Run: npm run bench:host
@@ -15,10 +16,16 @@ import { SerialPort } from 'serialport';
 import { openTransport, runHostBench } from '../src/host';
 import type { HostBenchResult } from '../src/host';
 import { createSimCam, registerBenchChannels } from '../src/simcam';
+import { serveTty } from '../src/simcam/links';
 import { machine, printTable, round1 } from './lib/measure';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The device stays awake (polls its port) this long after each packet it sends, like the camera's MCU; the
+ * raw echo does the same. BENCH_DEVICE_AWAKE=0 lets both sleep between packets instead.
+ */
+const DEVICE_AWAKE_MS = Number(process.env.BENCH_DEVICE_AWAKE ?? 2);
 const TARGET = { fps: 88, busyPerFrame: 40, bulkAckOnRatio: 0.25, bulkAckOffRatio: 0.8, p99OverP50: 5 };
 
 /** A ~31 KB JPEG (noise over a gradient, quality picked to land near the size). */
@@ -52,12 +59,11 @@ async function device(path: string, buffer: 512 | 4096 | 8192): Promise<void> {
   const cam = createSimCam({ demo: false, maxBuffer: buffer });
   // a script that snapshots as fast as it can: a new frame is ready as soon as the host unlocked the last
   registerBenchChannels(cam, jpeg);
-  const t = await openTransport(path);
-  cam.attach(t.link);
+  const served = serveTty(cam, path, { awakeMs: DEVICE_AWAKE_MS });
   console.log(`ready ${jpeg.length}`);
   process.on('SIGTERM', () => {
     cam.close();
-    t.link.close();
+    served.close();
     process.exit(0);
   });
 }
@@ -154,13 +160,34 @@ async function rawPump(megabytes = 32): Promise<number> {
   return mbps;
 }
 
-/** The device end of the raw ping-pong, run in its own process like the simulated camera. */
+/**
+ * The device end of the raw ping-pong, run in its own process like the simulated camera, and kept awake
+ * after each answer exactly like it (polling its port for `awakeMs`).
+ */
 const ECHO_SCRIPT = `
 const fs = require('node:fs'); const tty = require('node:tty');
-const [path, size] = process.argv.slice(1);
-const s = new tty.ReadStream(fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NOCTTY));
-const reply = Buffer.alloc(Number(size), 0x5a); let got = 0;
-s.on('data', (d) => { got += d.length; while (got >= 14) { got -= 14; s.write(reply); } });
+const [path, size, awake] = process.argv.slice(1); const awakeMs = Number(awake);
+const fd = fs.openSync(path, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+const s = new tty.ReadStream(fd);
+const reply = Buffer.alloc(Number(size), 0x5a); const buf = Buffer.alloc(65536); let got = 0;
+const take = (n) => { got += n; while (got >= 14) { got -= 14; s.write(reply); poll(); } };
+let until = 0; let polling = false;
+const poll = () => {
+  until = performance.now() + awakeMs;
+  if (polling || !awakeMs) return;
+  polling = true;
+  setImmediate(function spin() {
+    while (performance.now() < until) {
+      if (s.writableLength > 0) { setImmediate(spin); return; }
+      let n = 0;
+      try { n = fs.readSync(fd, buf, 0, buf.length, null); } catch (e) { if (e.code === 'EAGAIN') continue; break; }
+      if (n > 0) { take(n); setImmediate(spin); return; }
+      break;
+    }
+    polling = false;
+  });
+};
+s.on('data', (d) => take(d.length));
 process.stdout.write('ready\\n');
 `;
 
@@ -176,7 +203,7 @@ async function rawPingPong(
   count: number,
 ): Promise<{ medianUs: number; p99Us: number; mbps: number }> {
   const { host, dev } = await socatPair(`pp${size}`);
-  const echo = spawn(process.execPath, ['-e', ECHO_SCRIPT, dev, String(size)], {
+  const echo = spawn(process.execPath, ['-e', ECHO_SCRIPT, dev, String(size), String(DEVICE_AWAKE_MS)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   });
@@ -228,6 +255,11 @@ async function rawPingPong(
 async function main(): Promise<void> {
   const idle = machine().idle;
   if (idle) console.log(`idle CPUs: ${idle} (a guest that halts without polling wakes slowly)`);
+  console.log(
+    DEVICE_AWAKE_MS > 0
+      ? `device and raw echo stay awake ${DEVICE_AWAKE_MS} ms after each packet they send (like the camera's MCU)`
+      : 'device and raw echo sleep between packets (BENCH_DEVICE_AWAKE=0)',
+  );
   const rawRuns: number[] = [];
   rawRuns.push(await rawPump());
   console.log(`raw pty byte pump: ${rawRuns[0]!.toFixed(1)} MB/s`);
@@ -329,6 +361,7 @@ async function main(): Promise<void> {
 
   const out = {
     machine: machine(),
+    deviceAwakeMs: DEVICE_AWAKE_MS,
     loadavg: loadavg(),
     targets: TARGET,
     rawPtyMBps: { runs: rawRuns, best: raw },

@@ -5,7 +5,8 @@ import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { HEADER_SIZE, packetSize } from '../protocol';
 import type { ByteLink } from '../protocol';
 import { createSimCam } from '../simcam';
@@ -157,6 +158,54 @@ async function serveUdp(cam: SimCam): Promise<number> {
   cleanups.push(() => new Promise<void>((r) => sock.close(() => r())));
   return (sock.address() as { port: number }).port;
 }
+
+/**
+ * The simulated camera on a tty in its own process (a kept-awake device polls its port, blocking its own
+ * thread, so it needs a host in another process, like a real camera); prints `ready`, then on any stdin
+ * line how many chunks it read by polling.
+ */
+const TTY_DEVICE = `
+import { createSimCam } from ${JSON.stringify(fileURLToPath(new URL('../simcam/index.ts', import.meta.url)))};
+import { serveTty } from ${JSON.stringify(fileURLToPath(new URL('../simcam/links/index.ts', import.meta.url)))};
+const [dev, awake] = process.argv.slice(1);
+const cam = createSimCam({ demo: false, maxBuffer: 512 });
+const data = Uint8Array.from({ length: 31000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+cam.register({ name: 'bulk', backend: { size: () => data.length, readp: (o, n) => data.subarray(o, o + n) } });
+const server = serveTty(cam, dev, { awakeMs: Number(awake) });
+process.stdin.on('data', () => process.stdout.write(server.polledReads + '\\n'));
+process.stdout.write('ready\\n');
+`;
+
+describe('serial against a device kept awake (simcam tty link, own process)', () => {
+  it.each([0, 2])(
+    'awakeMs %i: 31 KB reads in 498-byte ACKed fragments arrive whole and in order',
+    async (awakeMs) => {
+      const pty = await socatPair(`awake${awakeMs}`);
+      const device = spawn(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', TTY_DEVICE, pty.dev, String(awakeMs)],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      cleanups.push(() => void device.kill());
+      const lines: string[] = [];
+      device.stdout!.on('data', (b: Buffer) => lines.push(...b.toString().trim().split('\n')));
+      await vi.waitFor(() => expect(lines).toContain('ready'), { timeout: 10_000 });
+      const camera = new Camera(await openTransport(pty.host));
+      cleanups.push(() => camera.disconnect());
+      await camera.connect();
+      expect(camera.caps).toMatchObject({ ack: true, maxPayload: 498 });
+      const data = Uint8Array.from({ length: 31_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+      for (let i = 0; i < 3; i++) expect(await camera.channelRead('bulk')).toEqual(data);
+      device.stdin!.write('stats\n');
+      await vi.waitFor(() => expect(lines.length).toBe(2), { timeout: 5000 });
+      // awake, the device reads the host's ACKs by polling its port; asleep, only through its event loop
+      const polled = Number(lines[1]);
+      if (awakeMs) expect(polled).toBeGreaterThan(50);
+      else expect(polled).toBe(0);
+    },
+    30_000,
+  );
+});
 
 describe('UDP', () => {
   it('connects with one packet per datagram, ACKs off, max_payload 1400; reads frames and config', async () => {

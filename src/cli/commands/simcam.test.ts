@@ -67,6 +67,11 @@ describe('camdeck simcam CLI', () => {
       faults: { dropRate: 0.01 },
     });
     expect(p.verbose).toBe(true);
+    expect(p.awakeMs).toBe(0);
+    expect(parseSimcamArgs(['--pty', '/tmp/x', '--awake', '2']).awakeMs).toBe(2);
+    expect(() => parseSimcamArgs(['--tcp', '127.0.0.1:0', '--awake', '2'])).toThrow(
+      /--awake needs --tty or --pty/,
+    );
     expect(() => parseSimcamArgs([])).toThrow(/exactly one/);
     expect(() => parseSimcamArgs(['--pty', '/tmp/x', '--max-payload', '1000'])).toThrow(/498/);
     expect(() => parseSimcamArgs(['--pty', '/tmp/x', '--scenario', 'nope'])).toThrow(/unknown scenario/);

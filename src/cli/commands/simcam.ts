@@ -5,7 +5,15 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { BOARD_MAX_PAYLOAD } from '../../protocol';
 import { SCENARIOS, createSimCam, type SimCam, type SimCamOptions } from '../../simcam';
-import { serveTcp, servePty, serveTty, serveUdp, type PtyServer, type TtyServer } from '../../simcam/links';
+import {
+  serveTcp,
+  servePty,
+  serveTty,
+  serveUdp,
+  type PtyServer,
+  type TtyOptions,
+  type TtyServer,
+} from '../../simcam/links';
 import { EXIT } from '../exit';
 
 export const summary = 'run the simulated camera on a pty, TCP or UDP';
@@ -33,6 +41,8 @@ Options:
   --latency MS          added device → host delay
   --bandwidth BPS       device → host cap in bit/s (USB full speed ≈ 12000000)
   --reboot-every MS     soft-reboot the script periodically
+  --awake MS            (tty, pty) stay awake MS after each packet sent, polling the port like the camera's
+                        MCU instead of sleeping; burns a core while a host talks (default 0: sleep)
   -v, --verbose         log every packet to stderr
 
 On start it prints one line: "simcam: ready <tty|pty|tcp|udp> <address>".
@@ -68,6 +78,7 @@ export function parseSimcamArgs(argv: string[]): {
   transport: Transport;
   options: SimCamOptions;
   verbose: boolean;
+  awakeMs: number;
 } {
   const { values } = parseArgs({
     args: argv,
@@ -91,6 +102,7 @@ export function parseSimcamArgs(argv: string[]): {
       latency: { type: 'string' },
       bandwidth: { type: 'string' },
       'reboot-every': { type: 'string' },
+      awake: { type: 'string' },
       verbose: { type: 'boolean', short: 'v' },
     },
   });
@@ -145,7 +157,9 @@ export function parseSimcamArgs(argv: string[]): {
   if (bandwidth !== undefined) faults.bandwidthBps = bandwidth;
   if (every !== undefined) faults.rebootEveryMs = every;
   if (Object.keys(faults).length) options.faults = faults;
-  return { transport, options, verbose: !!values.verbose };
+  const awakeMs = num('awake', values.awake, 0, 1000) ?? 0;
+  if (awakeMs > 0 && kind !== 'tty' && kind !== 'pty') throw new UsageError('--awake needs --tty or --pty');
+  return { transport, options, verbose: !!values.verbose, awakeMs };
 }
 
 interface Served {
@@ -155,10 +169,10 @@ interface Served {
   close(): Promise<void>;
 }
 
-async function serve(cam: SimCam, t: Transport): Promise<Served> {
+async function serve(cam: SimCam, t: Transport, awake: TtyOptions): Promise<Served> {
   switch (t.kind) {
     case 'pty': {
-      const s: PtyServer = await servePty(cam, t.path);
+      const s: PtyServer = await servePty(cam, t.path, awake);
       return {
         address: t.path,
         unplug: (ms) => s.unplug(ms),
@@ -169,7 +183,7 @@ async function serve(cam: SimCam, t: Transport): Promise<Served> {
     case 'tty': {
       // Nothing at PATH yet: make the socat pair ourselves, with PATH as the host's end.
       if (!existsSync(t.path)) {
-        const p: PtyServer = await servePty(cam, t.path);
+        const p: PtyServer = await servePty(cam, t.path, awake);
         return {
           address: t.path,
           unplug: (ms) => p.unplug(ms),
@@ -177,10 +191,10 @@ async function serve(cam: SimCam, t: Transport): Promise<Served> {
           close: () => p.close(),
         };
       }
-      let s: TtyServer | null = serveTty(cam, t.path);
+      let s: TtyServer | null = serveTty(cam, t.path, awake);
       let timer: ReturnType<typeof setTimeout> | null = null;
       const reopen = (): void => {
-        if (!s) s = serveTty(cam, t.path);
+        if (!s) s = serveTty(cam, t.path, awake);
       };
       return {
         address: t.path,
@@ -289,14 +303,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`camdeck simcam: ${e instanceof Error ? e.message : String(e)}\n\n${usage}`);
     return EXIT.USAGE;
   }
-  const { transport, options, verbose } = parsed;
+  const { transport, options, verbose, awakeMs } = parsed;
   const cam = createSimCam({
     ...options,
     ...(verbose ? { trace: (l: string) => process.stderr.write(`simcam: ${l}\n`) } : {}),
   });
   let served: Served;
   try {
-    served = await serve(cam, transport);
+    served = await serve(cam, transport, { awakeMs });
   } catch (e) {
     cam.close();
     console.error(`camdeck simcam: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,5 +1,5 @@
 // Node transports for the simulated camera.
-export { serveTty, type TtyServer } from './tty';
+export { serveTty, type TtyOptions, type TtyServer } from './tty';
 export { servePty, type PtyServer } from './pty';
 export { serveTcp, type TcpServer } from './tcp';
 export { serveUdp, type UdpServer } from './udp';

@@ -6,7 +6,7 @@ import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimCam } from '../types';
-import { serveTty, type TtyServer } from './tty';
+import { serveTty, type TtyOptions, type TtyServer } from './tty';
 
 export interface PtyServer {
   readonly hostPath: string;
@@ -39,7 +39,7 @@ async function waitFor(cond: () => boolean, ms: number, what: string): Promise<v
 export async function servePty(
   cam: SimCam,
   hostPath: string,
-  opts: { socat?: string } = {},
+  opts: { socat?: string } & TtyOptions = {},
 ): Promise<PtyServer> {
   const devicePath = join(tmpdir(), `camdeck-simcam-${process.pid}-${++counter}`);
   let child: ChildProcess | null = null;
@@ -84,7 +84,7 @@ export async function servePty(
         setTimeout(() => void start().catch(() => {}), 100);
       }
     });
-    tty = serveTty(cam, devicePath);
+    tty = serveTty(cam, devicePath, { awakeMs: opts.awakeMs });
     plugged = true;
   };
 
