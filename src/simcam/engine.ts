@@ -35,13 +35,13 @@ import {
   u32s,
   writePacket,
   type ByteLink,
-  type DeviceStats,
   type MemoryEntry,
   type SysInfo,
   type VersionInfo,
 } from '../protocol';
 import type { DeviceChannel } from './channel';
 import type { Clock } from './clock';
+import type { FlipMatch, FlipPart, SimCamStats } from './types';
 
 /** Negotiated capabilities plus the transport-local settings (omv_protocol_config_t). */
 export interface EngineConfig {
@@ -64,6 +64,8 @@ export interface EngineOptions {
   memory: () => MemoryEntry[];
   /** SYS_RESET / SYS_BOOT: the board resets without replying. */
   onHardReset?: (boot: boolean) => void;
+  /** Random source for injected bit flips (default Math.random). */
+  random?: () => number;
   /** Packet trace for `-v`: every packet the state machine accepts or sends. */
   trace?: (dir: 'rx' | 'tx', header: TraceHeader) => void;
 }
@@ -89,6 +91,14 @@ const NO_ACK = Flag.ACK | Flag.NAK | Flag.EVENT;
 
 type AckResult = 'ack' | 'nak' | 'timeout' | 'abort';
 
+interface PendingFlip {
+  part: FlipPart;
+  match: FlipMatch;
+}
+
+/** Header bytes a flip may hit: everything after the sync bytes (seq … header CRC). */
+const FLIP_HEADER_FIRST = 2;
+
 interface AckWait {
   opcode: number;
   seq: number;
@@ -103,7 +113,7 @@ export class ProtocolEngine {
   private defaultConfig: EngineConfig;
   seq = 0;
   private lastLockMs = 0;
-  readonly stats: DeviceStats = {
+  readonly stats: SimCamStats = {
     sentPackets: 0,
     recvPackets: 0,
     checksumErrors: 0,
@@ -111,7 +121,10 @@ export class ProtocolEngine {
     retransmits: 0,
     transportErrors: 0,
     sentEvents: 0,
+    flipsInjected: 0,
   };
+  /** flipNext() requests not yet applied, oldest first (a fault knob: survives protocol resets). */
+  private flips: PendingFlip[] = [];
 
   /** Registered channels by id; ids ≥ channelsCount count as unknown (omv_protocol_find_channel). */
   readonly channels: (DeviceChannel | undefined)[] = new Array(MAX_CHANNELS).fill(undefined);
@@ -789,16 +802,53 @@ export class ProtocolEngine {
     if (!link || link.closed) return false;
     const length = pkt[6]! | (pkt[7]! << 8);
     this.trace('tx', pkt, length);
+    const out = this.applyFlip(pkt, length);
     try {
-      link.write(pkt.subarray(0, HEADER_SIZE));
+      link.write(out.subarray(0, HEADER_SIZE));
       if (length) {
-        link.write(pkt.subarray(HEADER_SIZE, HEADER_SIZE + length));
-        link.write(pkt.subarray(HEADER_SIZE + length));
+        link.write(out.subarray(HEADER_SIZE, HEADER_SIZE + length));
+        link.write(out.subarray(HEADER_SIZE + length));
       }
       return true;
     } catch {
       return false;
     }
+  }
+
+  // ---- fault: flip one bit of one transmission -------------------------------------------------
+
+  flipNext(part: FlipPart, match: FlipMatch = {}): void {
+    this.flips.push({ part, match: { ...match } });
+  }
+
+  get pendingFlips(): number {
+    return this.flips.length;
+  }
+
+  private flipMatches(f: PendingFlip, pkt: Uint8Array, length: number): boolean {
+    const opcode = pkt[5]!;
+    const isEvent = !!(pkt[4]! & Flag.EVENT);
+    if (f.part === 'payload' && length === 0) return false;
+    if (f.match.opcode !== undefined && f.match.opcode !== opcode) return false;
+    if (f.match.channel !== undefined && f.match.channel !== pkt[3]) return false;
+    // Events only when asked for by opcode: they arrive at any time and would steal the flip.
+    return !isEvent || f.match.opcode !== undefined;
+  }
+
+  /** A corrupted copy of `pkt` when a pending flip matches it (the engine keeps the clean one for RTX). */
+  private applyFlip(pkt: Uint8Array, length: number): Uint8Array {
+    const i = this.flips.findIndex((f) => this.flipMatches(f, pkt, length));
+    if (i < 0) return pkt;
+    const [f] = this.flips.splice(i, 1);
+    const rand = this.opts.random ?? Math.random;
+    const byte =
+      f!.part === 'header'
+        ? FLIP_HEADER_FIRST + Math.floor(rand() * (HEADER_SIZE - FLIP_HEADER_FIRST))
+        : HEADER_SIZE + Math.floor(rand() * length);
+    const out = pkt.slice();
+    out[byte] = out[byte]! ^ (1 << Math.floor(rand() * 8));
+    this.stats.flipsInjected++;
+    return out;
   }
 
   private waitAck(opcode: number, seq: number, timeoutMs: number): Promise<AckResult> {

@@ -1,6 +1,18 @@
 // Fault injection knobs: bit flips, drops, latency, bandwidth, stall, periodic soft reboot, hard reset.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Flag, Opcode, SysEvent, createLinkPair, readU16 } from '../protocol';
+import {
+  Flag,
+  HEADER_SIZE,
+  Opcode,
+  SysEvent,
+  crc16,
+  crc32,
+  createLinkPair,
+  encodePacket,
+  encodeCaps,
+  readU16,
+  type Packet,
+} from '../protocol';
 import { createSimCam, type SimCam } from '.';
 import { FaultLink, NO_FAULTS, corrupt } from './faults';
 import { FakeClock, RawHost, settle } from './testkit';
@@ -131,6 +143,136 @@ describe('fault knobs on a live camera', () => {
     expect(host.all.filter((p) => !(p.flags & Flag.EVENT))).toHaveLength(1); // only the SYNC ACK: no reply
   });
 });
+
+/** Everything the device writes from now on, byte for byte (before the host's parser sees it). */
+function tap(link: { onData(l: (c: Uint8Array) => void): () => void }): () => Uint8Array {
+  const chunks: number[] = [];
+  link.onData((c) => chunks.push(...c));
+  return () => Uint8Array.from(chunks);
+}
+
+/** Bits that differ between a and b, as [byte index, xor] pairs. */
+function bitDiff(a: Uint8Array, b: Uint8Array): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = (a[i] ?? 0) ^ (b[i] ?? 0);
+    if (x) out.push([i, x]);
+  }
+  return out;
+}
+
+/** The clean first transmission of a packet the host later received as an RTX copy. */
+function original(rtx: Packet): Uint8Array {
+  return encodePacket(
+    {
+      seq: rtx.seq,
+      channel: rtx.channel,
+      flags: rtx.flags & ~Flag.RTX,
+      opcode: rtx.opcode,
+      payload: rtx.payload,
+    },
+    { crc: true },
+  );
+}
+
+const headerCrcOk = (b: Uint8Array): boolean => crc16(b, 0, 8) === (b[8]! | (b[9]! << 8));
+const payloadCrcOk = (b: Uint8Array, length: number): boolean => {
+  const t = HEADER_SIZE + length;
+  return (
+    crc32(b, HEADER_SIZE, t) === (b[t]! | (b[t + 1]! << 8) | (b[t + 2]! << 16) | (b[t + 3]! << 24)) >>> 0
+  );
+};
+
+describe('flip-next (one corrupted transmission)', () => {
+  it('header: one bit in bytes 2..9 of the next reply, bad header CRC; the RTX copy is intact', async () => {
+    for (let round = 0; round < 20; round++) {
+      const { cam, host, clock, hostLink } = await connected();
+      const raw = tap(hostLink);
+      cam.faults.flipNext('header');
+      expect(cam.faults.pendingFlip()).toBe(true);
+      host.send({ opcode: Opcode.PROTO_VERSION });
+      await settle();
+      expect(cam.faults.pendingFlip()).toBe(false);
+      expect(host.pending()).toHaveLength(0); // the parser rejected it
+      await clock.advance(501);
+      const rtx = await host.next();
+      expect(rtx.flags).toBe(Flag.ACK_REQ | Flag.RTX);
+      expect([rtx.opcode, rtx.seq, rtx.payload.length]).toEqual([Opcode.PROTO_VERSION, 0, 16]);
+      const clean = original(rtx);
+      const sent = raw().subarray(0, clean.length);
+      const diff = bitDiff(sent, clean);
+      expect(diff).toHaveLength(1);
+      const [at, x] = diff[0]!;
+      expect(at).toBeGreaterThanOrEqual(2);
+      expect(at).toBeLessThan(HEADER_SIZE);
+      expect(x & (x - 1)).toBe(0); // one bit
+      expect(headerCrcOk(sent)).toBe(false);
+      expect(cam.stats().flipsInjected).toBe(1);
+      cam.close();
+    }
+  });
+
+  it('payload: one bit of the payload, header intact, bad payload CRC; the RTX copy is intact', async () => {
+    const { cam, host, clock, hostLink } = await connected();
+    const raw = tap(hostLink);
+    cam.faults.flipNext('payload', { opcode: Opcode.SYS_INFO });
+    host.send({ opcode: Opcode.SYS_INFO });
+    await settle();
+    expect(host.pending()).toHaveLength(0);
+    await clock.advance(501);
+    const rtx = await host.next();
+    expect(rtx.flags).toBe(Flag.ACK_REQ | Flag.RTX);
+    const clean = original(rtx);
+    const sent = raw().subarray(0, clean.length);
+    const diff = bitDiff(sent, clean);
+    expect(diff).toHaveLength(1);
+    expect(diff[0]![0]).toBeGreaterThanOrEqual(HEADER_SIZE);
+    expect(diff[0]![0]).toBeLessThan(HEADER_SIZE + 76);
+    expect(headerCrcOk(sent)).toBe(true);
+    expect(payloadCrcOk(sent, 76)).toBe(false);
+    expect(cam.stats()).toMatchObject({ flipsInjected: 1, retransmits: 1 });
+  });
+
+  it('matches by opcode and channel, skips packets without payload for "payload", never takes events', async () => {
+    const { cam, host } = await connected();
+    cam.faults.flipNext('payload', { opcode: Opcode.CHANNEL_SIZE, channel: 2 });
+    // No payload (SET_CAPS ACK), other opcode, other channel: all intact.
+    expect((await host.request(Opcode.PROTO_SET_CAPS, 0, encodeCaps(caps))).ack).toBe(true);
+    expect((await host.request(Opcode.PROTO_VERSION)).body.length).toBe(16);
+    expect((await host.request(Opcode.CHANNEL_SIZE, 3)).body.length).toBe(4);
+    // An event while any packet would match: untouched (it carries a CHANNEL_REGISTERED code).
+    cam.faults.flipNext('header');
+    cam.register({ name: 'x', backend: { size: () => 1 } });
+    await settle();
+    expect(host.events.map((e) => readU16(e.payload))).toEqual([SysEvent.CHANNEL_REGISTERED]);
+    expect(cam.stats().flipsInjected).toBe(0);
+    // The first queued flip matches the stdout SIZE reply; the second takes the next packet.
+    host.send({ opcode: Opcode.CHANNEL_SIZE, channel: 2 });
+    await settle();
+    expect(host.pending()).toHaveLength(0);
+    expect(cam.stats().flipsInjected).toBe(1);
+    expect(cam.faults.pendingFlip()).toBe(true);
+  });
+
+  it('an event is taken only when match.opcode names an event opcode', async () => {
+    const { cam, host } = await connected();
+    cam.faults.flipNext('payload', { opcode: Opcode.SYS_EVENT });
+    cam.register({ name: 'x', backend: { size: () => 1 } });
+    await settle();
+    expect(host.events).toHaveLength(0); // dropped by the host's parser: bad payload CRC
+    expect(cam.stats().flipsInjected).toBe(1);
+  });
+
+  it('rejects bad arguments', () => {
+    const c = createSimCam({ demo: false, clock: new FakeClock() });
+    expect(() => c.faults.flipNext('crc' as never)).toThrow(RangeError);
+    expect(() => c.faults.flipNext('header', { opcode: 300 })).toThrow(RangeError);
+    expect(() => c.faults.flipNext('header', { seq: 1 } as never)).toThrow(RangeError);
+    c.close();
+  });
+});
+
+const caps = { crc: true, seq: true, ack: true, events: true, maxPayload: 4082 };
 
 describe('unplug', () => {
   it('closes the link; a new attach serves again', async () => {

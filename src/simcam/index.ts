@@ -5,9 +5,13 @@ export type {
   ChannelSpec,
   ConfigFaultKind,
   Faults,
+  FlipMatch,
+  FlipPart,
   ResolvedSimCamOptions,
   SimCam,
+  SimCamFaults,
   SimCamOptions,
+  SimCamStats,
   TransportDefaults,
 } from './types';
 export type { DeviceStats } from '../protocol';

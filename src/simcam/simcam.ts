@@ -14,7 +14,6 @@ import {
   SysEvent,
   describeFlags,
   type ByteLink,
-  type DeviceStats,
   type MemoryEntry,
   type SysInfo,
 } from '../protocol';
@@ -40,9 +39,13 @@ import type {
   ChannelSpec,
   ConfigFaultKind,
   Faults,
+  FlipMatch,
+  FlipPart,
   ResolvedSimCamOptions,
   SimCam,
+  SimCamFaults,
   SimCamOptions,
+  SimCamStats,
   TransportDefaults,
 } from './types';
 
@@ -418,7 +421,7 @@ class SimCamImpl implements SimCam {
 
   // ---- knobs --------------------------------------------------------------------------------------
 
-  readonly faults = {
+  readonly faults: SimCamFaults = {
     set: (f: Partial<Faults>): void => {
       for (const [k, v] of Object.entries(f)) {
         if (!(k in NO_FAULTS)) throw new RangeError(`unknown fault "${k}"`);
@@ -433,6 +436,19 @@ class SimCamImpl implements SimCam {
       if (!(ms >= 0)) throw new RangeError('stall needs ms ≥ 0');
       this.engine.stall(ms);
     },
+    flipNext: (part: FlipPart, match: FlipMatch = {}): void => {
+      if (part !== 'header' && part !== 'payload') {
+        throw new RangeError(`flipNext part must be header or payload (got ${String(part)})`);
+      }
+      for (const [k, v] of Object.entries(match)) {
+        if (k !== 'opcode' && k !== 'channel') throw new RangeError(`unknown flipNext match "${k}"`);
+        if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 0xff)) {
+          throw new RangeError(`flipNext ${k} must be a byte`);
+        }
+      }
+      this.engine.flipNext(part, match);
+    },
+    pendingFlip: (): boolean => this.engine.pendingFlips > 0,
   };
 
   private applyRebootTimer(): void {
@@ -454,7 +470,7 @@ class SimCamImpl implements SimCam {
     this.configFault = kind;
   }
 
-  stats(): DeviceStats {
+  stats(): SimCamStats {
     return { ...this.engine.stats };
   }
 

@@ -36,6 +36,36 @@ export interface Faults {
   rebootEveryMs: number;
 }
 
+/** Which part of one outgoing packet `flipNext` corrupts. */
+export type FlipPart = 'header' | 'payload';
+
+/** Filter for `flipNext`: the packet must have this opcode and/or channel. */
+export interface FlipMatch {
+  opcode?: number;
+  channel?: number;
+}
+
+/** PROTO_STATS counters plus the simulator's own (not on the wire). */
+export interface SimCamStats extends DeviceStats {
+  /** `flipNext` flips that have been applied to a transmission. */
+  flipsInjected: number;
+}
+
+export interface SimCamFaults {
+  set(f: Partial<Faults>): void;
+  get(): Faults;
+  stall(ms: number): void;
+  /**
+   * Flip one random bit of the next packet the camera sends that matches: 'header' → a bit in bytes 2..9
+   * (never the sync bytes, so the host rejects it by header CRC), 'payload' → a bit of the payload (only
+   * packets with one match). Events match only when `match.opcode` is an event opcode. Only that one
+   * transmission is corrupted; a retransmission is clean. Calls queue up, one flip per packet.
+   */
+  flipNext(part: FlipPart, match?: FlipMatch): void;
+  /** A flipNext() is still waiting for its packet. */
+  pendingFlip(): boolean;
+}
+
 export type ConfigFaultKind = 'none' | 'reject-writes' | 'invalid-json';
 
 export interface SimCamOptions {
@@ -81,14 +111,14 @@ export interface SimCam {
   /** Pull the cable: close the current link (the host sees it go away). Node links can re-create theirs. */
   unplug(): void;
   register(spec: ChannelSpec): ChannelHandle;
-  readonly faults: { set(f: Partial<Faults>): void; get(): Faults; stall(ms: number): void };
+  readonly faults: SimCamFaults;
   setConfigFault(kind: ConfigFaultKind): void;
   /** SOFT_REBOOT event, protocol defaults, dynamic channels re-registered by the script. */
   softReboot(): void;
   /** SYS_RESET as if sent by a host: the link closes and the board powers up again. */
   hardReset(): void;
   onHardReset(listener: () => void): () => void;
-  stats(): DeviceStats;
+  stats(): SimCamStats;
   /** Name of the running script ("demo", "simple", "echo"…) or null. */
   readonly script: string | null;
   /** Backends of the running script (tests, benchmark). */

@@ -7,7 +7,8 @@ import { createInterface } from 'node:readline';
 import tty from 'node:tty';
 import { describe, expect, it } from 'vitest';
 import { Flag, Opcode, PacketParser, encodePacket, type Packet } from '../../protocol';
-import { parseSimcamArgs } from './simcam';
+import { createSimCam } from '../../simcam';
+import { control, parseSimcamArgs } from './simcam';
 
 const haveSocat = spawnSync('socat', ['-V']).status === 0;
 if (!haveSocat) console.log('simcam CLI pty test skipped: socat is not installed');
@@ -44,6 +45,25 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
 }
 
 describe('camdeck simcam CLI', () => {
+  it('flip-next control command queues one flip and validates its arguments', async () => {
+    const cam = createSimCam({ demo: false });
+    const served = { address: '', unplug: async () => {}, replug: async () => {}, close: async () => {} };
+    try {
+      expect(await control(cam, served, 'flip-next header')).toBe('ok flip-next header');
+      expect(await control(cam, served, 'flip-next payload 0x23 any')).toBe('ok flip-next payload 0x23 any');
+      expect(await control(cam, served, 'flip-next payload any 7')).toBe('ok flip-next payload any 7');
+      expect(cam.faults.pendingFlip()).toBe(true);
+      await expect(control(cam, served, 'flip-next')).rejects.toThrow(/header\|payload/);
+      await expect(control(cam, served, 'flip-next header 256')).rejects.toThrow(/opcode/);
+      await expect(control(cam, served, 'flip-next header 1 2 3')).rejects.toThrow(/too many/);
+      expect(JSON.parse((await control(cam, served, 'stats')).slice('ok stats '.length))).toMatchObject({
+        flipsInjected: 0,
+      });
+    } finally {
+      cam.close();
+    }
+  });
+
   it('parses transports and knobs, and rejects bad arguments', () => {
     const p = parseSimcamArgs([
       '--tcp',

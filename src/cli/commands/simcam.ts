@@ -49,6 +49,7 @@ On start it prints one line: "simcam: ready <tty|pty|tcp|udp> <address>".
 Control commands on stdin (answer "ok <cmd>" or "error <msg>"):
   reject-writes on|off   invalid-json on|off   reboot   stall MS   unplug [MS]   replug
   bitflip RATE   drop RATE   latency MS   bandwidth BPS   reboot-every MS   stats   quit
+  flip-next header|payload [OPCODE|any] [CHANNEL]   one flipped bit in the next matching packet sent
 SIGINT/SIGTERM and "quit" exit with code 0; closing stdin does not stop the camera.`;
 
 class UsageError extends Error {}
@@ -233,6 +234,26 @@ async function serve(cam: SimCam, t: Transport, awake: TtyOptions): Promise<Serv
   }
 }
 
+/** A byte given in decimal or 0x hex, or "any" (no filter). */
+function byteArg(name: string, v: string | undefined): number | undefined {
+  if (v === undefined || v === 'any') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 0xff) throw new Error(`flip-next ${name} must be 0…255 or any`);
+  return n;
+}
+
+/** `flip-next header|payload [opcode] [channel]`: corrupt one bit of the next matching packet. */
+function flipNext(cam: SimCam, part: string | undefined, rest: string[]): void {
+  if (part !== 'header' && part !== 'payload') throw new Error('flip-next needs header|payload');
+  if (rest.length > 2) throw new Error('too many arguments for flip-next');
+  const opcode = byteArg('opcode', rest[0]);
+  const channel = byteArg('channel', rest[1]);
+  cam.faults.flipNext(part, {
+    ...(opcode !== undefined ? { opcode } : {}),
+    ...(channel !== undefined ? { channel } : {}),
+  });
+}
+
 /** One control command → the reply line. */
 export async function control(cam: SimCam, served: Served, line: string): Promise<string> {
   const [cmd = '', arg, ...rest] = line.trim().split(/\s+/);
@@ -252,6 +273,10 @@ export async function control(cam: SimCam, served: Served, line: string): Promis
     if (arg === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${cmd} needs milliseconds ≥ 0`);
     return n;
   };
+  if (cmd === 'flip-next') {
+    flipNext(cam, arg, rest);
+    return `ok ${line.trim()}`;
+  }
   if (rest.length) throw new Error(`too many arguments for ${cmd}`);
   switch (cmd) {
     case 'reject-writes':
