@@ -20,6 +20,7 @@ import {
   encodeWriteRequest,
   readU16,
   readU32s,
+  u16,
   u32s,
   type Packet,
 } from '../protocol';
@@ -308,19 +309,6 @@ describe('ACK_REQ, RTX and reset timing (§2.3)', () => {
     expect(pkts[1]!.flags).toBe(Flag.ACK_REQ);
   });
 
-  it('a NAK from the host triggers an immediate retransmission', async () => {
-    const { host } = await connected();
-    host.autoAck = false;
-    host.send({ opcode: Opcode.PROTO_VERSION });
-    const p = await host.next();
-    host.send({ opcode: p.opcode, flags: Flag.NAK, seq: p.seq, payload: Uint8Array.of(5, 0) });
-    const again = await host.next();
-    expect(again.flags & Flag.RTX).toBeTruthy();
-    host.ack(again);
-    host.seq = 1;
-    expect((await host.request(Opcode.PROTO_VERSION)).packets[0]!.seq).toBe(1);
-  });
-
   it('an ACK must match opcode and seq; requests during WAIT_ACK wait in the buffer', async () => {
     const { host, cam } = await connected();
     cam.register({
@@ -391,6 +379,185 @@ describe('ACK_REQ, RTX and reset timing (§2.3)', () => {
     const r = await host.request(Opcode.CHANNEL_READ, 4, encodeReadRequest(0, 9000));
     expect(r.packets.map((p) => p.flags)).toEqual([Flag.FRAGMENT, Flag.FRAGMENT, 0]);
     expect(r.body).toEqual(bytes(9000));
+  });
+});
+
+describe('a host NAK (firmware send_packet: FAILED is never cleared)', () => {
+  const nakFor = (host: RawHost, p: Packet): Uint8Array =>
+    host.packet({
+      opcode: p.opcode,
+      channel: p.channel,
+      flags: Flag.NAK,
+      seq: p.seq,
+      payload: u16(Status.CHECKSUM),
+    });
+  /** NAK `p` and return what the device sends before any time passes. */
+  async function nak(host: RawHost, p: Packet): Promise<Packet[]> {
+    host.raw(nakFor(host, p));
+    await settle();
+    return host.pending();
+  }
+  const ackFor = (host: RawHost, p: Packet): Uint8Array =>
+    host.packet({ opcode: p.opcode, channel: p.channel, flags: Flag.ACK, seq: p.seq });
+
+  /** A channel that records its lock state, to see the reset release it. */
+  function lockable(cam: SimCam): { locked: boolean } {
+    const b = {
+      locked: false,
+      lock(): boolean {
+        b.locked = true;
+        return true;
+      },
+      unlock(): boolean {
+        b.locked = false;
+        return true;
+      },
+      size: (): number => 4,
+    };
+    cam.register({ name: 'lk', backend: b });
+    return b;
+  }
+
+  it('NAK → the 3 retransmissions back to back (RTX), then reset: seq 0, default caps, locks released', async () => {
+    const { host, cam, clock } = await connected();
+    const lk = lockable(cam);
+    await host.request(Opcode.PROTO_SET_CAPS, 0, capsPayload(0xf, 1000)); // seq 0
+    expect((await host.request(Opcode.CHANNEL_LOCK, 4)).ack).toBe(true); // seq 1
+    expect(lk.locked).toBe(true);
+    host.autoAck = false;
+    host.send({ opcode: Opcode.PROTO_VERSION }); // seq 2
+    await settle();
+    const [first] = host.pending();
+    expect([first!.seq, first!.flags]).toEqual([2, Flag.ACK_REQ]);
+    const t0 = clock.t;
+    const copies = await nak(host, first!);
+    expect(clock.t).toBe(t0); // no timeout involved
+    expect(copies).toHaveLength(3);
+    for (const c of copies) {
+      expect([c.seq, c.flags, c.opcode]).toEqual([2, Flag.ACK_REQ | Flag.RTX, Opcode.PROTO_VERSION]);
+      expect(c.payload).toEqual(first!.payload);
+    }
+    expect(cam.stats()).toMatchObject({ retransmits: 3, sentPackets: 3 }); // SYNC ACK, SET_CAPS ACK, LOCK ACK
+    expect(lk.locked).toBe(false);
+    await clock.advance(10_000);
+    expect(host.pending()).toHaveLength(0); // abandoned: nothing more
+    // Reset without SYNC: seq 0 with the default caps; the host's old counter gets NAK SEQUENCE.
+    host.autoAck = true;
+    host.seq = 0;
+    const caps = await host.request(Opcode.PROTO_GET_CAPS);
+    expect(caps.packets[0]!.seq).toBe(0);
+    expect(decodeCaps(caps.body).maxPayload).toBe(4082);
+    host.seq = 3;
+    const stale = await host.request(Opcode.PROTO_VERSION);
+    expect([stale.nak, stale.packets[0]!.seq]).toEqual([Status.SEQUENCE, 1]);
+  });
+
+  it('without CRC the burst copies carry no RTX flag', async () => {
+    const { host } = await connected();
+    await host.request(Opcode.PROTO_SET_CAPS, 0, capsPayload(0xe, 4082));
+    host.setCrc(false);
+    host.autoAck = false;
+    host.send({ opcode: Opcode.PROTO_VERSION });
+    await settle();
+    const [first] = host.pending();
+    expect((await nak(host, first!)).map((p) => p.flags)).toEqual([Flag.ACK_REQ, Flag.ACK_REQ, Flag.ACK_REQ]);
+  });
+
+  it('an ACK already buffered behind the NAK is found after the first copy: no reset', async () => {
+    const { host, cam } = await connected();
+    await host.request(Opcode.PROTO_SET_CAPS, 0, capsPayload(0xf, 1000)); // seq 0
+    host.autoAck = false;
+    host.send({ opcode: Opcode.PROTO_VERSION }); // seq 1
+    await settle();
+    const [first] = host.pending();
+    const nak = nakFor(host, first!);
+    const ack = ackFor(host, first!);
+    const both = new Uint8Array(nak.length + ack.length);
+    both.set(nak);
+    both.set(ack, nak.length);
+    host.raw(both);
+    await settle();
+    const copies = host.pending();
+    expect(copies.map((p) => p.flags)).toEqual([Flag.ACK_REQ | Flag.RTX]);
+    expect(cam.stats().retransmits).toBe(1);
+    // The transfer completed: seq 2 next, caps unchanged.
+    host.autoAck = true;
+    host.seq = 2;
+    const caps = await host.request(Opcode.PROTO_GET_CAPS);
+    expect(caps.packets[0]!.seq).toBe(2);
+    expect(decodeCaps(caps.body).maxPayload).toBe(1000);
+  });
+
+  it('a NAK on a readp fragment (498 B payload): burst of that fragment, reset, the rest abandoned', async () => {
+    const { host, cam, clock } = await connected({ maxBuffer: 512 });
+    const data = bytes(1400);
+    cam.register({ name: 'blob', backend: { readp: (o: number, n: number) => data.subarray(o, o + n) } });
+    host.autoAck = false;
+    host.send({ opcode: Opcode.CHANNEL_READ, channel: 4, payload: encodeReadRequest(0, 1400) }); // seq 0
+    await settle();
+    const [f1] = host.pending();
+    expect([f1!.seq, f1!.flags, f1!.payload.length]).toEqual([0, Flag.ACK_REQ | Flag.FRAGMENT, 498]);
+    host.ack(f1!);
+    await settle();
+    const [f2] = host.pending();
+    expect([f2!.seq, f2!.payload.length]).toEqual([1, 498]);
+    const copies = await nak(host, f2!);
+    expect(copies.map((p) => [p.seq, p.flags])).toEqual(
+      Array(3).fill([1, Flag.ACK_REQ | Flag.FRAGMENT | Flag.RTX]),
+    );
+    expect(copies[2]!.payload).toEqual(data.subarray(498, 996));
+    await clock.advance(10_000);
+    expect(host.pending()).toHaveLength(0); // the third fragment never goes out
+    host.autoAck = true;
+    host.seq = 0;
+    expect((await host.request(Opcode.PROTO_VERSION)).packets[0]!.seq).toBe(0);
+  });
+
+  it('a NAK on a read() chunk: burst, reset, and the loop still sends the remaining chunks from seq 0', async () => {
+    const { host, cam, clock } = await connected();
+    const data = bytes(1200);
+    cam.register({ name: 'log', backend: { read: (o: number, n: number) => data.subarray(o, o + n) } });
+    await host.request(Opcode.PROTO_SET_CAPS, 0, capsPayload(0xf, 1000)); // seq 0
+    host.autoAck = false;
+    host.send({ opcode: Opcode.CHANNEL_READ, channel: 4, payload: encodeReadRequest(0, 1200) }); // seq 1
+    await settle();
+    const [c1] = host.pending();
+    expect([c1!.seq, c1!.payload.length]).toEqual([1, 512]);
+    const burst = await nak(host, c1!);
+    expect(burst).toHaveLength(4); // 3 copies of chunk 1, then chunk 2 after the reset
+    expect(burst.slice(0, 3).map((p) => [p.seq, p.flags])).toEqual(
+      Array(3).fill([1, Flag.ACK_REQ | Flag.FRAGMENT | Flag.RTX]),
+    );
+    const c2 = burst[3]!;
+    expect([c2.seq, c2.flags, c2.payload]).toEqual([
+      0,
+      Flag.ACK_REQ | Flag.FRAGMENT,
+      data.subarray(512, 1024),
+    ]);
+    // Each remaining chunk waits for its own ACK as usual (a fresh ack_status per fragment).
+    await clock.advance(400);
+    expect(host.pending()).toHaveLength(0);
+    host.ack(c2);
+    await settle();
+    const [c3] = host.pending();
+    expect([c3!.seq, c3!.flags, c3!.payload]).toEqual([1, Flag.ACK_REQ, data.subarray(1024)]);
+    host.ack(c3!);
+    host.autoAck = true;
+    host.seq = 2;
+    expect(decodeCaps((await host.request(Opcode.PROTO_GET_CAPS)).body).maxPayload).toBe(4082);
+  });
+
+  it('a NAK after a timeout retransmission uses up the remaining retries at once', async () => {
+    const { host, cam, clock } = await connected();
+    host.autoAck = false;
+    host.send({ opcode: Opcode.PROTO_VERSION });
+    await settle();
+    expect(host.pending()).toHaveLength(1);
+    await clock.advance(501);
+    const [rtx1] = host.pending();
+    expect(rtx1!.flags).toBe(Flag.ACK_REQ | Flag.RTX);
+    expect(await nak(host, rtx1!)).toHaveLength(2);
+    expect(cam.stats().retransmits).toBe(3);
   });
 });
 

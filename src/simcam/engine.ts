@@ -768,15 +768,19 @@ export class ProtocolEngine {
         { crc: this.config.crc },
       );
       const ackReq = !!(flags & Flag.ACK_REQ);
+      // ack_status = −1 once per fragment; a NAK sets FAILED and nothing clears it, so every copy after
+      // a NAK goes out at once, after one pass over the RX buffer (an ACK found there still wins).
+      let failed = false;
       for (;;) {
         if (!this.transmit(pkt)) {
           this.stats.transportErrors++;
           return -1;
         }
         if (!ackReq) break;
-        const r = await this.waitAck(opcode, pkt[2]!, timeout);
+        const r = failed ? this.pollAck(opcode, pkt[2]!) : await this.waitAck(opcode, pkt[2]!, timeout);
         if (r === 'ack') break;
         if (r === 'abort') return -1;
+        if (r === 'nak') failed = true;
         if (retries-- <= 0) {
           this.reset();
           return -1;
@@ -870,6 +874,21 @@ export class ProtocolEngine {
       // The ACK may already be buffered (host folded it into an earlier write).
       if (this.len >= HEADER_SIZE || this.fifo.length) this.scheduleTask();
     });
+  }
+
+  /**
+   * One omv_protocol_task() pass in WAIT_ACK without waiting (between two copies of a NAKed packet):
+   * the matching ACK/NAK, 'abort' for a SYNC or an inactive transport, or null when nothing matched.
+   */
+  private pollAck(opcode: number, seq: number): AckResult | null {
+    if (!this.isActive()) return 'abort';
+    const found: AckResult[] = [];
+    this.scanOffset = 0;
+    this.wait = { opcode, seq, resolve: (r) => found.push(r), timer: null };
+    this.siphon();
+    this.scanForAck();
+    this.wait = null;
+    return found[0] ?? null;
   }
 
   private finishWait(r: AckResult): void {
