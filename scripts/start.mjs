@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { failureReason, fetchDecision, readFailure, recordPath, writeFailure } from './electron-fetch.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(import.meta.url);
@@ -14,7 +15,8 @@ const bin = (name) =>
   path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 const args = process.argv.slice(2);
 const forceBrowser = args.includes('--browser');
-const passThrough = args.filter((a) => a !== '--browser');
+const forceFetch = args.includes('--fetch-electron');
+const passThrough = args.filter((a) => a !== '--browser' && a !== '--fetch-electron');
 
 /** Path of the Electron binary, downloading it first if needed (electron 45 installs it lazily). */
 function ensureElectron() {
@@ -30,18 +32,27 @@ function ensureElectron() {
     }
   };
   if (!installed()) {
-    console.log('camdeck: fetching the Electron binary (first start only)…');
+    const version = require('electron/package.json').version;
+    const record = recordPath(root);
+    const decision = fetchDecision({
+      failure: readFailure(record),
+      version,
+      now: Date.now(),
+      force: forceFetch,
+    });
+    if (!decision.attempt) return { ok: false, why: decision.why };
+    console.log(`camdeck: fetching the Electron ${version} binary (about 100 MB, once)…`);
     const r = spawnSync(process.execPath, [path.join(pkgDir, 'install.js')], {
       stdio: 'pipe',
       timeout: 300_000,
     });
     if (r.status !== 0 || !installed()) {
-      const why =
-        `${r.stderr ?? ''}`
-          .split('\n')
-          .find((l) => /error/i.test(l))
-          ?.trim() || 'download failed';
-      return { ok: false, why: `the Electron binary could not be downloaded (${why})` };
+      const why = r.error?.code === 'ETIMEDOUT' ? 'no answer within 5 minutes' : failureReason(r.stderr);
+      writeFailure(record, { at: Date.now(), version, why });
+      return {
+        ok: false,
+        why: `the Electron binary could not be downloaded (${why}; \`npm start -- --fetch-electron\` tries again)`,
+      };
     }
   }
   const exe = require('electron'); // the package's main export is the binary's path
