@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    console.error(`camdeck: unknown command "${name}"\n\n${helpText()}`);
+    console.error(`camdeck: unknown command "${name}".\n  hint: Run \`camdeck --help\` for the commands.`);
     return EXIT.USAGE;
   }
   const cmd = await entry.load();
@@ -75,7 +75,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (err) {
-    console.error(`camdeck ${name}: ${err instanceof Error ? err.message : String(err)}`);
-    return EXIT.FAILURE;
+    // commands report their own failures; this is the last net, still a sentence with a hint
+    const { toCliError, report } = await import('./commands/ports');
+    const e = toCliError(err);
+    report(name, e);
+    return e.exitCode;
   }
 }

@@ -1,7 +1,8 @@
 // ConfigChannel: a JSON config channel. read() → values; write(patch) resolves with the camera's readback
 // only once the WRITE was ACKed. A write is sent once and never retried, so it is never applied twice.
-import type { Camera } from './camera';
-import { ConfigFormatError, ConfigRejectedError, ProtocolError } from './errors';
+import { ChannelId, Status } from '../protocol';
+import type { Camera, ChannelRef } from './camera';
+import { ConfigFormatError, ConfigRejectedError, ProtocolError, WriteRefusedError } from './errors';
 
 export type ConfigValue = number | boolean | string;
 export type ConfigValues = Record<string, ConfigValue>;
@@ -57,9 +58,11 @@ export class ConfigChannel {
       await this.camera.channelWrite(this.name, data);
     } catch (err) {
       if (err instanceof ProtocolError && !err.busy) {
+        const reason = err.status === Status.FAILED ? await refusalReason(this.camera) : undefined;
         throw new ConfigRejectedError(
-          `camera rejected config ${JSON.stringify(patch)} on "${this.name}": ${err.statusName}`,
+          refusedMessage(`the config write ${JSON.stringify(patch)}`, err.statusName, reason),
           err.statusName,
+          reason,
         );
       }
       if (err instanceof ProtocolError) {
@@ -89,6 +92,83 @@ export class ConfigChannel {
     const out: ConfigSchema = { properties: {} };
     for (const [k, v] of Object.entries(props)) if (isObject(v)) out.properties[k] = v as ConfigFieldSchema;
     return out;
+  }
+}
+
+/** How long a refused write waits for the camera's reason on stdout (by convention it is printed at once). */
+export const REFUSAL_REASON_MS = 250;
+
+/**
+ * What the camera printed on stdout right after refusing a write. The convention: a camera script that
+ * refuses a write prints the reason on stdout at once (e.g. `config: refused: unknown key "qualty"`).
+ * Reads stdout now, then on each stdout event or every 50 ms until something arrives or `windowMs` ends.
+ * Returns the last line printed, or undefined. Never throws: the refusal itself is what gets reported.
+ */
+export async function refusalReason(
+  camera: Camera,
+  windowMs = REFUSAL_REASON_MS,
+): Promise<string | undefined> {
+  if (!camera.channelById(ChannelId.STDOUT)) return undefined;
+  const deadline = performance.now() + windowMs;
+  let text = '';
+  const drain = async (): Promise<void> => {
+    try {
+      text += await camera.readStdout();
+    } catch {
+      // a link problem: no reason then
+    }
+  };
+  await drain();
+  while (!/\S/.test(text) && camera.connected && performance.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(50, Math.max(0, deadline - performance.now())));
+      const off = camera.on('event', (e) => {
+        if (e.channel === ChannelId.STDOUT) done();
+      });
+    });
+    await drain();
+  }
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const last = lines[lines.length - 1];
+  return last ? (last.length > 300 ? `${last.slice(0, 300)}…` : last) : undefined;
+}
+
+/** "The camera refused <what> (FAILED): <reason>." */
+function refusedMessage(what: string, statusName: string, reason: string | undefined): string {
+  return reason
+    ? `The camera refused ${what} (${statusName}): ${reason.replace(/[.!]$/, '')}.`
+    : `The camera refused ${what} (${statusName}) and printed no reason.`;
+}
+
+/**
+ * `camera.channelWrite` that explains a refusal: a non-BUSY NAK becomes a WriteRefusedError with the status
+ * and, for FAILED, the reason the camera printed on stdout right after (see refusalReason).
+ */
+export async function writeChannel(
+  camera: Camera,
+  ref: ChannelRef,
+  data: Uint8Array,
+  offset = 0,
+): Promise<void> {
+  try {
+    await camera.channelWrite(ref, data, offset);
+  } catch (err) {
+    if (!(err instanceof ProtocolError) || err.busy) throw err;
+    const reason = err.status === Status.FAILED ? await refusalReason(camera) : undefined;
+    const name = typeof ref === 'number' ? (camera.channelById(ref)?.name ?? `channel ${ref}`) : ref;
+    throw new WriteRefusedError(
+      refusedMessage(`the write to "${name}"`, err.statusName, reason),
+      err.statusName,
+      reason,
+    );
   }
 }
 

@@ -72,8 +72,22 @@ export class DisconnectedError extends HostError {
   }
 }
 
-/** Opening a port failed; `code` tells why (port-permission, port-not-found, port-busy, port-open). */
+/**
+ * Opening a port failed; `code` tells why: port-permission, port-not-found, port-busy, port-open (serial);
+ * connection-refused, host-not-found, host-unreachable, connect-timeout (TCP/UDP).
+ */
 export class PortOpenError extends HostError {}
+
+/** A target string we cannot use (unknown scheme like `foo://x`, bad port number, empty): the caller's mistake. */
+export class BadTargetError extends HostError {
+  constructor(message: string) {
+    super(
+      message,
+      'bad-target',
+      'Use a serial path (/dev/ttyACM0, COM3), udp://host:port or tcp://host:port.',
+    );
+  }
+}
 
 export class ChannelNotFoundError extends HostError {
   constructor(name: string | number, known: string[]) {
@@ -81,13 +95,37 @@ export class ChannelNotFoundError extends HostError {
   }
 }
 
-/** The camera refused a config write (NAK). Nothing was applied. */
+/** The camera refused a config write (NAK). Nothing was applied. `reason`: what it printed on stdout. */
 export class ConfigRejectedError extends HostError {
   constructor(
     message: string,
     readonly statusName: string,
+    readonly reason?: string,
   ) {
-    super(message, 'config-rejected');
+    super(
+      message,
+      'config-rejected',
+      reason
+        ? 'Nothing was applied; fix the value and write again.'
+        : 'Nothing was applied; check the value against what the camera script accepts.',
+    );
+  }
+}
+
+/** The camera refused a channel write (NAK other than BUSY). `reason`: what it printed on stdout, if anything. */
+export class WriteRefusedError extends HostError {
+  constructor(
+    message: string,
+    readonly statusName: string,
+    readonly reason?: string,
+  ) {
+    super(
+      message,
+      'write-refused',
+      reason
+        ? 'Nothing was applied; fix the data and write again.'
+        : 'The camera script gave no reason; check what the channel accepts.',
+    );
   }
 }
 

@@ -6,7 +6,7 @@ import { connect as tcpConnect } from 'node:net';
 import { SerialPort } from 'serialport';
 import { PROTOCOL_BAUD_RATE } from '../protocol';
 import type { ByteLink } from '../protocol';
-import { PortOpenError } from './errors';
+import { BadTargetError, PortOpenError } from './errors';
 import { parseTarget } from './transport';
 import type { Transport } from './transport';
 
@@ -19,11 +19,77 @@ export interface OpenOptions {
 
 /** Open `target`: a serial path, `udp://host:port` or `tcp://host:port`. */
 export async function openTransport(target: string, opts: OpenOptions = {}): Promise<Transport> {
-  const t = parseTarget(target);
+  let t: ReturnType<typeof parseTarget>;
+  try {
+    t = parseTarget(target);
+  } catch (err) {
+    // a malformed target is the caller's mistake, not an I/O failure
+    throw new BadTargetError(targetProblem(target, err));
+  }
   if (t.kind === 'serial') return openSerial(t.path, opts);
   if (t.kind === 'tcp') return openTcp(t.host, t.port, opts);
   return openUdp(t.host, t.port);
 }
+
+/** Why `target` cannot be used, as a sentence. */
+function targetProblem(target: string, err: unknown): string {
+  if (!target.trim()) return 'No camera target was given.';
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target);
+  if (scheme && !/^(udp|tcp)$/i.test(scheme[1]!))
+    return `"${target}" uses the unsupported scheme ${scheme[1]}://.`;
+  return `"${target}" is not a camera address (${err instanceof Error ? err.message : String(err)}).`;
+}
+
+/** Map a socket's connect error (TCP or UDP) to a typed error: a sentence and what to check. */
+export function netOpenError(url: string, err: unknown): PortOpenError {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  const where = url.replace(/^[a-z]+:\/\//i, '');
+  const check = "Check the camera's address and that it is powered on.";
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new PortOpenError(`Nothing is listening at ${where}.`, 'connection-refused', check);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+    case 'EAI_FAIL':
+      return new PortOpenError(
+        `The host name in ${url} could not be resolved.`,
+        'host-not-found',
+        "Check the spelling, or use the camera's IP address.",
+      );
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+    case 'ENETDOWN':
+      return new PortOpenError(
+        `${where} cannot be reached from this machine.`,
+        'host-unreachable',
+        'Check that the camera is on the same network and powered on, and the address is right.',
+      );
+    case 'ETIMEDOUT':
+      return connectTimeout(url);
+    case 'ECONNRESET':
+      return new PortOpenError(`${where} closed the connection at once.`, 'connection-refused', check);
+    case 'EACCES':
+    case 'EPERM':
+      return new PortOpenError(
+        `This machine does not allow connecting to ${where}.`,
+        'port-permission',
+        'A firewall or sandbox blocks it; allow the connection or use another address.',
+      );
+    default: {
+      const msg = err instanceof Error ? err.message : String(err);
+      return new PortOpenError(`Cannot connect to ${url} (${msg}).`, 'port-open', check);
+    }
+  }
+}
+
+const connectTimeout = (url: string): PortOpenError =>
+  new PortOpenError(
+    `${url.replace(/^[a-z]+:\/\//i, '')} did not answer the connection in time.`,
+    'connect-timeout',
+    "Check the camera's address and that it is powered on and on this network.",
+  );
 
 /** Listener bookkeeping shared by the Node links. */
 class LinkBase {
@@ -60,26 +126,30 @@ export function serialOpenError(path: string, err: unknown): PortOpenError {
   const code = (err as { code?: string } | null)?.code ?? '';
   if (code === 'EACCES' || /permission denied|EACCES|access denied/i.test(msg)) {
     return new PortOpenError(
-      `permission denied opening ${path}`,
+      `Permission denied opening ${path}.`,
       'port-permission',
-      'add your user to the "dialout" group (sudo usermod -aG dialout $USER, then log in again) or install the OpenMV udev rules',
+      'Add your user to the "dialout" group (sudo usermod -aG dialout $USER, then log in again) or install the OpenMV udev rules.',
     );
   }
   if (code === 'ENOENT' || /no such file|ENOENT|cannot find|file not found/i.test(msg)) {
     return new PortOpenError(
-      `no port ${path}`,
+      `There is no port ${path}.`,
       'port-not-found',
-      'check the cable and run `camdeck ports` to see what is attached',
+      'Check the cable and run `camdeck ports` to see what is attached.',
     );
   }
   if (code === 'EBUSY' || /busy|EBUSY|cannot lock|temporarily unavailable|access is denied/i.test(msg)) {
     return new PortOpenError(
-      `${path} is in use by another program`,
+      `${path} is in use by another program.`,
       'port-busy',
-      'close OpenMV IDE or other serial monitors; on Linux stop ModemManager from grabbing the port',
+      'Close OpenMV IDE or other serial monitors; on Linux stop ModemManager from grabbing the port.',
     );
   }
-  return new PortOpenError(`cannot open ${path}: ${msg}`, 'port-open');
+  return new PortOpenError(
+    `Cannot open ${path} (${msg}).`,
+    'port-open',
+    'Check the cable, then run `camdeck ports` to see what is attached.',
+  );
 }
 
 /**
@@ -245,11 +315,12 @@ async function openSerial(path: string, opts: OpenOptions): Promise<Transport> {
 // ---- TCP -------------------------------------------------------------------------------------------
 
 async function openTcp(host: string, port: number, opts: OpenOptions): Promise<Transport> {
+  const url = `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const sock = tcpConnect({ host, port, noDelay: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       sock.destroy();
-      reject(new PortOpenError(`tcp://${host}:${port}: connect timed out`, 'port-open'));
+      reject(connectTimeout(url));
     }, opts.timeoutMs ?? 3000);
     sock.once('connect', () => {
       clearTimeout(timer);
@@ -257,15 +328,16 @@ async function openTcp(host: string, port: number, opts: OpenOptions): Promise<T
     });
     sock.once('error', (err) => {
       clearTimeout(timer);
-      reject(new PortOpenError(`tcp://${host}:${port}: ${err.message}`, 'port-open'));
+      reject(netOpenError(url, err));
     });
   });
   class TcpLink extends LinkBase implements ByteLink {
     constructor() {
       super();
       sock.on('data', (b: Buffer) => this.emitData(b));
-      sock.on('error', (err) => this.emitClose(err));
-      sock.on('close', () => this.emitClose());
+      // say who closed it: "link closed" alone reads like our own doing
+      sock.on('error', () => this.emitClose(new Error(`The connection to ${url} was lost.`)));
+      sock.on('close', () => this.emitClose(new Error(`${url} closed the connection.`)));
     }
     write(data: Uint8Array): void {
       if (this.closed) throw new Error('link is closed');
@@ -276,7 +348,7 @@ async function openTcp(host: string, port: number, opts: OpenOptions): Promise<T
       sock.destroy();
     }
   }
-  return { link: new TcpLink(), describe: `tcp://${host}:${port}`, kind: 'tcp', packetized: false };
+  return { link: new TcpLink(), describe: url, kind: 'tcp', packetized: false };
 }
 
 // ---- UDP -------------------------------------------------------------------------------------------
@@ -284,9 +356,10 @@ async function openTcp(host: string, port: number, opts: OpenOptions): Promise<T
 async function openUdp(host: string, port: number): Promise<Transport> {
   const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   await new Promise<void>((resolve, reject) => {
-    sock.once('error', (err) =>
-      reject(new PortOpenError(`udp://${host}:${port}: ${err.message}`, 'port-open')),
-    );
+    sock.once('error', (err) => {
+      sock.close();
+      reject(netOpenError(`udp://${host}:${port}`, err));
+    });
     sock.connect(port, host, () => resolve());
   });
   class UdpLink extends LinkBase implements ByteLink {

@@ -31,3 +31,119 @@ describe('classifyError', () => {
     expect(asServiceError(new Error('ENOENT: no such file')).code).toBe('port-not-found');
   });
 });
+
+describe('classifyError: every error is a sentence with a hint, never a raw Node error', () => {
+  const errno = (code: string, message: string, extra: Record<string, unknown> = {}): Error =>
+    Object.assign(new Error(message), { code, ...extra });
+
+  it.each([
+    [
+      'ECONNREFUSED',
+      errno('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1', { address: '127.0.0.1', port: 1 }),
+      'connection-refused',
+      'Nothing is listening at 127.0.0.1:1.',
+      /address and that it is powered on/,
+    ],
+    [
+      'EHOSTUNREACH',
+      errno('EHOSTUNREACH', 'connect EHOSTUNREACH 10.0.0.9:5555', { address: '10.0.0.9', port: 5555 }),
+      'host-unreachable',
+      '10.0.0.9:5555 cannot be reached from this machine.',
+      /same network/,
+    ],
+    [
+      'ENOTFOUND',
+      errno('ENOTFOUND', 'getaddrinfo ENOTFOUND cam.local', { hostname: 'cam.local' }),
+      'host-not-found',
+      'The host name cam.local could not be resolved.',
+      /IP address/,
+    ],
+    [
+      'ENOENT',
+      errno('ENOENT', 'Error: No such file or directory, cannot open /dev/ttyACM7'),
+      'port-not-found',
+      'There is no port /dev/ttyACM7.',
+      /cable/,
+    ],
+    [
+      'EBUSY',
+      errno('EBUSY', 'Error Resource busy, cannot open /dev/ttyACM0'),
+      'port-busy',
+      'The port /dev/ttyACM0 is in use by another program.',
+      /close it/,
+    ],
+    [
+      'EACCES',
+      errno('EACCES', 'Error: Permission denied, cannot open /dev/ttyACM0'),
+      'port-permission',
+      'Permission denied opening /dev/ttyACM0.',
+      /./,
+    ],
+  ])('%s', (_name, err, code, message, hint) => {
+    const c = classifyError(err);
+    expect(c).toMatchObject({ code, message });
+    expect(c.hint).toMatch(hint);
+    expect(c.message).not.toMatch(/\bE[A-Z]{4,}\b/); // no errno code shown as text
+  });
+
+  it('a host timeout reads as a sentence, without opcode names', () => {
+    const t = Object.assign(new Error('PROTO_SYNC on channel 0: no answer within 1009 ms'), {
+      name: 'TimeoutError',
+      code: 'timeout',
+    });
+    expect(classifyError(t)).toEqual({
+      code: 'timeout',
+      message: 'The camera did not answer in time.',
+      hint: expect.stringMatching(/powered on/),
+    });
+    expect(
+      classifyError(
+        errno('ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.2:5555', { address: '10.0.0.2', port: 5555 }),
+      ),
+    ).toMatchObject({ code: 'timeout', message: 'No answer from 10.0.0.2:5555 in time.' });
+  });
+
+  it("an unknown scheme is a bad target (the caller's mistake), not internal", () => {
+    expect(
+      classifyError(new RangeError('unsupported target "foo://x" (use udp:// or tcp://)')),
+    ).toMatchObject({
+      code: 'bad-target',
+      hint: expect.stringMatching(/udp:\/\/host:port/),
+    });
+    const typed = Object.assign(new Error('"foo://x" uses the unsupported scheme foo://.'), {
+      code: 'bad-target',
+    });
+    expect(classifyError(typed).code).toBe('bad-target');
+  });
+
+  it('host typed errors keep their code and hint; "link closed" becomes a sentence; NAKs name the status', () => {
+    const typed = Object.assign(new Error('Nothing is listening at h:1.'), {
+      code: 'connection-refused',
+      hint: 'H.',
+    });
+    expect(classifyError(typed)).toEqual({
+      code: 'connection-refused',
+      message: 'Nothing is listening at h:1.',
+      hint: 'H.',
+    });
+    expect(classifyError(Object.assign(new Error('link closed'), { code: 'disconnected' }))).toMatchObject({
+      message: "The camera's link closed.",
+      hint: expect.stringMatching(/connect again/),
+    });
+    expect(
+      classifyError(
+        Object.assign(new Error('CHANNEL_WRITE on channel 5 failed: INVALID'), { code: 'nak-invalid' }),
+      ),
+    ).toMatchObject({
+      message: 'The camera refused the request (status INVALID).',
+      hint: expect.any(String),
+    });
+  });
+
+  it('an unclassifiable error is internal, still with a hint', () => {
+    expect(classifyError(new Error('boom'))).toMatchObject({
+      code: 'internal',
+      hint: expect.stringMatching(/report/),
+    });
+  });
+});

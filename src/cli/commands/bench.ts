@@ -1,16 +1,16 @@
 // `camdeck bench`: frame reads/s, bulk READ MB/s (ACK on/off), round trips and connect time against a camera.
-import { parseArgs } from 'node:util';
 import { createLinkPair } from '../../protocol';
-import { listPorts, memoryTransport, openTransport, pickCamera, runHostBench } from '../../host';
+import { memoryTransport, openTransport, runHostBench } from '../../host';
 import type { HostBenchResult, Transport } from '../../host';
 import { createSimCam, registerBenchChannels } from '../../simcam';
+import { parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
 import {
-  CliError,
   LINK_OPTIONS,
   PORT_HELP,
   channelRef,
   linkOptions,
+  resolveTarget,
   toCliError,
   withExitCode,
 } from './ports';
@@ -34,29 +34,16 @@ firmware's 11 ms lock grid allows. For the raw-pty comparison run \`npm run benc
 
 export async function run(argv: string[]): Promise<number> {
   return withExitCode('bench', async () => {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        port: { type: 'string', short: 'p' },
-        seconds: { type: 'string' },
-        channel: { type: 'string' },
-        'max-payload': LINK_OPTIONS['max-payload'],
-        json: { type: 'boolean' },
-      },
+    const { values } = parseCommandArgs('bench', argv, {
+      port: { type: 'string', short: 'p' },
+      seconds: { type: 'string' },
+      channel: { type: 'string' },
+      'max-payload': LINK_OPTIONS['max-payload'],
+      json: { type: 'boolean' },
     });
-    const seconds = values.seconds === undefined ? 3 : Number(values.seconds);
-    if (!(seconds > 0)) {
-      console.error(`camdeck bench: --seconds must be a positive number\n\n${usage}`);
-      return EXIT.USAGE;
-    }
+    const seconds = positiveOption('bench', 'seconds', values.seconds) ?? 3;
     const camera = linkOptions({ 'max-payload': values['max-payload'] });
-    let target = values.port;
-    if (!target) {
-      const pick = pickCamera(await listPorts());
-      if ('error' in pick) throw new CliError(pick.error, EXIT.NOT_FOUND);
-      target = pick.port.path;
-    }
+    const target = await resolveTarget(values.port);
     const demo = target === 'demo' ? demoCamera() : null;
     const open = async (): Promise<Transport> => {
       if (demo) return demo.open();

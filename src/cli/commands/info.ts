@@ -1,6 +1,6 @@
 // `camdeck info`: version, system info, caps and channels as JSON.
-import { parseArgs } from 'node:util';
 import { formatUsbId, lookupBoard } from '../../host';
+import { parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
 import { TARGET_HELP, TARGET_OPTIONS, openTarget, withExitCode } from './ports';
 
@@ -14,11 +14,7 @@ caps (negotiated), channels (id, name, flags), device stats.
 
 export async function run(argv: string[]): Promise<number> {
   return withExitCode('info', async () => {
-    const { values } = parseArgs({
-      args: argv,
-      options: TARGET_OPTIONS,
-      strict: true,
-    });
+    const { values } = parseCommandArgs('info', argv, TARGET_OPTIONS);
     const opened = await openTarget(values);
     try {
       const { camera } = opened;

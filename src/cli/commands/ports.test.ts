@@ -45,7 +45,7 @@ describe('camdeck host commands (demo camera)', () => {
       expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveProperty('quality');
       writeFileSync(join(dir, 'bad.json'), 'not json');
       expect(await write.run(['config', `@${join(dir, 'bad.json')}`, '--port', 'demo'])).toBe(EXIT.FAILURE);
-      expect(err.join('\n')).toMatch(/refused the write: FAILED/);
+      expect(err.join('\n')).toMatch(/The camera refused the write to "config" \(FAILED\)/);
       expect(await read.run(['--port', 'demo'])).toBe(EXIT.USAGE);
       expect(await read.run(['nope', '--port', 'demo'])).toBe(EXIT.NOT_FOUND);
       expect(await read.run(['config', '--bogus'])).toBe(EXIT.USAGE);
@@ -107,7 +107,7 @@ describe('camdeck host commands (demo camera)', () => {
 
   it('a missing serial port exits 3 with a hint', async () => {
     expect(await info.run(['--port', '/dev/camdeck-no-such-port'])).toBe(EXIT.NOT_FOUND);
-    expect(err.join('\n')).toMatch(/no port .*hint: check the cable/s);
+    expect(err.join('\n')).toMatch(/There is no port .*hint: Check the cable/s);
   });
 
   it('formats a port line with the camera marker, USB id, board and serial', () => {

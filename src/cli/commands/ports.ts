@@ -1,39 +1,47 @@
 // `camdeck ports`: list serial ports, marking OpenMV cameras. Also the shared target opener of the
 // host commands (info, read, write, frames, bench): serial path, udp://, tcp://, demo, or auto-pick.
-import { parseArgs } from 'node:util';
 import { createLinkPair } from '../../protocol';
 import {
   Camera,
-  HostError,
   listPorts,
   memoryTransport,
   openTransport,
+  parseTarget,
   pickCamera,
   formatUsbId,
 } from '../../host';
 import type { CameraOptions, PortInfo, Transport } from '../../host';
+import { classifyError } from '../../service/errors';
 import { createSimCam } from '../../simcam';
+import { CliError, UsageError, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
+
+export { CliError } from '../args';
 
 export const summary = 'list serial ports, marking OpenMV cameras';
 export const usage = `Usage: camdeck ports [--json]
 
 Lists serial ports with USB VID:PID, serial number and board name. Cameras that speak the
-OpenMV Protocol are marked with "*". Exit code 3 when no camera is attached.
+OpenMV Protocol are marked with "*". Exit code 0 once listed, camera or not (the commands that
+need one exit 3 when there is none).
 
   --json   print the list as JSON`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true });
-  const ports = await listPorts();
-  if (values.json) {
-    console.log(JSON.stringify(ports, null, 2));
-  } else if (!ports.length) {
-    console.log('no serial ports');
-  } else {
-    for (const p of ports) console.log(formatPort(p));
-  }
-  return ports.some((p) => p.isCamera) ? EXIT.OK : EXIT.NOT_FOUND;
+  return withExitCode('ports', async () => {
+    const { values } = parseCommandArgs('ports', argv, { json: { type: 'boolean' } });
+    const ports = await listPorts();
+    if (values.json) {
+      console.log(JSON.stringify(ports, null, 2));
+    } else if (!ports.length) {
+      console.log('no serial ports');
+    } else {
+      for (const p of ports) console.log(formatPort(p));
+    }
+    if (!values.json && !ports.some((p) => p.isCamera))
+      console.error('camdeck ports: no OpenMV camera among them (try --port demo for the simulated one)');
+    return EXIT.OK;
+  });
 }
 
 export function formatPort(p: PortInfo): string {
@@ -77,7 +85,7 @@ export function linkOptions(values: { ack?: string; 'max-payload'?: string }): C
   const opts: CameraOptions = {};
   if (values.ack !== undefined) {
     if (values.ack !== 'on' && values.ack !== 'off')
-      throw new CliError(`--ack takes "on" or "off", not "${values.ack}"`, EXIT.USAGE);
+      throw new UsageError(`--ack takes "on" or "off", not "${values.ack}".`);
     opts.caps = { ack: values.ack === 'on' };
   }
   const mp = values['max-payload'];
@@ -85,20 +93,10 @@ export function linkOptions(values: { ack?: string; 'max-payload'?: string }): C
     const n = Number(mp);
     // 50 is the firmware's minimum; the caps field is a u16, and the camera's own maximum caps it anyway
     if (!Number.isInteger(n) || n < 50 || n > 0xffff)
-      throw new CliError(`--max-payload takes a whole number from 50 to 65535, not "${mp}"`, EXIT.USAGE);
+      throw new UsageError(`--max-payload takes a whole number from 50 to 65535, not "${mp}".`);
     opts.maxPayload = n;
   }
   return opts;
-}
-
-/** A CLI failure with its exit code. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
 }
 
 export interface OpenedCamera {
@@ -113,12 +111,7 @@ export async function openCamera(
   target: string | undefined,
   opts: CameraOptions = {},
 ): Promise<OpenedCamera> {
-  let t = target;
-  if (!t) {
-    const pick = pickCamera(await listPorts());
-    if ('error' in pick) throw new CliError(pick.error, EXIT.NOT_FOUND);
-    t = pick.port.path;
-  }
+  const t = await resolveTarget(target);
   let transport: Transport;
   let extraClose = (): void => undefined;
   if (t === 'demo') {
@@ -140,7 +133,7 @@ export async function openCamera(
   } catch (err) {
     camera.disconnect('connect failed');
     extraClose();
-    throw toCliError(err);
+    throw connectError(t, err);
   }
   return {
     camera,
@@ -153,18 +146,66 @@ export async function openCamera(
   };
 }
 
+/** --port as given (checked: a bad scheme is a usage error), or the one attached camera. */
+export async function resolveTarget(target: string | undefined): Promise<string> {
+  if (target === undefined) {
+    const pick = pickCamera(await listPorts());
+    if ('error' in pick)
+      throw new CliError(
+        pick.error,
+        EXIT.NOT_FOUND,
+        'Name one with --port (see `camdeck ports`), or use --port demo.',
+      );
+    return pick.port.path;
+  }
+  if (target === 'demo') return target;
+  try {
+    parseTarget(target);
+  } catch {
+    throw new UsageError(
+      `--port takes a serial path (/dev/ttyACM0, COM3), udp://host:port, tcp://host:port or "demo", not "${target}".`,
+    );
+  }
+  return target;
+}
+
+/** A failed protocol connect, said from the user's side: who did not answer, and what to check. */
+function connectError(target: string, err: unknown): CliError {
+  const code = (err as { code?: string } | null)?.code;
+  if (code === 'disconnected')
+    return new CliError(
+      `${target} closed the link before a camera answered.`,
+      EXIT.FAILURE,
+      "Check the camera's address and that it is powered on; something else may be listening there.",
+    );
+  if (code === 'no-answer')
+    return new CliError(
+      `No camera answered at ${target}.`,
+      EXIT.FAILURE,
+      'Check that the camera is powered on and runs OpenMV firmware 5.x, and that no other program holds the port.',
+    );
+  return toCliError(err);
+}
+
+/** Exit code of a classified failure (the README's table). */
+function exitCodeOf(code: string): number {
+  if (code === 'port-permission') return EXIT.PERMISSION;
+  if (code === 'bad-target') return EXIT.USAGE;
+  if (['port-not-found', 'channel-not-found', 'connection-refused', 'host-not-found'].includes(code))
+    return EXIT.NOT_FOUND;
+  return EXIT.FAILURE;
+}
+
+/** Any thrown value as a CliError: a sentence, a hint, an exit code (raw Node errors never reach the user). */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
-  if (err instanceof HostError) {
-    const code =
-      err.code === 'port-permission'
-        ? EXIT.PERMISSION
-        : err.code === 'port-not-found' || err.code === 'channel-not-found'
-          ? EXIT.NOT_FOUND
-          : EXIT.FAILURE;
-    return new CliError(err.hint ? `${err.message}\n  hint: ${err.hint}` : err.message, code);
-  }
-  return new CliError(err instanceof Error ? err.message : String(err), EXIT.FAILURE);
+  const c = classifyError(err);
+  return new CliError(c.message, exitCodeOf(c.code), c.hint);
+}
+
+/** Print a failure as `camdeck <command>: <cause>` plus its hint line. */
+export function report(name: string, e: CliError): void {
+  console.error(`camdeck ${name}: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
 }
 
 /** Run a command body, turning errors into a message on stderr and an exit code. */
@@ -172,15 +213,9 @@ export async function withExitCode(name: string, body: () => Promise<number>): P
   try {
     return await body();
   } catch (err) {
-    if (
-      err instanceof TypeError &&
-      /Unknown option|Unexpected argument|argument missing/i.test(err.message)
-    ) {
-      console.error(`camdeck ${name}: ${err.message}`);
-      return EXIT.USAGE;
-    }
     const e = toCliError(err);
-    console.error(`camdeck ${name}: ${e.message}`);
+    // a UsageError made without the command's name: point at this command's --help
+    report(name, e instanceof UsageError && !e.hint ? new UsageError(e.message, name) : e);
     return e.exitCode;
   }
 }

@@ -1,56 +1,86 @@
-// `camdeck read CH`: read a channel (SIZE then READ) to stdout or a file.
+// `camdeck read CH`: read a channel (SIZE then READ) to stdout or a file, raw or decoded (--as).
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { choiceOption, intOption, parseCommandArgs, positiveOption, UsageError } from '../args';
 import { EXIT } from '../exit';
-import { TARGET_HELP, TARGET_OPTIONS, channelRef, openTarget, withExitCode } from './ports';
+import { CliError, TARGET_HELP, TARGET_OPTIONS, channelRef, openTarget, withExitCode } from './ports';
+import type { Camera, ChannelRef } from '../../host';
+
+export const DECODERS = [
+  'f32',
+  'f64',
+  'u8',
+  'u16',
+  'u32',
+  'i8',
+  'i16',
+  'i32',
+  'text',
+  'hex',
+  'json',
+] as const;
+export type Decoder = (typeof DECODERS)[number];
 
 export const summary = 'read a channel';
-export const usage = `Usage: camdeck read CHANNEL [--port P] [--out FILE] [--offset N] [--length N]
-                    [--ack on|off] [--max-payload N]
+export const usage = `Usage: camdeck read CHANNEL [--port P] [--out FILE] [--offset N] [--length N] [--as TYPE]
+                    [--timeout MS] [--ack on|off] [--max-payload N]
 
-Reads a channel by name (config, frame, stdout…) or id. Without --length it asks the channel's
-SIZE and reads all of it. Bytes go to stdout unless --out is given.
+Reads a channel by name (config, frame, temp, stdout…) or id. Without --length it asks the channel's
+SIZE and reads all of it; a channel with nothing in it yet (a frame before the first capture) is
+waited for up to --timeout, and one still empty then is an error (exit 1), never an empty file.
+Bytes go to stdout unless --out is given; --as decodes them first (little-endian numbers):
+  camdeck read temp --as f32          → 36.62
 
   ${TARGET_HELP}
-  --out FILE    write the bytes to FILE
+  --out FILE    write to FILE (the raw bytes, or the decoded text with --as)
   --offset N    read offset (default 0)
-  --length N    bytes to read (default: the channel's size)`;
+  --length N    bytes to read (default: the channel's size)
+  --as TYPE     ${DECODERS.join(' | ')}: numbers (one line, space-separated), UTF-8 text,
+                hex bytes, or JSON (pretty-printed)
+  --timeout MS  wait this long for an empty channel to fill (default 3000)`;
 
 export async function run(argv: string[]): Promise<number> {
   return withExitCode('read', async () => {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
+    const { values, positionals } = parseCommandArgs(
+      'read',
+      argv,
+      {
         ...TARGET_OPTIONS,
         out: { type: 'string', short: 'o' },
         offset: { type: 'string' },
         length: { type: 'string' },
+        as: { type: 'string' },
+        timeout: { type: 'string' },
       },
-    });
-    if (positionals.length !== 1) {
-      console.error(`camdeck read: expected one CHANNEL\n\n${usage}`);
-      return EXIT.USAGE;
-    }
-    const num = (s: string | undefined, what: string): number | undefined => {
-      if (s === undefined) return undefined;
-      const n = Number(s);
-      if (!Number.isInteger(n) || n < 0)
-        throw new TypeError(`Unexpected argument: ${what} must be a whole number`);
-      return n;
-    };
-    const offset = num(values.offset, '--offset');
-    const length = num(values.length, '--length');
+      true,
+    );
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length
+          ? `read takes one CHANNEL, not ${positionals.length}.`
+          : 'read needs a CHANNEL (a name or an id).',
+        'read',
+      );
+    const offset = intOption('read', 'offset', values.offset, 0);
+    const length = intOption('read', 'length', values.length, 1);
+    const as = choiceOption('read', 'as', values.as, DECODERS);
+    const timeoutMs = positiveOption('read', 'timeout', values.timeout) ?? 3000;
+    const ref = channelRef(positionals[0]!);
     const opened = await openTarget(values);
     try {
-      const data = await opened.camera.channelRead(channelRef(positionals[0]!), { offset, length });
+      const data = await readFilled(opened.camera, ref, { offset, length }, timeoutMs);
+      if (!data.length)
+        throw new CliError(
+          `channel "${positionals[0]}" is empty (still nothing after ${timeoutMs} ms).`,
+          EXIT.FAILURE,
+          'The camera script has not put anything in it; try again later or with a longer --timeout.',
+        );
+      const body = as ? new TextEncoder().encode(`${decode(data, as, positionals[0]!)}\n`) : data;
       if (values.out) {
-        await writeFile(values.out, data);
-        console.error(`camdeck read: ${data.length} bytes → ${values.out}`);
+        await writeFile(values.out, body);
+        console.error(`camdeck read: ${body.length} bytes → ${values.out}`);
       } else {
         await new Promise<void>((resolve, reject) =>
-          process.stdout.write(data, (e) => (e ? reject(e) : resolve())),
+          process.stdout.write(body, (e) => (e ? reject(e) : resolve())),
         );
       }
       return EXIT.OK;
@@ -58,4 +88,101 @@ export async function run(argv: string[]): Promise<number> {
       opened.close();
     }
   });
+}
+
+/**
+ * Read the channel; while it is empty (size 0) read again on its event or every 50 ms, up to `timeoutMs`.
+ * An explicit --length is read once: the caller asked for exactly that.
+ */
+async function readFilled(
+  camera: Camera,
+  ref: ChannelRef,
+  opts: { offset?: number; length?: number },
+  timeoutMs: number,
+): Promise<Uint8Array> {
+  const id = camera.channel(ref).id;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const data = await camera.channelRead(id, opts);
+    if (data.length || opts.length !== undefined || performance.now() >= deadline) return data;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(50, Math.max(0, deadline - performance.now())));
+      const off = camera.on('event', (e) => {
+        if (e.channel === id) done();
+      });
+    });
+  }
+}
+
+const WIDTH: Record<string, number> = { f32: 4, f64: 8, u8: 1, u16: 2, u32: 4, i8: 1, i16: 2, i32: 4 };
+
+/** Decode a channel's bytes for printing; a CliError (exit 1) when they are not of that type. */
+export function decode(data: Uint8Array, as: Decoder, name = 'the channel'): string {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const width = WIDTH[as];
+  if (width) {
+    if (data.length % width)
+      throw new CliError(
+        `${name} holds ${data.length} bytes, not a whole number of ${width}-byte ${as} values.`,
+        EXIT.FAILURE,
+        'Pick the type the camera script writes (e.g. struct.pack("<f", v) is f32), or read the raw bytes.',
+      );
+    const out: string[] = [];
+    for (let o = 0; o < data.length; o += width) {
+      switch (as) {
+        // float32 carries ~7 significant digits: print 36.62, not 36.619998931884766
+        case 'f32':
+          out.push(String(Number(dv.getFloat32(o, true).toPrecision(7))));
+          break;
+        case 'f64':
+          out.push(String(dv.getFloat64(o, true)));
+          break;
+        case 'u8':
+          out.push(String(dv.getUint8(o)));
+          break;
+        case 'u16':
+          out.push(String(dv.getUint16(o, true)));
+          break;
+        case 'u32':
+          out.push(String(dv.getUint32(o, true)));
+          break;
+        case 'i8':
+          out.push(String(dv.getInt8(o)));
+          break;
+        case 'i16':
+          out.push(String(dv.getInt16(o, true)));
+          break;
+        case 'i32':
+          out.push(String(dv.getInt32(o, true)));
+          break;
+      }
+    }
+    return out.join(' ');
+  }
+  if (as === 'hex') return Array.from(data, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    throw new CliError(
+      `${name} holds bytes that are not UTF-8 text.`,
+      EXIT.FAILURE,
+      'Read it with --as hex, or as numbers (--as f32, u32, …).',
+    );
+  }
+  if (as === 'text') return text.replace(/\n$/, '');
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch (err) {
+    throw new CliError(
+      `${name} does not hold JSON (${(err as Error).message}).`,
+      EXIT.FAILURE,
+      'Read it with --as text to see what it holds.',
+    );
+  }
 }

@@ -4,12 +4,13 @@ import type { Clock } from '../clock';
 import type { CapturedFrame } from './capture';
 
 /**
- * `temp`: a read-only die temperature as ASCII text with two decimals (e.g. "36.62"). size() takes a
- * fresh sample (so SIZE then READ returns a consistent value); poll() is true once a newer sample is
- * due (every 1 s).
+ * `temp`: a read-only die temperature, °C, as the seed scripts send it: `struct.pack('<f', value)`, a
+ * 4-byte little-endian float32. size() takes a fresh sample (so SIZE then READ returns a consistent
+ * value) and returns 4; read() returns the asked-for slice of those bytes; poll() is true once a newer
+ * sample is due (every 1 s).
  */
 export class TempBackend {
-  private text = new Uint8Array(0);
+  private sample: Uint8Array = new Uint8Array(0);
   private sampledAt = -Infinity;
 
   constructor(
@@ -27,15 +28,22 @@ export class TempBackend {
   }
 
   size(): number {
-    this.text = new TextEncoder().encode(this.value().toFixed(2));
+    this.sample = packFloat32(this.value());
     this.sampledAt = this.clock.now();
-    return this.text.length;
+    return this.sample.length;
   }
 
   read(offset: number, size: number): Uint8Array {
-    if (!this.text.length) this.size();
-    return this.text.subarray(offset, offset + size);
+    if (!this.sample.length) this.size();
+    return this.sample.subarray(offset, offset + size);
   }
+}
+
+/** Python's struct.pack('<f', value). */
+export function packFloat32(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setFloat32(0, value, true);
+  return out;
 }
 
 /**

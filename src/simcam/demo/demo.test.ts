@@ -18,6 +18,7 @@ import { RawHost } from '../testkit';
 import { insertStamp, stampText } from './stamp';
 import { ConfigBackend, demoSchema, validatePatch } from './config';
 import { Scene } from './scene';
+import { packFloat32 } from './backends';
 import { encodeJpeg } from './capture';
 
 let cam: SimCam | null = null;
@@ -73,14 +74,25 @@ describe('demo channels', () => {
     ]);
   });
 
-  it('temp: a float as ASCII text, a fresh sample on SIZE, poll after 1 s', async () => {
+  it("temp: struct.pack('<f') bytes, SIZE = 4 with a fresh sample, READ slices them, poll after 1 s", async () => {
     const { host, id } = await connected();
-    const t = new TextDecoder().decode(await readChannel(host, id('temp')));
-    expect(t).toMatch(/^\d+\.\d\d$/);
-    expect(Number(t)).toBeGreaterThan(30);
-    expect(Number(t)).toBeLessThan(40);
+    const ch = id('temp');
+    expect(readU32s((await host.request(Opcode.CHANNEL_SIZE, ch)).body)[0]).toBe(4);
+    const all = (await host.request(Opcode.CHANNEL_READ, ch, encodeReadRequest(0, 4))).body;
+    expect(all.length).toBe(4);
+    const c = new DataView(all.buffer, all.byteOffset, 4).getFloat32(0, true);
+    expect(c).toBeGreaterThan(30);
+    expect(c).toBeLessThan(40);
+    // The same sample until the next SIZE: a READ at an offset returns that slice of it.
+    const tail = (await host.request(Opcode.CHANNEL_READ, ch, encodeReadRequest(2, 2))).body;
+    expect([...tail]).toEqual([...all.subarray(2)]);
     const poll = readU32s((await host.request(Opcode.CHANNEL_POLL)).body)[0]!;
-    expect(poll & (1 << id('temp'))).toBe(0); // just sampled
+    expect(poll & (1 << ch)).toBe(0); // just sampled
+  });
+
+  it('packFloat32 matches Python struct.pack("<f", v)', () => {
+    expect(Buffer.from(packFloat32(37.7)).toString('hex')).toBe('cdcc1642');
+    expect(Buffer.from(packFloat32(-12.5)).toString('hex')).toBe('000048c1');
   });
 
   it('config: quality 85 by default; a write is a partial update; read returns the current JSON', async () => {
@@ -198,6 +210,25 @@ describe('simple scenario (the seeds)', () => {
       return st?.q === 42 ? st : null;
     });
     expect(s.q).toBe(42);
+  });
+});
+
+describe('custom scenario (openmv custom_channels.py)', () => {
+  it('static and buffer behave like the example, and their print() lines reach stdout', async () => {
+    const { host, id } = await connected({ scenario: 'custom' });
+    const buf = id('buffer');
+    expect((await write(host, buf, 'abc')).ack).toBe(true);
+    expect(readU32s((await host.request(Opcode.CHANNEL_SIZE, buf)).body)[0]).toBe(3);
+    expect(new TextDecoder().decode(await readChannel(host, buf))).toBe('abc');
+    expect((await host.request(Opcode.CHANNEL_READ, buf, encodeReadRequest(5, 1))).nak).toBe(Status.FAILED);
+    expect(new TextDecoder().decode(await readChannel(host, id('static')))).toBe('HelloWorld!');
+    expect(new TextDecoder().decode(await readChannel(host, 2)).split('\n')).toEqual([
+      'BufferChannel initialized with 1024 bytes',
+      'BufferChannel wrote 3 bytes to offset 0',
+      'BufferChannel read 3 bytes from offset 0',
+      'StaticChannel read 11 bytes from offset 0',
+      '',
+    ]);
   });
 });
 

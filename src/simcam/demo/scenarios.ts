@@ -155,12 +155,17 @@ const simple: Scenario = {
   },
 };
 
-/** openmv scripts/examples/12-Protocol/custom_channels.py, in TypeScript. */
+/**
+ * openmv scripts/examples/12-Protocol/custom_channels.py, in TypeScript, prints included (they are what
+ * a host sees on stdout). read() ignores offset and size like the example: the protocol copies what fits.
+ */
 class StaticChannel {
+  constructor(private readonly print: (text: string) => void) {}
   size(): number {
     return 'HelloWorld!'.length;
   }
-  read(): string {
+  read(offset: number, size: number): string {
+    this.print(`StaticChannel read ${size} bytes from offset ${offset}\n`);
     return 'HelloWorld!';
   }
 }
@@ -168,7 +173,10 @@ class StaticChannel {
 class BufferChannel {
   buffer = new Uint8Array(1024);
   dataSize = 0;
-  init(): void {}
+  constructor(private readonly print: (text: string) => void) {}
+  init(): void {
+    this.print(`BufferChannel initialized with ${this.buffer.length} bytes\n`);
+  }
   poll(): boolean {
     return this.dataSize > 0;
   }
@@ -177,7 +185,9 @@ class BufferChannel {
   }
   read(offset: number, size: number): Uint8Array {
     if (offset >= this.dataSize) return new Uint8Array(0);
-    return this.buffer.slice(offset, Math.min(offset + size, this.dataSize));
+    const data = this.buffer.slice(offset, Math.min(offset + size, this.dataSize));
+    this.print(`BufferChannel read ${data.length} bytes from offset ${offset}\n`);
+    return data;
   }
   write(offset: number, data: Uint8Array): number {
     const n = Math.max(0, Math.min(data.length, this.buffer.length - offset));
@@ -185,6 +195,7 @@ class BufferChannel {
       this.buffer.set(data.subarray(0, n), offset);
       this.dataSize = Math.max(this.dataSize, offset + n);
     }
+    this.print(`BufferChannel wrote ${n} bytes to offset ${offset}\n`);
     return n;
   }
 }
@@ -193,8 +204,9 @@ const custom: Scenario = {
   name: 'custom',
   description: 'openmv custom_channels.py: "static" and "buffer" channels, event 0xAA every 100 ms on static',
   run(ctx) {
-    const ch1 = ctx.register({ name: 'static', backend: new StaticChannel() });
-    const buffer = new BufferChannel();
+    const print = (text: string): void => ctx.print(text);
+    const ch1 = ctx.register({ name: 'static', backend: new StaticChannel(print) });
+    const buffer = new BufferChannel(print);
     ctx.register({ name: 'buffer', backend: buffer });
     let timer: unknown = null;
     const tick = (): void => {
