@@ -66,7 +66,7 @@ describe("refused writes carry the camera's reason", () => {
     expect(e.message).toBe(
       'The camera refused the config write {"qualty":40} (FAILED): config: refused: unknown key "qualty".',
     );
-    expect(e.hint).toMatch(/fix the value/);
+    expect(e.hint).toMatch(/fix what was sent/);
     // accepted writes are unaffected
     expect(await new ConfigChannel(camera).write({ quality: 41 })).toEqual({ quality: 41 });
   });

@@ -120,17 +120,11 @@ export async function refusalReason(
   };
   await drain();
   while (!/\S/.test(text) && camera.connected && performance.now() < deadline) {
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        off();
-        resolve();
-      };
-      const timer = setTimeout(done, Math.min(50, Math.max(0, deadline - performance.now())));
-      const off = camera.on('event', (e) => {
-        if (e.channel === ChannelId.STDOUT) done();
-      });
-    });
+    await untilChannelEvent(
+      camera,
+      ChannelId.STDOUT,
+      Math.min(50, Math.max(0, deadline - performance.now())),
+    );
     await drain();
   }
   const lines = text
@@ -139,6 +133,21 @@ export async function refusalReason(
     .filter(Boolean);
   const last = lines[lines.length - 1];
   return last ? (last.length > 300 ? `${last.slice(0, 300)}…` : last) : undefined;
+}
+
+/** Resolve on the next event of channel `id` or after `ms`, whichever comes first (no listener left behind). */
+export function untilChannelEvent(camera: Camera, id: number, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const off = camera.on('event', (e) => {
+      if (e.channel === id) done();
+    });
+  });
 }
 
 /** "The camera refused <what> (FAILED): <reason>." */

@@ -95,37 +95,28 @@ export class ChannelNotFoundError extends HostError {
   }
 }
 
-/** The camera refused a config write (NAK). Nothing was applied. `reason`: what it printed on stdout. */
-export class ConfigRejectedError extends HostError {
-  constructor(
-    message: string,
-    readonly statusName: string,
-    readonly reason?: string,
-  ) {
-    super(
-      message,
-      'config-rejected',
-      reason
-        ? 'Nothing was applied; fix the value and write again.'
-        : 'Nothing was applied; check the value against what the camera script accepts.',
-    );
-  }
-}
-
 /** The camera refused a channel write (NAK other than BUSY). `reason`: what it printed on stdout, if anything. */
 export class WriteRefusedError extends HostError {
   constructor(
     message: string,
     readonly statusName: string,
     readonly reason?: string,
+    code = 'write-refused',
   ) {
     super(
       message,
-      'write-refused',
+      code,
       reason
-        ? 'Nothing was applied; fix the data and write again.'
-        : 'The camera script gave no reason; check what the channel accepts.',
+        ? 'Nothing was applied; fix what was sent and write again.'
+        : 'Nothing was applied; the camera script gave no reason, so check what the channel accepts.',
     );
+  }
+}
+
+/** The camera refused a config write (NAK). Nothing was applied. `reason`: what it printed on stdout. */
+export class ConfigRejectedError extends WriteRefusedError {
+  constructor(message: string, statusName: string, reason?: string) {
+    super(message, statusName, reason, 'config-rejected');
   }
 }
 

@@ -1,6 +1,5 @@
 // `camdeck bench`: frame reads/s, bulk READ MB/s (ACK on/off), round trips and connect time against a camera.
-import { createLinkPair } from '../../protocol';
-import { memoryTransport, openTransport, runHostBench } from '../../host';
+import { openTransport, runHostBench } from '../../host';
 import type { HostBenchResult, Transport } from '../../host';
 import { createSimCam, registerBenchChannels } from '../../simcam';
 import { parseCommandArgs, positiveOption } from '../args';
@@ -10,6 +9,7 @@ import {
   PORT_HELP,
   channelRef,
   linkOptions,
+  inProcessCamera,
   resolveTarget,
   toCliError,
   withExitCode,
@@ -80,12 +80,5 @@ function demoCamera(): { open: () => Transport; close: () => void } {
   jpeg.set([0xff, 0xd8]);
   jpeg.set([0xff, 0xd9], jpeg.length - 2);
   registerBenchChannels(cam, jpeg);
-  return {
-    open: () => {
-      const [host, device] = createLinkPair();
-      cam.attach(device);
-      return memoryTransport(host, 'demo');
-    },
-    close: () => cam.close(),
-  };
+  return inProcessCamera(cam);
 }

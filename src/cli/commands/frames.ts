@@ -2,9 +2,8 @@
 // A lost camera ends the command at once with the cause; --reconnect rides through it like the app does.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLinkPair } from '../../protocol';
-import { CameraSession, FrameSource, memoryTransport, openTransport } from '../../host';
-import type { Camera, Frame, SessionState, Transport } from '../../host';
+import { CameraSession, FrameSource, openTransport } from '../../host';
+import type { Camera, Frame, SessionState } from '../../host';
 import { createSimCam } from '../../simcam';
 import { choiceOption, intOption, parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
@@ -12,6 +11,7 @@ import {
   CliError,
   TARGET_HELP,
   TARGET_OPTIONS,
+  inProcessCamera,
   linkOptions,
   openTarget,
   resolveTarget,
@@ -59,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     let session: CameraSession | null = null;
     if (values.reconnect) {
       const target = await resolveTarget(values.port);
-      const demo = target === 'demo' ? demoCamera() : null;
+      const demo = target === 'demo' ? inProcessCamera(createSimCam({ streamEnabled: false })) : null;
       session = new CameraSession({
         ...link,
         open: async (t) => {
@@ -201,17 +201,4 @@ function watchSession(
       cb.onGaveUp(s.reason ?? 'the session ended');
     }
   });
-}
-
-/** The in-process simulated camera, re-attachable: each reconnect gets a fresh in-memory link. */
-function demoCamera(): { open: () => Transport; close: () => void } {
-  const cam = createSimCam({ streamEnabled: false });
-  return {
-    open: () => {
-      const [host, device] = createLinkPair();
-      cam.attach(device);
-      return memoryTransport(host, 'demo');
-    },
-    close: () => cam.close(),
-  };
 }

@@ -13,6 +13,7 @@ import {
 import type { CameraOptions, PortInfo, Transport } from '../../host';
 import { classifyError } from '../../service/errors';
 import { createSimCam } from '../../simcam';
+import type { SimCam } from '../../simcam';
 import { CliError, UsageError, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
 
@@ -115,11 +116,9 @@ export async function openCamera(
   let transport: Transport;
   let extraClose = (): void => undefined;
   if (t === 'demo') {
-    const [host, device] = createLinkPair();
-    const cam = createSimCam({ streamEnabled: false });
-    cam.attach(device);
-    transport = memoryTransport(host, 'demo');
-    extraClose = () => cam.close();
+    const demo = inProcessCamera(createSimCam({ streamEnabled: false }));
+    transport = demo.open();
+    extraClose = demo.close;
   } else {
     try {
       transport = await openTransport(t);
@@ -143,6 +142,18 @@ export async function openCamera(
       camera.disconnect('done');
       extraClose();
     },
+  };
+}
+
+/** A simulated camera in this process; each open() gives it a fresh in-memory link (a reconnect re-attaches). */
+export function inProcessCamera(cam: SimCam): { open: () => Transport; close: () => void } {
+  return {
+    open: () => {
+      const [host, device] = createLinkPair();
+      cam.attach(device);
+      return memoryTransport(host, 'demo');
+    },
+    close: () => cam.close(),
   };
 }
 

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { choiceOption, intOption, parseCommandArgs, positiveOption, UsageError } from '../args';
 import { EXIT } from '../exit';
 import { CliError, TARGET_HELP, TARGET_OPTIONS, channelRef, openTarget, withExitCode } from './ports';
+import { untilChannelEvent } from '../../host';
 import type { Camera, ChannelRef } from '../../host';
 
 export const DECODERS = [
@@ -105,63 +106,37 @@ async function readFilled(
   for (;;) {
     const data = await camera.channelRead(id, opts);
     if (data.length || opts.length !== undefined || performance.now() >= deadline) return data;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        off();
-        resolve();
-      };
-      const timer = setTimeout(done, Math.min(50, Math.max(0, deadline - performance.now())));
-      const off = camera.on('event', (e) => {
-        if (e.channel === id) done();
-      });
-    });
+    await untilChannelEvent(camera, id, Math.min(50, Math.max(0, deadline - performance.now())));
   }
 }
 
-const WIDTH: Record<string, number> = { f32: 4, f64: 8, u8: 1, u16: 2, u32: 4, i8: 1, i16: 2, i32: 4 };
+/** Little-endian number decoders: bytes per value and how to read one. */
+const NUMBERS: Record<string, [number, (dv: DataView, o: number) => number]> = {
+  // float32 carries ~7 significant digits: print 36.62, not 36.619998931884766
+  f32: [4, (dv, o) => Number(dv.getFloat32(o, true).toPrecision(7))],
+  f64: [8, (dv, o) => dv.getFloat64(o, true)],
+  u8: [1, (dv, o) => dv.getUint8(o)],
+  u16: [2, (dv, o) => dv.getUint16(o, true)],
+  u32: [4, (dv, o) => dv.getUint32(o, true)],
+  i8: [1, (dv, o) => dv.getInt8(o)],
+  i16: [2, (dv, o) => dv.getInt16(o, true)],
+  i32: [4, (dv, o) => dv.getInt32(o, true)],
+};
 
 /** Decode a channel's bytes for printing; a CliError (exit 1) when they are not of that type. */
 export function decode(data: Uint8Array, as: Decoder, name = 'the channel'): string {
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const width = WIDTH[as];
-  if (width) {
+  const number = NUMBERS[as];
+  if (number) {
+    const [width, get] = number;
     if (data.length % width)
       throw new CliError(
         `${name} holds ${data.length} bytes, not a whole number of ${width}-byte ${as} values.`,
         EXIT.FAILURE,
         'Pick the type the camera script writes (e.g. struct.pack("<f", v) is f32), or read the raw bytes.',
       );
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const out: string[] = [];
-    for (let o = 0; o < data.length; o += width) {
-      switch (as) {
-        // float32 carries ~7 significant digits: print 36.62, not 36.619998931884766
-        case 'f32':
-          out.push(String(Number(dv.getFloat32(o, true).toPrecision(7))));
-          break;
-        case 'f64':
-          out.push(String(dv.getFloat64(o, true)));
-          break;
-        case 'u8':
-          out.push(String(dv.getUint8(o)));
-          break;
-        case 'u16':
-          out.push(String(dv.getUint16(o, true)));
-          break;
-        case 'u32':
-          out.push(String(dv.getUint32(o, true)));
-          break;
-        case 'i8':
-          out.push(String(dv.getInt8(o)));
-          break;
-        case 'i16':
-          out.push(String(dv.getInt16(o, true)));
-          break;
-        case 'i32':
-          out.push(String(dv.getInt32(o, true)));
-          break;
-      }
-    }
+    for (let o = 0; o < data.length; o += width) out.push(String(get(dv, o)));
     return out.join(' ');
   }
   if (as === 'hex') return Array.from(data, (b) => b.toString(16).padStart(2, '0')).join(' ');
