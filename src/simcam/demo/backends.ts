@@ -100,23 +100,30 @@ export class StaticTextBackend {
 
 /**
  * The seeds' simpler config: write-only, the payload is an ASCII integer that sets the JPEG quality
- * (1…100). Anything else is refused (0 → NAK FAILED).
+ * (1…100). Anything else is refused (0 → NAK FAILED) and the reason printed on stdout, like a script.
  */
 export class RawQualityBackend {
   constructor(
     public quality: number,
     private readonly onChange: (q: number) => void,
     private readonly rejectAll: () => boolean = () => false,
+    private readonly onRefuse: (line: string) => void = () => {},
   ) {}
 
   write(_offset: number, data: Uint8Array): number {
-    if (this.rejectAll()) return 0;
+    if (this.rejectAll()) return this.refuse('writes are rejected (reject-writes fault)');
     const text = new TextDecoder().decode(data).trim();
-    if (!/^\d+$/.test(text)) return 0;
     const q = Number(text);
-    if (q < 1 || q > 100) return 0;
+    if (!/^\d+$/.test(text) || q < 1 || q > 100) {
+      return this.refuse(`quality must be an ASCII integer 1…100 (got ${JSON.stringify(text)})`);
+    }
     this.quality = q;
     this.onChange(q);
     return data.length;
+  }
+
+  private refuse(reason: string): number {
+    this.onRefuse(`config: refused: ${reason}`);
+    return 0;
   }
 }

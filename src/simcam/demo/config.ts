@@ -1,6 +1,7 @@
 // The demo's JSON config store and its UI schema. A WRITE is a partial update: only the named keys
 // change; invalid JSON, an unknown key, a wrong type or an out-of-range value refuses the whole write
-// (backend returns 0 → NAK FAILED) and leaves the config unchanged. READ returns the current JSON.
+// (backend returns 0 → NAK FAILED), leaves the config unchanged and prints the reason on stdout, as a
+// camera script would. READ returns the current JSON.
 
 export type ConfigValue = number | boolean | string;
 export type ConfigValues = Record<string, ConfigValue>;
@@ -65,43 +66,85 @@ export function demoSchema(initialSize: string): ConfigSchema {
 
 export class ConfigError extends Error {}
 
-/** Check `patch` against `schema`; throws ConfigError naming the first bad key. */
+/** What a property accepts, for refusals: "an integer 1…100", "true or false", "one of QVGA, VGA". */
+export function describeProperty(p: ConfigProperty): string {
+  if (p.enum) return `one of ${p.enum.join(', ')}`;
+  if (p.type === 'boolean') return 'true or false';
+  if (p.type === 'string') return 'a string';
+  let s = p.type === 'integer' ? 'an integer' : 'a number';
+  if (p.minimum !== undefined && p.maximum !== undefined) s += ` ${p.minimum}…${p.maximum}`;
+  else if (p.minimum !== undefined) s += ` ≥ ${p.minimum}`;
+  else if (p.maximum !== undefined) s += ` ≤ ${p.maximum}`;
+  if (p.multipleOf !== undefined) s += `, a multiple of ${p.multipleOf}`;
+  return s;
+}
+
+function accepts(p: ConfigProperty, value: unknown): boolean {
+  switch (p.type) {
+    case 'boolean':
+      if (typeof value !== 'boolean') return false;
+      break;
+    case 'string':
+      if (typeof value !== 'string') return false;
+      break;
+    case 'integer':
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+      if (p.type === 'integer' && !Number.isInteger(value)) return false;
+      if (p.minimum !== undefined && value < p.minimum) return false;
+      if (p.maximum !== undefined && value > p.maximum) return false;
+      const q = p.multipleOf === undefined ? 0 : value / p.multipleOf;
+      if (Math.abs(q - Math.round(q)) > 1e-9) return false;
+      break;
+    }
+  }
+  return !p.enum || p.enum.includes(value as string | number);
+}
+
+const kindOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+
+/** Check `patch` against `schema`; throws ConfigError naming the first bad key, what it takes and what came. */
 export function validatePatch(schema: ConfigSchema, patch: unknown): ConfigValues {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw new ConfigError('config must be a JSON object');
+    throw new ConfigError(`not a JSON object (got ${kindOf(patch)})`);
   }
   const out: ConfigValues = {};
   for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
     const p = schema.properties[key];
-    if (!p) throw new ConfigError(`unknown key "${key}"`);
-    switch (p.type) {
-      case 'boolean':
-        if (typeof value !== 'boolean') throw new ConfigError(`${key} must be true or false`);
-        break;
-      case 'string':
-        if (typeof value !== 'string') throw new ConfigError(`${key} must be a string`);
-        break;
-      case 'integer':
-      case 'number':
-        if (typeof value !== 'number' || !Number.isFinite(value))
-          throw new ConfigError(`${key} must be a number`);
-        if (p.type === 'integer' && !Number.isInteger(value))
-          throw new ConfigError(`${key} must be an integer`);
-        if (p.minimum !== undefined && value < p.minimum) throw new ConfigError(`${key} below ${p.minimum}`);
-        if (p.maximum !== undefined && value > p.maximum) throw new ConfigError(`${key} above ${p.maximum}`);
-        if (
-          p.multipleOf !== undefined &&
-          Math.abs(value / p.multipleOf - Math.round(value / p.multipleOf)) > 1e-9
-        ) {
-          throw new ConfigError(`${key} must be a multiple of ${p.multipleOf}`);
-        }
-        break;
+    if (!p) throw new ConfigError(`unknown key ${JSON.stringify(key)}`);
+    if (!accepts(p, value)) {
+      throw new ConfigError(`"${key}" must be ${describeProperty(p)} (got ${JSON.stringify(value)})`);
     }
-    if (p.enum && !p.enum.includes(value as string | number))
-      throw new ConfigError(`${key} not one of ${p.enum}`);
     out[key] = value as ConfigValue;
   }
   return out;
+}
+
+/**
+ * Where JSON.parse gave up on `text` (a character index). V8 names the position only for some errors,
+ * so this finds the longest prefix that is still valid as far as it goes.
+ */
+export function jsonErrorPosition(text: string): number {
+  const soFarValid = (n: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, n));
+      return true;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : '';
+      const at = /at position (\d+)/.exec(msg);
+      return /Unexpected end/.test(msg) || (!!at && Number(at[1]) >= n);
+    }
+  };
+  if (soFarValid(text.length)) return text.length; // cut short: it goes wrong at the end
+  let lo = 0; // soFarValid(lo) holds (the empty prefix ends early)
+  let hi = text.length; // the whole text fails before its end
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (soFarValid(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Bracket depth at the end of `text` (strings respected): > 0 means the document is cut short. */
@@ -129,7 +172,8 @@ export interface ConfigStoreOptions {
   maxPayload: () => number;
   fault: () => ConfigFault;
   onChange: (values: ConfigValues, changed: string[]) => void;
-  /** Wall-clock-free "now" for poll bookkeeping is not needed: poll reports unread changes. */
+  /** A refused write: the script prints the reason on stdout at once (one line, no newline). */
+  onRefuse?: (line: string) => void;
 }
 
 /** Channel backend (poll/size/read/write) over the store. Written like a script's backend class. */
@@ -168,10 +212,8 @@ export class ConfigBackend {
   }
 
   write(offset: number, data: Uint8Array): number {
-    if (this.opts.fault() === 'reject-writes') {
-      this.lastError = 'writes rejected (fault injection)';
-      return 0;
-    }
+    if (this.opts.fault() === 'reject-writes')
+      return this.refuse('writes are rejected (reject-writes fault)');
     let bytes: Uint8Array;
     if (offset === 0) bytes = data.slice();
     else if (this.pending && offset === this.pending.length) {
@@ -180,8 +222,7 @@ export class ConfigBackend {
       bytes.set(data, this.pending.length);
     } else {
       this.pending = null;
-      this.lastError = `unexpected chunk offset ${offset}`;
-      return 0;
+      return this.refuse(`unexpected chunk offset ${offset}`);
     }
     this.pending = null;
     const text = new TextDecoder().decode(bytes);
@@ -194,8 +235,7 @@ export class ConfigBackend {
         this.pending = bytes;
         return data.length;
       }
-      this.lastError = 'invalid JSON';
-      return 0;
+      return this.refuse(`invalid JSON at position ${jsonErrorPosition(text)}`);
     }
     try {
       const patch = validatePatch(this.opts.schema, doc);
@@ -208,8 +248,14 @@ export class ConfigBackend {
       this.lastError = '';
       return data.length;
     } catch (e) {
-      this.lastError = e instanceof Error ? e.message : String(e);
-      return 0;
+      return this.refuse(e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /** Refuse a write (0 → NAK FAILED) and say why, like a script's print(). */
+  private refuse(reason: string): number {
+    this.lastError = reason;
+    this.opts.onRefuse?.(`config: refused: ${reason}`);
+    return 0;
   }
 }

@@ -16,7 +16,7 @@ import {
 import { createSimCam, readStamp, type SimCam, type SimCamOptions } from '..';
 import { RawHost } from '../testkit';
 import { insertStamp, stampText } from './stamp';
-import { ConfigBackend, demoSchema, validatePatch } from './config';
+import { ConfigBackend, demoSchema, jsonErrorPosition, validatePatch } from './config';
 import { Scene } from './scene';
 import { packFloat32 } from './backends';
 import { encodeJpeg } from './capture';
@@ -112,34 +112,48 @@ describe('demo channels', () => {
     expect(await readJson(host, ch)).toMatchObject({ quality: 50, vflip: true, brightness: -2, contrast: 0 });
   });
 
-  it('config: invalid JSON, unknown key, wrong type or out-of-range → NAK FAILED and nothing changes', async () => {
+  it('config: a refused write NAKs FAILED, changes nothing and prints the reason on stdout at once', async () => {
     const { host, id } = await connected();
     const ch = id('config');
     await write(host, ch, '{"quality": 60}');
     const before = await readJson(host, ch);
-    for (const bad of [
-      '{"quality": 60',
-      'nope',
-      '[1, 2]',
-      '{"quality": 0}',
-      '{"quality": 101}',
-      '{"quality": 50.5}',
-      '{"quality": "50"}',
-      '{"quality": 50, "zoom": 2}',
-      '{"framesize": "8K"}',
-      '{"hmirror": 1}',
-    ]) {
-      const r = await write(host, ch, bad);
-      expect(r.nak, bad).toBe(Status.FAILED);
+    await readChannel(host, 2); // drain stdout
+    const cases: [string, string][] = [
+      ['{"quality": 60', 'invalid JSON at position 14'],
+      ['nope', 'invalid JSON at position 1'],
+      ['{"quality": 6O}', 'invalid JSON at position 13'],
+      ['[1, 2]', 'not a JSON object (got an array)'],
+      ['{"quality": 0}', '"quality" must be an integer 1…100 (got 0)'],
+      ['{"quality": 300}', '"quality" must be an integer 1…100 (got 300)'],
+      ['{"quality": 50.5}', '"quality" must be an integer 1…100 (got 50.5)'],
+      ['{"quality": "50"}', '"quality" must be an integer 1…100 (got "50")'],
+      ['{"quality": 50, "qualty": 2}', 'unknown key "qualty"'],
+      ['{"framesize": "8K"}', '"framesize" must be one of 64x48, QQVGA, QVGA, VGA, SVGA, XGA, HD (got "8K")'],
+      ['{"hmirror": 1}', '"hmirror" must be true or false (got 1)'],
+    ];
+    for (const [bad, reason] of cases) {
+      expect((await write(host, ch, bad)).nak, bad).toBe(Status.FAILED);
+      expect(new TextDecoder().decode(await readChannel(host, 2)), bad).toBe(`config: refused: ${reason}\n`);
     }
     expect(await readJson(host, ch)).toEqual(before);
+  });
+
+  it('jsonErrorPosition finds where a document goes wrong', () => {
+    expect(jsonErrorPosition('{"a": }')).toBe(6);
+    expect(jsonErrorPosition('{"a": 1}x')).toBe(8);
+    expect(jsonErrorPosition('{"a": tru')).toBe(9);
+    expect(jsonErrorPosition('')).toBe(0);
   });
 
   it('config faults: reject-writes NAKs every write; invalid-json reads back a broken document', async () => {
     const { cam, host, id } = await connected();
     const ch = id('config');
     cam.setConfigFault('reject-writes');
+    await readChannel(host, 2);
     expect((await write(host, ch, '{"quality": 40}')).nak).toBe(Status.FAILED);
+    expect(new TextDecoder().decode(await readChannel(host, 2))).toBe(
+      'config: refused: writes are rejected (reject-writes fault)\n',
+    );
     cam.setConfigFault('invalid-json');
     const raw = new TextDecoder().decode(await readChannel(host, ch));
     expect(() => JSON.parse(raw)).toThrow();
@@ -200,8 +214,14 @@ describe('simple scenario (the seeds)', () => {
     const list = decodeChannelList((await host.request(Opcode.CHANNEL_LIST)).body);
     expect(list.slice(4).map((c) => `${c.name}:${c.flags}`)).toEqual(['temp:33', 'config:34', 'frame:33']);
     expect((await write(host, id('config'), '42')).ack).toBe(true);
+    await readChannel(host, 2);
     expect((await write(host, id('config'), '{"quality": 42}')).nak).toBe(Status.FAILED);
     expect((await write(host, id('config'), '0')).nak).toBe(Status.FAILED);
+    expect(new TextDecoder().decode(await readChannel(host, 2)).split('\n')).toEqual([
+      'config: refused: quality must be an ASCII integer 1…100 (got "{\\"quality\\": 42}")',
+      'config: refused: quality must be an ASCII integer 1…100 (got "0")',
+      '',
+    ]);
     expect((await host.request(Opcode.CHANNEL_READ, id('config'), encodeReadRequest(0, 4))).nak).toBe(
       Status.INVALID,
     );

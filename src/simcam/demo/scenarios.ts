@@ -115,6 +115,7 @@ const demo: Scenario = {
       fault: () => ctx.configFault(),
       onChange: (v, changed) =>
         ctx.print(`config: ${changed.map((k) => `${k}=${String(v[k])}`).join(' ')}\n`),
+      onRefuse: (line) => ctx.print(`${line}\n`),
     });
     const frame = new FrameBackend();
     ctx.register({ name: 'temp', backend: temp });
@@ -140,6 +141,7 @@ const simple: Scenario = {
       85,
       (q) => ctx.print(`quality=${q}\n`),
       () => ctx.configFault() === 'reject-writes',
+      (line) => ctx.print(`${line}\n`),
     );
     const frame = new FrameBackend();
     ctx.register({ name: 'temp', backend: temp });
