@@ -28,6 +28,7 @@ import type { ClientOptions, DeviceEvent, RequestOptions } from './client';
 import { Emitter } from './emitter';
 import {
   ChannelNotFoundError,
+  ChecksumError,
   DeviceResponseError,
   DisconnectedError,
   HostError,
@@ -265,7 +266,8 @@ export class Camera extends Emitter<CameraEvents> {
       } catch (err) {
         last = err;
         if (client.closed) throw err;
-        await this.sleep(100 * 2 ** i);
+        // A corrupted packet during the resync itself is noise, not a silent camera: go again at once.
+        if (!(err instanceof ChecksumError) || i > 0) await this.sleep(100 * 2 ** i);
       }
     }
     const err = new HostError(
@@ -465,7 +467,8 @@ export class Camera extends Emitter<CameraEvents> {
   /**
    * Read one frame from the stream channel: LOCK → SIZE → READ → UNLOCK (always). LOCK is paced to the
    * firmware's 11 ms lock grid (not sent sooner than `lockPaceMs` after our last grant) and a BUSY retried
-   * until `timeoutMs`; resolves null when no frame came.
+   * until `timeoutMs`; resolves null when no frame came. A link fault (a corrupted packet, a timeout) is
+   * followed by a resync; the whole read is idempotent, so it is tried once more on the restored link.
    */
   async readFrame(
     opts: {
@@ -475,6 +478,19 @@ export class Camera extends Emitter<CameraEvents> {
     } = {},
   ): Promise<StreamFrame | null> {
     const id = opts.channel === undefined ? ChannelId.STREAM : this.id(opts.channel);
+    try {
+      return await this.readFrameOnce(id, opts);
+    } catch (err) {
+      if (!needsResync(err) || this.client.closed) throw err;
+      // Queued behind the resync: runs once the link is back in step.
+      return this.readFrameOnce(id, opts);
+    }
+  }
+
+  private async readFrameOnce(
+    id: number,
+    opts: { timeoutMs?: number; waitForFrame?: boolean },
+  ): Promise<StreamFrame | null> {
     const now = (): number => performance.now();
     const deadline = now() + (opts.timeoutMs ?? 1000);
     const pace = this.opts.lockPaceMs ?? 8.5;
@@ -495,13 +511,23 @@ export class Camera extends Emitter<CameraEvents> {
       }
     }
     this.lastLockAt = now();
+    const client = this.client;
+    const epoch = client.syncEpoch;
+    let lockLost = false;
     try {
-      const size = await this.channelSize(id);
+      // SIZE not retried on its own: after a resync the lock is gone, the whole read starts over
+      const body = await client.request(Opcode.CHANNEL_SIZE, id, EMPTY, { maxBytes: 4 });
+      if (body.length < 4) throw new DeviceResponseError(`SIZE reply of ${body.length} bytes`);
+      const size = readU32s(body)[0]!;
       if (size === 0) return null;
       const data = await this.channelRead(id, { length: size });
       return parseStreamFrame(data);
+    } catch (err) {
+      lockLost = needsResync(err); // the resync's SYNC unlocks every channel
+      throw err;
     } finally {
-      await this.channelUnlock(id).catch(() => undefined);
+      // An UNLOCK after a SYNC released the lock could only discard a frame published since.
+      if (!lockLost && client.syncEpoch === epoch) await this.channelUnlock(id).catch(() => undefined);
     }
   }
 

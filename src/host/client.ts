@@ -1,6 +1,7 @@
 // ProtocolClient: the one owner of a link. Stop-and-wait command queue (control > user > poll, duplicate
 // polls merged), fixed per-command deadlines, the firmware's one-counter sequence model, ACK of every
-// ACK_REQ packet, RTX duplicate handling, fragment reassembly with a size cap, NAK → typed errors.
+// ACK_REQ packet, RTX duplicate handling, fragment reassembly with a size cap, NAK → typed errors, and
+// recovery from a corrupted device packet: abandon the exchange and resync at once (never NAK it).
 import {
   EMPTY,
   Flag,
@@ -93,6 +94,10 @@ interface Pending {
   totalDeadline: number;
   isSync: boolean;
   onAccept?: () => void;
+  /** Packets of an abandoned reply arrived while this request was out (the read() path's tail). */
+  sawTail: boolean;
+  /** Sent a second time after the device refused it unread (NAK SEQUENCE behind a tail). */
+  resent: boolean;
   buf?: Uint8Array;
   parts?: Uint8Array[];
   received: number;
@@ -104,6 +109,20 @@ interface Pending {
 export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_MAX_PAYLOAD = 8178;
 const DEFAULT_MAX_RESPONSE = 64 << 20;
+/** Abandoned exchanges remembered at once (a fault during the resync adds its own). */
+const MAX_STALE = 4;
+
+/** How the client recovered from faults (beside HostStats, which the UI shows). */
+export interface RecoveryStats {
+  /** Exchanges failed at once because a packet of their reply was corrupted (or oversize). */
+  abandoned: number;
+  /** Late packets of abandoned replies discarded (ACKed when they asked, after the SYNC). */
+  stalePackets: number;
+  /** Requests sent again after the device refused them unread (NAK SEQUENCE behind a stale tail). */
+  tailResends: number;
+  /** Device resets noticed without being told (ACK_REQ with ACKs off). */
+  resetsDetected: number;
+}
 
 export class ProtocolClient extends Emitter<ClientEvents> {
   readonly transport: Transport;
@@ -126,6 +145,12 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   private resyncHandler: (() => Promise<void>) | null = null;
   private resyncRunning = false;
   private rtt = new RttWindow();
+  /** Exchanges we gave up on: their late packets are not replies to anything (see dropStale). */
+  private stale: Array<{ opcode: number; channel: number }> = [];
+  /** The SYNC ACK came after the stale exchanges were abandoned: the device now counts from 0 again. */
+  private staleAfterSync = false;
+  private syncEpoch_ = 0;
+  private recovery_: RecoveryStats = { abandoned: 0, stalePackets: 0, tailResends: 0, resetsDetected: 0 };
   private counters = {
     packetsSent: 0,
     packetsReceived: 0,
@@ -190,6 +215,18 @@ export class ProtocolClient extends Emitter<ClientEvents> {
       rttMsP50: this.rtt.percentile(50),
       rttMsP99: this.rtt.percentile(99),
     };
+  }
+
+  get recovery(): Readonly<RecoveryStats> {
+    return this.recovery_;
+  }
+
+  /**
+   * +1 per SYNC ACK. A SYNC unlocks every channel on the device, so a lock taken in an older epoch is
+   * already gone (and an UNLOCK would only race the next frame).
+   */
+  get syncEpoch(): number {
+    return this.syncEpoch_;
   }
 
   /** Queued requests (not counting the one in flight). */
@@ -327,6 +364,8 @@ export class ProtocolClient extends Emitter<ClientEvents> {
       totalDeadline: Infinity,
       isSync,
       onAccept,
+      sawTail: false,
+      resent: false,
       received: 0,
       resolve,
       reject,
@@ -446,58 +485,73 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     }
   }
 
-  /**
-   * A corrupted packet arrived while a reply is due: NAK the packet we expect (opcode, seq H). A device
-   * waiting for that ACK retransmits at once instead of after its 500 ms timer; any other device ignores it.
-   */
-  private nakCorrupted(): void {
-    const cur = this.current;
-    if (!cur || cur.isSync || !this.linkCaps.ack) return;
-    this.counters.naksSent++;
-    const out = new Uint8Array(HEADER_SIZE);
-    writePacket(
-      out,
-      0,
-      { seq: this.seq, channel: cur.channel, opcode: cur.opcode, flags: Flag.NAK },
-      { crc: this.linkCaps.crc },
-    );
-    this.countSent(1, HEADER_SIZE);
-    try {
-      this.link.write(out);
-    } catch (err) {
-      this.onLinkClosed(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
   // ---- receive -----------------------------------------------------------------------------------
 
   private onData(chunk: Uint8Array): void {
     if (this.closedReason) return;
     this.counters.bytesReceived += chunk.length;
     const ps = this.parser.stats;
-    const crcBefore = ps.headerCrcErrors + ps.payloadCrcErrors;
+    const headerBefore = ps.headerCrcErrors + ps.oversize;
     const payloadBefore = ps.payloadCrcErrors;
     const packets = this.parser.push(chunk);
-    if (ps.headerCrcErrors + ps.payloadCrcErrors !== crcBefore) this.nakCorrupted();
     for (const p of packets) {
       this.onPacket(p);
       if (this.closedReason) return;
     }
-    if (ps.payloadCrcErrors !== payloadBefore) this.replyCorrupted();
+    const header = ps.headerCrcErrors + ps.oversize !== headerBefore;
+    if (header || ps.payloadCrcErrors !== payloadBefore) this.corrupted(header);
   }
 
   /**
-   * With ACKs off nothing is re-sent: a corrupted packet of the pending reply (its header still readable:
-   * this opcode, the seq we expect, not an event) means the reply is lost. Fail it now and resync rather
-   * than wait out the deadline for packets that will never come.
+   * A corrupted device packet while a reply is due. Never NAK it: the firmware answers a NAK with all its
+   * retransmissions back to back and then resets its protocol state (§2.3), and a status reply (LOCK,
+   * WRITE, …) is never re-sent at all. Abandon the exchange instead and resync at once: the device takes a
+   * SYNC even while it waits for an ACK. An unreadable header (or one longer than our max_payload: a
+   * device back at its default caps) counts as ours; a readable one only if it is this reply's.
    */
-  private replyCorrupted(): void {
+  private corrupted(unreadable: boolean): void {
     const cur = this.current;
-    const bad = this.parser.lastCorrupt;
-    if (!cur || cur.isSync || this.linkCaps.ack || !bad) return;
-    if (bad.flags & Flag.EVENT || bad.opcode !== cur.opcode) return;
-    if (this.linkCaps.seq && bad.seq !== this.seq) return;
+    if (!cur || cur.isSync) return; // until the SYNC ACK everything else is void anyway
+    const bad = unreadable ? null : this.parser.lastCorrupt;
+    if (bad) {
+      if (bad.flags & Flag.EVENT) return;
+      if (this.isStale(bad, cur)) {
+        // a tail packet we cannot read: still ACK it so the device moves on, it is discarded anyway
+        this.dropStale(bad, cur);
+        return;
+      }
+      if (bad.opcode !== cur.opcode || bad.channel !== cur.channel) return;
+      if (this.linkCaps.seq && bad.seq !== this.seq) return; // an RTX duplicate of a packet we have
+    }
+    this.recovery_.abandoned++;
     this.fault(new ChecksumError(`${OPCODE_NAMES[cur.opcode] ?? cur.opcode} on channel ${cur.channel}`));
+  }
+
+  /** A packet of an exchange we abandoned (and not of the request in flight, when it is the same kind). */
+  private isStale(p: { opcode: number; channel: number }, cur: Pending | null): boolean {
+    if (!this.stale.length) return false;
+    if (cur && cur.opcode === p.opcode && cur.channel === p.channel) return false;
+    return this.stale.some((s) => s.opcode === p.opcode && s.channel === p.channel);
+  }
+
+  /**
+   * Discard a late packet of an abandoned reply. Before our SYNC is answered the device's wait ends with
+   * the SYNC, so nothing is owed. After it, the firmware's read() path (stdout, Python read() channels)
+   * keeps sending its remaining pieces with fresh sequence numbers, each waiting for its ACK: ACK them and
+   * count them (the device did), so the request behind them stays in step.
+   */
+  private dropStale(
+    p: { seq: number; channel: number; opcode: number; flags: number },
+    cur: Pending | null,
+  ): void {
+    this.recovery_.stalePackets++;
+    if (!this.staleAfterSync) return;
+    if (p.flags & Flag.ACK_REQ) this.writeAck(p);
+    this.seq = (p.seq + 1) & 0xff;
+    if (cur) {
+      cur.sawTail = true;
+      cur.idleDeadline = this.now() + cur.timeoutMs; // the device is busy with the tail, not silent
+    }
   }
 
   private onPacket(p: Packet): void {
@@ -515,16 +569,33 @@ export class ProtocolClient extends Emitter<ClientEvents> {
       // Until the SYNC ACK, everything else is the tail of what the SYNC cancelled.
       if (p.opcode === Opcode.PROTO_SYNC && f & Flag.ACK) {
         this.seq = 0;
+        this.syncEpoch_++;
+        this.staleAfterSync = this.stale.length > 0;
         this.finish(cur);
         cur.resolve(EMPTY);
       }
       return;
+    }
+    if (this.isStale(p, cur)) {
+      this.dropStale(p, cur);
+      return;
+    }
+    if (f & Flag.ACK_REQ && !this.linkCaps.ack && this.negotiated && !cur?.isSync) {
+      // We turned ACKs off, so the device is back at its defaults: it reset behind our back (a NAK burst,
+      // RTX exhaustion, a reboot). Take this packet as it is, then restore the caps.
+      this.recovery_.resetsDetected++;
+      this.negotiated = false;
+      this.requestResync('camera reset its protocol state (ACK_REQ with ACKs off)');
     }
     if (f & Flag.RTX && p.seq !== this.seq) {
       // Our ACK was lost: the device repeats a packet we already took. ACK it with its own seq, drop it.
       this.counters.duplicates++;
       if (f & Flag.ACK_REQ) this.writeAck(p);
       return;
+    }
+    if (this.linkCaps.seq && p.seq !== this.seq && cur?.sawTail && f & Flag.NAK && p.opcode === cur.opcode) {
+      // the device counted a tail packet we never saw whole: its NAK tells where it stands
+      this.seq = p.seq;
     }
     if (this.linkCaps.seq && p.seq !== this.seq) {
       if (f & Flag.ACK_REQ) this.writeAck(p);
@@ -551,6 +622,16 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     if (f & Flag.NAK) {
       // A NAK ends the reply, even after some fragments (read()-based channels).
       const status = p.payload.length >= 2 ? readU16(p.payload) : Status.UNKNOWN;
+      if (status === Status.SEQUENCE && cur.sawTail && !cur.resent && cur.received === 0) {
+        // Our request reached the device while it was still sending a stale tail: refused unread, so it
+        // is safe to send again, now in step.
+        cur.resent = true;
+        cur.sawTail = false;
+        this.recovery_.tailResends++;
+        this.finish(cur);
+        this.send(cur);
+        return;
+      }
       const err = new ProtocolError(status, cur.opcode, cur.channel);
       this.counters.naks++;
       if (err.busy) this.counters.busy++;
@@ -573,6 +654,11 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     else if (cur.parts) body = concat(cur.parts, cur.received);
     else body = p.payload;
     this.rtt.add(this.now() - cur.sentAt);
+    // The device answered a request sent after the SYNC: whatever it still owed an abandoned reply is done.
+    if (this.staleAfterSync) {
+      this.stale = [];
+      this.staleAfterSync = false;
+    }
     cur.onAccept?.();
     this.finish(cur);
     cur.resolve(body);
@@ -614,6 +700,12 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   private fault(err: Error): void {
     const cur = this.current;
     this.current = null;
+    if (cur && !cur.isSync) {
+      // Its reply may still be on its way: late packets of it must not pass for anything else.
+      if (!this.isStale(cur, null)) this.stale.push({ opcode: cur.opcode, channel: cur.channel });
+      if (this.stale.length > MAX_STALE) this.stale.shift();
+      this.staleAfterSync = false;
+    }
     if (cur) cur.reject(err);
     this.resyncWanted = null; // make requestResync fire its notification for this fault
     this.requestResync(err.message);

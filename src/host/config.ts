@@ -1,8 +1,15 @@
 // ConfigChannel: a JSON config channel. read() → values; write(patch) resolves with the camera's readback
-// only once the WRITE was ACKed. A write is sent once and never retried, so it is never applied twice.
+// only once the WRITE was ACKed. A write whose reply was lost is decided by a read-back after the resync
+// (re-sent only when it did not land), so it is never lost and never applied twice.
 import { ChannelId, Status } from '../protocol';
 import type { Camera, ChannelRef } from './camera';
-import { ConfigFormatError, ConfigRejectedError, ProtocolError, WriteRefusedError } from './errors';
+import {
+  ConfigFormatError,
+  ConfigRejectedError,
+  ProtocolError,
+  WriteRefusedError,
+  needsResync,
+} from './errors';
 
 export type ConfigValue = number | boolean | string;
 export type ConfigValues = Record<string, ConfigValue>;
@@ -71,9 +78,36 @@ export class ConfigChannel {
           err.statusName,
         );
       }
+      if (needsResync(err)) return this.recoverWrite(patch, data, err);
       throw err;
     }
-    return this.read();
+    return this.readBack();
+  }
+
+  /**
+   * The WRITE's reply was lost (corrupted, timed out) and the link resyncs: the write may or may not have
+   * landed. A read-back on the restored link decides: applied → done (never applied twice); not applied →
+   * sent once more (never lost). A WRITE is not idempotent in general, so nothing is re-sent blindly.
+   */
+  private async recoverWrite(patch: ConfigValues, data: Uint8Array, cause: unknown): Promise<ConfigValues> {
+    const back = await this.readBack(cause);
+    if (Object.entries(patch).every(([k, v]) => back[k] === v)) return back;
+    await this.camera.channelWrite(this.name, data);
+    return this.readBack();
+  }
+
+  /** read(), tried again after link faults (a read has no side effects on a config channel). */
+  private async readBack(cause?: unknown): Promise<ConfigValues> {
+    let last = cause;
+    for (let i = 0; i < 3; i++) {
+      try {
+        return await this.read();
+      } catch (err) {
+        if (!needsResync(err)) throw err;
+        last = err;
+      }
+    }
+    throw last;
   }
 
   /** The published schema, or undefined when the camera has no `<name>.schema` channel. */

@@ -47,13 +47,16 @@ export class SequenceError extends HostError {
   }
 }
 
-/** A reply packet failed its CRC while ACKs are off, so the camera will not re-send it: the reply is lost. */
+/**
+ * A packet of the reply failed its CRC (or was oversize): the exchange was abandoned at once and the link
+ * resyncs. Idempotent requests are retried after the resync; a WRITE is decided by a read-back.
+ */
 export class ChecksumError extends HostError {
   constructor(what: string) {
     super(
-      `${what}: a reply packet failed its CRC and ACKs are off, so it is lost`,
+      `${what}: a reply packet failed its CRC; the exchange was abandoned and the link resyncs`,
       'checksum',
-      'Turn ACKs back on (the default) on a noisy link: the camera then re-sends corrupted packets.',
+      'A noisy link: check the cable. Reads are retried by themselves.',
     );
   }
 }

@@ -170,11 +170,14 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     const ch = this.camera.channel('frame');
     const lock = (ch.flags & ChannelFlag.LOCK) !== 0;
     if (lock && !(await this.camera.channelLock(ch.id))) return null;
+    const epoch = this.camera.client.syncEpoch;
     let image: Uint8Array;
     try {
       image = await this.camera.channelRead(ch.id);
     } finally {
-      if (lock) await this.camera.channelUnlock(ch.id).catch(() => undefined);
+      // a SYNC since the LOCK (a resync after a fault) already released it
+      if (lock && this.camera.client.syncEpoch === epoch)
+        await this.camera.channelUnlock(ch.id).catch(() => undefined);
     }
     if (!image.length) return null;
     const jpeg = parseJpeg(image);

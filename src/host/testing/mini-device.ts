@@ -1,6 +1,8 @@
 // A small scripted device for host tests: the firmware's one-counter sequence model, caps, fragments with
-// ACK_REQ and RTX, lock interval, events — and hooks to misbehave (hostile peers). Not the simulated
-// camera: just enough firmware to pin the host's behaviour down in unit tests.
+// ACK_REQ and RTX (a NAK → every retransmission back to back, then a protocol reset, as the firmware
+// does), the read() path that keeps sending after a SYNC, lock interval, events, one-bit flips of chosen
+// packets — and hooks to misbehave (hostile peers). Not the simulated camera: just enough firmware to pin
+// the host's behaviour down in unit tests.
 import {
   ChannelFlag,
   EMPTY,
@@ -33,6 +35,17 @@ export interface MiniChannel {
   lock?: () => boolean;
   unlock?: () => boolean;
   poll?: () => boolean;
+  /**
+   * read() path (stdout, Python read() channels): pieces of min(512, max_payload); a failed send (SYNC,
+   * reset) does not stop the loop, the rest goes out with the new sequence numbers.
+   */
+  chunked?: boolean;
+}
+
+export type FlipPart = 'header' | 'payload';
+export interface FlipMatch {
+  opcode?: number;
+  channel?: number;
 }
 
 export type Reply =
@@ -60,9 +73,22 @@ export class MiniDevice {
   received: Packet[] = [];
   /** Every LOCK answered: ms since the previous grant (precise clock) and whether it was granted. */
   lockLog: Array<{ sinceGrantMs: number; granted: boolean }> = [];
-  stats = { requests: 0, acks: 0, retransmits: 0, writes: 0 };
+  stats = { requests: 0, acks: 0, naks: 0, retransmits: 0, writes: 0, resets: 0, flips: 0 };
+  /** Same shape as the simulated camera's fault API: one flipped bit in the next matching packet sent. */
+  readonly faults = {
+    flipNext: (part: FlipPart, match: FlipMatch = {}): void => {
+      this.flips.push({ part, match });
+    },
+    pendingFlip: (): boolean => this.flips.length > 0,
+  };
+  private flips: Array<{ part: FlipPart; match: FlipMatch }> = [];
   private parser: PacketParser;
-  private waiting: { opcode: number; seq: number; done: (ok: boolean) => void } | null = null;
+  private waiting: {
+    opcode: number;
+    seq: number;
+    done: (ok: boolean) => void;
+    nak: () => void;
+  } | null = null;
   private queue: Packet[] = [];
   private busy = false;
   private lastLock = -Infinity;
@@ -114,12 +140,14 @@ export class MiniDevice {
   /** Reset the protocol state as after a soft reboot (seq 0, default caps). */
   resetProtocol(): void {
     this.epoch++;
+    this.stats.resets++;
     this.S = 0;
     this.caps = { crc: true, seq: true, ack: true, events: true, maxPayload: this.defaultMax };
     this.parser.configure({ crc: true, maxPayload: this.defaultMax });
     this.parser.reset();
-    this.waiting?.done(false);
+    const w = this.waiting;
     this.waiting = null;
+    w?.done(false);
     this.queue = [];
   }
 
@@ -127,11 +155,29 @@ export class MiniDevice {
     if (!this.link.closed) this.link.write(bytes);
   }
 
+  /** Writes the packet (corrupted when a flip matches it) and returns the clean bytes, kept for RTX. */
   private send(p: Packet): Uint8Array {
     const out = new Uint8Array(packetSize(p.payload.length));
     writePacket(out, 0, p, { crc: this.caps.crc });
-    this.writeRaw(out);
+    this.writeRaw(this.flipped(out, p));
     return out;
+  }
+
+  private flipped(out: Uint8Array, p: Packet): Uint8Array {
+    const i = this.flips.findIndex(
+      (f) =>
+        (f.part === 'header' || p.payload.length > 0) &&
+        (f.match.opcode === undefined ? !(p.flags & Flag.EVENT) : f.match.opcode === p.opcode) &&
+        (f.match.channel === undefined || f.match.channel === p.channel),
+    );
+    if (i < 0) return out;
+    const [f] = this.flips.splice(i, 1);
+    const n = this.stats.flips++;
+    const copy = out.slice();
+    // deterministic spots: header bytes 2..9, or somewhere in the payload
+    const at = f!.part === 'header' ? 2 + (n % 8) : 10 + ((n * 7919) % p.payload.length);
+    copy[at] = copy[at]! ^ (1 << (n % 8));
+    return copy;
   }
 
   private onData(chunk: Uint8Array): void {
@@ -146,6 +192,11 @@ export class MiniDevice {
       if (p.flags & (Flag.ACK | Flag.NAK)) {
         const w = this.waiting;
         if (w && p.opcode === w.opcode && p.seq === w.seq) {
+          if (p.flags & Flag.NAK) {
+            this.stats.naks++;
+            w.nak();
+            continue;
+          }
           this.stats.acks++;
           this.waiting = null;
           w.done(true);
@@ -199,23 +250,41 @@ export class MiniDevice {
     } while (off < body.length);
   }
 
+  /** read() path: pieces of min(512, max_payload), each waited for; a failed piece does not end the loop. */
+  private async chunked(p: Packet, body: Uint8Array): Promise<void> {
+    const piece = Math.min(512, this.caps.maxPayload);
+    let off = 0;
+    while (off < body.length) {
+      const part = body.subarray(off, Math.min(body.length, off + piece));
+      off += part.length;
+      const flags = (off < body.length ? Flag.FRAGMENT : 0) | (this.caps.ack ? Flag.ACK_REQ : 0);
+      const seq = this.S;
+      const bytes = this.send({ seq, channel: p.channel, flags, opcode: p.opcode, payload: part });
+      if (flags & Flag.ACK_REQ && !(await this.waitAck(p.opcode, seq, bytes))) continue;
+      this.S = (this.S + 1) & 0xff;
+    }
+  }
+
   private waitAck(opcode: number, seq: number, bytes: Uint8Array): Promise<boolean> {
     return new Promise((resolve) => {
       let tries = 0;
       let timer: ReturnType<typeof setTimeout> | null = null;
+      const retransmit = (): void => {
+        this.stats.retransmits++;
+        const copy = bytes.slice();
+        restampHeader(copy, { flags: copy[4]! | Flag.RTX }, { crc: this.caps.crc });
+        this.writeRaw(copy);
+      };
+      const giveUp = (): void => {
+        this.waiting = null;
+        this.resetProtocol();
+        resolve(false);
+      };
       const arm = (ms: number): void => {
         if (!this.rtxMs) return;
         timer = setTimeout(() => {
-          if (tries++ >= 3) {
-            this.waiting = null;
-            this.resetProtocol();
-            resolve(false);
-            return;
-          }
-          this.stats.retransmits++;
-          const copy = bytes.slice();
-          restampHeader(copy, { flags: copy[4]! | Flag.RTX }, { crc: this.caps.crc });
-          this.writeRaw(copy);
+          if (tries++ >= 3) return giveUp();
+          retransmit();
           arm(ms * 2);
         }, ms);
       };
@@ -225,6 +294,13 @@ export class MiniDevice {
         done: (ok) => {
           if (timer) clearTimeout(timer);
           resolve(ok);
+        },
+        // The firmware never clears the failed status a NAK sets: every remaining retransmission goes out
+        // at once, then the protocol state resets (an ACK can only win if it lands between two copies).
+        nak: () => {
+          if (timer) clearTimeout(timer);
+          while (tries++ < 3) retransmit();
+          giveUp();
         },
       };
       arm(this.rtxMs);
@@ -314,6 +390,7 @@ export class MiniDevice {
         if (!ch?.read || !len) return this.status(p, Status.INVALID);
         const d = ch.read(off!, len!);
         if (!d || d.length < len!) return this.status(p, Status.FAILED);
+        if (ch.chunked) return this.chunked(p, d.subarray(0, len!));
         return this.data(p, d.subarray(0, len!));
       }
       case Opcode.CHANNEL_WRITE: {
