@@ -27,6 +27,11 @@ export class RawHost {
   crc = true;
   /** ACK every packet with ACK_REQ automatically (data and events). */
   autoAck = true;
+  /**
+   * Wall-clock deadline of next() when none is given: generous, since it only ends a test that is failing
+   * anyway, and a loaded machine must not make a passing one fail.
+   */
+  timeoutMs = 10_000;
   readonly parser = new PacketParser({ maxPayload: 0xffff, crc: true });
   readonly events: Packet[] = [];
   readonly all: Packet[] = [];
@@ -92,7 +97,7 @@ export class RawHost {
   }
 
   /** Next non-event packet; rejects after `timeoutMs` of (real or fake) time via `wait`. */
-  async next(wait: (ms: number) => Promise<void> = realWait, timeoutMs = 1000): Promise<Packet> {
+  async next(wait: (ms: number) => Promise<void> = realWait, timeoutMs = this.timeoutMs): Promise<Packet> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const p = this.inbox.shift();

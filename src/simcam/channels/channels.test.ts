@@ -217,7 +217,7 @@ describe('stream channel (§7.1)', () => {
     const host = new RawHost(h);
     await host.sync();
     await host.request(Opcode.CHANNEL_IOCTL, 3, encodeIoctlRequest(Ioctl.STREAM_CTRL, u32s(1)));
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while (!host.events.some((e) => e.channel === 3) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -243,7 +243,7 @@ describe('stream channel (§7.1)', () => {
     await host.request(Opcode.CHANNEL_IOCTL, 3, encodeIoctlRequest(Ioctl.STREAM_RAW_CTRL, u32s(1)));
     await host.request(Opcode.CHANNEL_IOCTL, 3, encodeIoctlRequest(Ioctl.STREAM_CTRL, u32s(1)));
     let size = 0;
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while (!size && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
       size = readU32s((await host.request(Opcode.CHANNEL_SIZE, 3)).body)[0]!;

@@ -12,7 +12,7 @@ import {
   readU32s,
 } from '../../protocol';
 import { createSimCam, type SimCam } from '..';
-import { RawHost } from '../testkit';
+import { FakeClock, RawHost } from '../testkit';
 import { registerBenchChannels } from './bench-script';
 
 let cam: SimCam | null = null;
@@ -23,7 +23,9 @@ afterEach(() => {
 
 describe('bench script', () => {
   it('serves the JPEG behind a stream header, grants locks on the grid, and refuses bad config', async () => {
-    cam = createSimCam({ demo: false });
+    // Fake clock: the lock grid is checked in device ticks, not in how fast a loaded machine runs.
+    const clock = new FakeClock();
+    cam = createSimCam({ demo: false, clock });
     const jpeg = Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff);
     registerBenchChannels(cam, jpeg);
     const [h, d] = createLinkPair();
@@ -37,7 +39,11 @@ describe('bench script', () => {
 
     const frame = ch('benchframe').id;
     expect((await host.request(Opcode.CHANNEL_LOCK, frame)).ack).toBe(true);
-    expect((await host.request(Opcode.CHANNEL_LOCK, frame)).nak).toBe(Status.BUSY); // within 10 ms
+    expect((await host.request(Opcode.CHANNEL_LOCK, frame)).nak).toBe(Status.BUSY); // same tick
+    await clock.advance(10);
+    expect((await host.request(Opcode.CHANNEL_LOCK, frame)).nak).toBe(Status.BUSY); // 10 ms: not > 10
+    await clock.advance(1);
+    expect((await host.request(Opcode.CHANNEL_LOCK, frame)).ack).toBe(true); // 11 ms: the next grid slot
     const size = readU32s((await host.request(Opcode.CHANNEL_SIZE, frame)).body)[0]!;
     expect(size).toBe(32 + jpeg.length);
     const data = (await host.request(Opcode.CHANNEL_READ, frame, encodeReadRequest(0, size))).body;

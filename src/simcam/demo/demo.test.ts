@@ -51,7 +51,7 @@ const write = (host: RawHost, ch: number, s: string) =>
 
 async function waitFor<T>(
   f: () => Promise<T | null | undefined> | T | null | undefined,
-  ms = 5000,
+  ms = 10_000,
 ): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
