@@ -61,7 +61,7 @@ function rephrase(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: string } | null)?.code;
   const quoted = /'([^']+)'/.exec(msg)?.[1] ?? '';
-  const opt = quoted.replace(/ <value>$/, '');
+  const opt = quoted.replace(/^-\w, /, '').replace(/ <value>$/, '');
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `Unknown option ${opt}.`;
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `Unexpected argument "${opt}".`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

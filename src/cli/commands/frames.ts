@@ -185,8 +185,14 @@ function watchSession(
     if (s.kind === 'reconnecting' || s.kind === 'resyncing') {
       if (downAt === null) {
         downAt = performance.now();
-        const what = s.kind === 'reconnecting' ? 'lost the camera' : 'camera out of step or restarting';
-        console.error(`camdeck frames: ${what} (${s.reason.replace(/\.$/, '')}); reconnecting…`);
+        const reason = s.reason.replace(/\.$/, '');
+        console.error(
+          s.kind === 'reconnecting'
+            ? `camdeck frames: lost the camera (${reason}); reconnecting…`
+            : /reboot/.test(reason)
+              ? `camdeck frames: the camera restarted (${reason}); resyncing…`
+              : `camdeck frames: the link got out of step (${reason}); resyncing…`,
+        );
         cb.onDown();
       }
     } else if (s.kind === 'connected') {

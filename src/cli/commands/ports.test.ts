@@ -9,7 +9,9 @@ import * as frames from './frames';
 import * as info from './info';
 import * as read from './read';
 import * as write from './write';
-import { formatPort } from './ports';
+import * as ports from './ports';
+import { formatPort, toCliError } from './ports';
+import { PortOpenError } from '../../host';
 
 let out: string[];
 let err: string[];
@@ -122,5 +124,82 @@ describe('camdeck host commands (demo camera)', () => {
         isCamera: true,
       }),
     ).toBe('* /dev/ttyACM0           37C5:124A  OpenMV Cam H7 Plus serial X1');
+  });
+});
+
+describe('exit codes as the README table', () => {
+  it.each([
+    [
+      'frames --count -1',
+      () => frames.run(['--port', 'demo', '--count', '-1']),
+      /--count takes a whole number of 1 or more, not "-1"/,
+    ],
+    [
+      'frames --count abc',
+      () => frames.run(['--port', 'demo', '--count', 'abc']),
+      /--count takes a whole number of 1 or more, not "abc"/,
+    ],
+    [
+      'frames --channel x',
+      () => frames.run(['--port', 'demo', '--channel', 'x']),
+      /--channel takes stream or frame, not "x"/,
+    ],
+    [
+      'frames --timeout 0',
+      () => frames.run(['--port', 'demo', '--timeout', '0']),
+      /--timeout takes a positive number/,
+    ],
+    ['info --bogus', () => info.run(['--bogus']), /Unknown option --bogus\./],
+    ['read --bogus', () => read.run(['config', '--bogus']), /Unknown option --bogus\./],
+    ['write --bogus', () => write.run(['config', 'x', '--bogus']), /Unknown option --bogus\./],
+    ['bench --bogus', () => bench.run(['--bogus']), /Unknown option --bogus\./],
+    ['ports --bogus', () => ports.run(['--bogus']), /Unknown option --bogus\./],
+    ['info foo://x', () => info.run(['--port', 'foo://x']), /--port takes a serial path.*not "foo:\/\/x"/],
+    [
+      'frames foo://x',
+      () => frames.run(['--port', 'foo://x']),
+      /--port takes a serial path.*not "foo:\/\/x"/,
+    ],
+    ['bench foo://x', () => bench.run(['--port', 'foo://x']), /--port takes a serial path.*not "foo:\/\/x"/],
+    ['write without DATA', () => write.run(['config', '--port', 'demo']), /write takes a CHANNEL and DATA/],
+    [
+      'write --offset -2',
+      () => write.run(['config', 'x', '--offset', '-2']),
+      /--offset takes a whole number of 0 or more/,
+    ],
+  ])('%s → 2, naming the argument, with a --help hint', async (_what, cmd, message) => {
+    expect(await cmd()).toBe(EXIT.USAGE);
+    const text = err.join('\n');
+    expect(text).toMatch(message);
+    expect(text).toMatch(/hint: Run `camdeck \w+ --help` for the options\./);
+  });
+
+  it('ports exits 0 after listing, camera or not', async () => {
+    expect(await ports.run([])).toBe(EXIT.OK);
+    expect(await ports.run(['--json'])).toBe(EXIT.OK);
+    expect(() => JSON.parse(out.slice(-1).join('')) as unknown).not.toThrow();
+  });
+
+  it('not found → 3, nothing listening → 3, a refused write → 1 with the reason, permission → 4', async () => {
+    expect(await read.run(['nope', '--port', 'demo'])).toBe(EXIT.NOT_FOUND);
+    expect(await info.run(['--port', 'tcp://127.0.0.1:1'])).toBe(EXIT.NOT_FOUND);
+    expect(err.join('\n')).toMatch(
+      /Nothing is listening at 127\.0\.0\.1:1\.\n {2}hint: Check the camera's address/,
+    );
+    expect(await write.run(['config', '{"qualty": 40}', '--port', 'demo'])).toBe(EXIT.FAILURE);
+    expect(err.join('\n')).toMatch(
+      /camdeck write: The camera refused the write to "config" \(FAILED\): config: refused: unknown key "qualty"\./,
+    );
+    const denied = new PortOpenError('Permission denied opening /dev/ttyACM0.', 'port-permission', 'x');
+    expect(toCliError(denied).exitCode).toBe(EXIT.PERMISSION);
+    expect(
+      toCliError(
+        Object.assign(new Error('connect ECONNREFUSED 1.2.3.4:5'), {
+          code: 'ECONNREFUSED',
+          address: '1.2.3.4',
+          port: 5,
+        }),
+      ),
+    ).toMatchObject({ exitCode: EXIT.NOT_FOUND, message: 'Nothing is listening at 1.2.3.4:5.' });
   });
 });

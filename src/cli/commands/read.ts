@@ -110,10 +110,19 @@ async function readFilled(
   }
 }
 
+/** The shortest decimal that is the same float32: 36.62, not 36.619998931884766 (what a script packed). */
+export function shortestF32(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  for (let p = 1; p < 9; p++) {
+    const d = Number(v.toPrecision(p));
+    if (Math.fround(d) === v) return d;
+  }
+  return v;
+}
+
 /** Little-endian number decoders: bytes per value and how to read one. */
 const NUMBERS: Record<string, [number, (dv: DataView, o: number) => number]> = {
-  // float32 carries ~7 significant digits: print 36.62, not 36.619998931884766
-  f32: [4, (dv, o) => Number(dv.getFloat32(o, true).toPrecision(7))],
+  f32: [4, (dv, o) => shortestF32(dv.getFloat32(o, true))],
   f64: [8, (dv, o) => dv.getFloat64(o, true)],
   u8: [1, (dv, o) => dv.getUint8(o)],
   u16: [2, (dv, o) => dv.getUint16(o, true)],
