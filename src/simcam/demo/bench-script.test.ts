@@ -60,6 +60,9 @@ describe('bench script', () => {
       host.request(Opcode.CHANNEL_WRITE, config, encodeWriteRequest(0, new TextEncoder().encode(s)));
     expect((await write('{"quality": 20}')).ack).toBe(true);
     expect((await write('{"quality": ')).nak).toBe(Status.FAILED);
+    const out = readU32s((await host.request(Opcode.CHANNEL_SIZE, 2)).body)[0]!;
+    const said = (await host.request(Opcode.CHANNEL_READ, 2, encodeReadRequest(0, out))).body;
+    expect(new TextDecoder().decode(said)).toBe('config: refused: invalid JSON at position 12\n');
     const n = readU32s((await host.request(Opcode.CHANNEL_SIZE, config)).body)[0]!;
     const back = (await host.request(Opcode.CHANNEL_READ, config, encodeReadRequest(0, n))).body;
     expect(JSON.parse(new TextDecoder().decode(back))).toEqual({ quality: 20 });

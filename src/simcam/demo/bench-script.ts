@@ -4,6 +4,7 @@
 // JSON store for write round trips. Used by `camdeck bench --port demo` and bench/host.bench.ts.
 import { PixFormat, encodeStreamHeader } from '../../protocol';
 import type { SimCam } from '../types';
+import { jsonErrorPosition } from './config';
 
 /** Registers benchframe, bulk and config on `cam`, serving `jpeg` behind a 32-byte stream header. */
 export function registerBenchChannels(cam: SimCam, jpeg: Uint8Array): void {
@@ -32,13 +33,16 @@ export function registerBenchChannels(cam: SimCam, jpeg: Uint8Array): void {
       size: () => config.length,
       read: (offset: number, size: number) => config.subarray(offset, offset + size),
       write: (_offset: number, data: Uint8Array) => {
+        const text = new TextDecoder().decode(data);
         try {
-          const patch = JSON.parse(new TextDecoder().decode(data)) as object;
+          const patch = JSON.parse(text) as object;
           const current = JSON.parse(new TextDecoder().decode(config)) as object;
           config = new TextEncoder().encode(JSON.stringify({ ...current, ...patch }));
           return data.length;
         } catch {
-          return 0; // refused: the device NAKs (a throw would be ACKed, like the firmware's bridge)
+          // Refused: say why on stdout (the convention), then 0 → NAK (a throw would be ACKed).
+          cam.print(`config: refused: invalid JSON at position ${jsonErrorPosition(text)}\n`);
+          return 0;
         }
       },
     },
