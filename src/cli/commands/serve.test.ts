@@ -4,7 +4,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
 import { EXIT } from '../exit';
-import { run } from './serve';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { vi } from 'vitest';
+import { buildUi, run, uiPlan } from './serve';
 
 const CLI = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'camdeck.js');
 
@@ -51,6 +54,68 @@ describe('camdeck serve', () => {
       expect(await code).toBe(0);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('camdeck serve: the UI is built on first use', () => {
+  const root = '/r';
+  const files =
+    (...present: string[]) =>
+    (p: string) =>
+      present.includes(p);
+  const bin = path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+  const src = path.join(root, 'src', 'renderer', 'index.html');
+
+  it('serves a built UI as is', () => {
+    expect(uiPlan('/r/out/renderer', false, root, files('/r/out/renderer/index.html'))).toEqual({
+      kind: 'ready',
+    });
+  });
+  it('builds the default out/renderer when it is missing and electron-vite is installed (fresh npm install)', () => {
+    expect(uiPlan('/r/out/renderer', false, root, files(bin, src))).toEqual({ kind: 'build', bin });
+  });
+  it('never builds into a --static DIR, and says what to do', () => {
+    expect(uiPlan('/elsewhere', true, root, files(bin, src))).toMatchObject({
+      kind: 'missing',
+      why: expect.stringMatching(/no index\.html/),
+      hint: expect.stringMatching(/--static/),
+    });
+  });
+  it('without electron-vite (no dev dependencies) it says how to build', () => {
+    expect(uiPlan('/r/out/renderer', false, root, files(src))).toMatchObject({
+      kind: 'missing',
+      hint: expect.stringMatching(/npx electron-vite build/),
+    });
+  });
+  it('the real tree: electron-vite is where the build step looks for it', () => {
+    const real = uiPlan('/nonexistent-camdeck-ui', false);
+    expect(real).toMatchObject({ kind: 'build' });
+  });
+});
+
+describe('camdeck serve: the build step', () => {
+  it('runs the builder with node (no npx), shows the progress line, reports a failure with its last line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'camdeck-build-'));
+    const errs: string[] = [];
+    const spy = vi
+      .spyOn(console, 'error')
+      .mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
+    try {
+      const ok = path.join(dir, 'ok.mjs');
+      writeFileSync(ok, "if (process.argv[2] !== 'build') process.exit(9);");
+      expect(await buildUi(ok)).toEqual({ ok: true });
+      expect(errs[0]).toBe('camdeck serve: building the UI (first use, ~20 s)…');
+      expect(errs[1]).toMatch(/^camdeck serve: UI built in \d+ s$/);
+      const bad = path.join(dir, 'bad.mjs');
+      writeFileSync(bad, "console.error('vite: something broke'); process.exit(1);");
+      expect(await buildUi(bad)).toEqual({
+        ok: false,
+        why: 'electron-vite exited with code 1: vite: something broke',
+      });
+    } finally {
+      spy.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -5,10 +5,11 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createCamdeckService } from '../../service';
 import { startServer } from '../../server';
+import { UsageError, intOption, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
+import { report, toCliError } from './ports';
 
 export const summary = 'serve the app to a browser (browser-host mode)';
 export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--camera TARGET | --demo] [--open]
@@ -19,7 +20,7 @@ export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--c
                    (auto = the one attached camera, else the demo camera)
   --demo           same as --camera demo
   --open           open the page in the default browser
-  --static DIR     serve the UI from DIR (default out/renderer, built by \`npx electron-vite build\`)
+  --static DIR     serve the UI from DIR (default out/renderer, built on first use with electron-vite)
 
 Environment: CAMDECK_EXTRA_PORTS (comma-separated ports added to the port list, e.g. a socat pty),
 CAMDECK_DATA_DIR (data directory), CAMDECK_SNAPSHOTS_DIR (where snapshots are saved).
@@ -45,40 +46,93 @@ function openBrowser(url: string): void {
   }
 }
 
+export type UiPlan =
+  { kind: 'ready' } | { kind: 'build'; bin: string } | { kind: 'missing'; why: string; hint: string };
+
+/**
+ * Whether the UI can be served as is, must be built first (a fresh clone after `npm install`: the default
+ * out/renderer is missing and electron-vite is installed), or cannot be (a --static DIR without index.html
+ * is the caller's to fill; an install without dev dependencies cannot build).
+ */
+export function uiPlan(
+  staticDir: string,
+  custom: boolean,
+  root = ROOT,
+  exists: (p: string) => boolean = existsSync,
+): UiPlan {
+  if (exists(path.join(staticDir, 'index.html'))) return { kind: 'ready' };
+  if (custom)
+    return {
+      kind: 'missing',
+      why: `${staticDir} has no index.html, so the page will not load.`,
+      hint: 'Point --static at a built UI, or leave it out to use (and build) out/renderer.',
+    };
+  const bin = path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+  if (exists(bin) && exists(path.join(root, 'src', 'renderer', 'index.html'))) return { kind: 'build', bin };
+  return {
+    kind: 'missing',
+    why: 'the UI is not built and cannot be built here (electron-vite is not installed).',
+    hint: 'Install the dev dependencies (npm install) and run `npx electron-vite build`.',
+  };
+}
+
+/** Build the UI with electron-vite (run by node directly: no npx, no shell), showing one progress line. */
+export async function buildUi(bin: string): Promise<{ ok: true } | { ok: false; why: string }> {
+  console.error('camdeck serve: building the UI (first use, ~20 s)…');
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [bin, 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let tail = '';
+  child.stderr.on('data', (b: Buffer) => (tail = (tail + b.toString()).slice(-2000)));
+  const result = await new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, error }));
+    child.once('exit', (code) => resolve({ code }));
+  });
+  if (result.code === 0) {
+    console.error(`camdeck serve: UI built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    return { ok: true };
+  }
+  const last = tail.trim().split('\n').filter(Boolean).at(-1);
+  return {
+    ok: false,
+    why: result.error
+      ? `electron-vite did not start: ${result.error.message}`
+      : `electron-vite exited with code ${result.code}${last ? `: ${last}` : ''}`,
+  };
+}
+
 export async function run(argv: string[]): Promise<number> {
   let values;
+  let port: number;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string', default: '7410' },
-        host: { type: 'string', default: '127.0.0.1' },
-        camera: { type: 'string' },
-        demo: { type: 'boolean', default: false },
-        open: { type: 'boolean', default: false },
-        static: { type: 'string' },
-      },
-      strict: true,
+    ({ values } = parseCommandArgs('serve', argv, {
+      port: { type: 'string', default: '7410' },
+      host: { type: 'string', default: '127.0.0.1' },
+      camera: { type: 'string' },
+      demo: { type: 'boolean', default: false },
+      open: { type: 'boolean', default: false },
+      static: { type: 'string' },
     }));
+    port = intOption('serve', 'port', values.port, 0, 65535) ?? 7410;
+    // `--camera auto --demo` (what `npm start -- --demo` passes) means the demo camera
+    if (values.demo && values.camera && values.camera !== 'demo' && values.camera !== 'auto')
+      throw new UsageError('Give either --demo or --camera, not both.', 'serve');
   } catch (err) {
-    console.error(`camdeck serve: ${(err as Error).message}\n\n${usage}`);
-    return EXIT.USAGE;
-  }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`camdeck serve: --port must be 0…65535, got "${values.port}"`);
-    return EXIT.USAGE;
-  }
-  // `--camera auto --demo` (what `npm start -- --demo` passes) means the demo camera
-  if (values.demo && values.camera && values.camera !== 'demo' && values.camera !== 'auto') {
-    console.error('camdeck serve: give either --demo or --camera, not both');
-    return EXIT.USAGE;
+    const e = toCliError(err);
+    report('serve', e);
+    return e.exitCode;
   }
   const staticDir = path.resolve(values.static ?? path.join(ROOT, 'out', 'renderer'));
-  if (!existsSync(path.join(staticDir, 'index.html'))) {
-    console.error(
-      `camdeck serve: warning: ${staticDir}/index.html is missing; build the UI with: npx electron-vite build`,
-    );
+  const plan = uiPlan(staticDir, values.static !== undefined);
+  if (plan.kind === 'build') {
+    const built = await buildUi(plan.bin);
+    if (!built.ok) {
+      console.error(
+        `camdeck serve: could not build the UI (${built.why}).\n  hint: Run \`npx electron-vite build\` in ${ROOT} to see why, then start again.`,
+      );
+      return EXIT.FAILURE;
+    }
+  } else if (plan.kind === 'missing') {
+    console.error(`camdeck serve: warning: ${plan.why}\n  hint: ${plan.hint}`);
   }
 
   const service = createCamdeckService({
@@ -97,8 +151,10 @@ export async function run(argv: string[]): Promise<number> {
     const e = err as NodeJS.ErrnoException;
     console.error(
       e.code === 'EADDRINUSE'
-        ? `camdeck serve: port ${port} is in use; pick another with --port (0 = any free port)`
-        : `camdeck serve: cannot listen on ${values.host}:${port}: ${e.message}`,
+        ? `camdeck serve: port ${port} is in use.\n  hint: Pick another with --port (0 = any free port).`
+        : e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND'
+          ? `camdeck serve: ${values.host} is not an address of this machine.\n  hint: Use 127.0.0.1 (the default), 0.0.0.0 (all interfaces) or one of this machine's addresses.`
+          : `camdeck serve: cannot listen on ${values.host}:${port} (${e.message}).\n  hint: Check --host and --port.`,
     );
     return EXIT.FAILURE;
   }
