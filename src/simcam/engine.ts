@@ -64,8 +64,6 @@ export interface EngineOptions {
   memory: () => MemoryEntry[];
   /** SYS_RESET / SYS_BOOT: the board resets without replying. */
   onHardReset?: (boot: boolean) => void;
-  /** Random source for injected bit flips (default Math.random). */
-  random?: () => number;
   /** Packet trace for `-v`: every packet the state machine accepts or sends. */
   trace?: (dir: 'rx' | 'tx', header: TraceHeader) => void;
 }
@@ -844,7 +842,7 @@ export class ProtocolEngine {
     const i = this.flips.findIndex((f) => this.flipMatches(f, pkt, length));
     if (i < 0) return pkt;
     const [f] = this.flips.splice(i, 1);
-    const rand = this.opts.random ?? Math.random;
+    const rand = Math.random;
     const byte =
       f!.part === 'header'
         ? FLIP_HEADER_FIRST + Math.floor(rand() * (HEADER_SIZE - FLIP_HEADER_FIRST))
