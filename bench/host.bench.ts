@@ -2,19 +2,21 @@
 // (its engine follows the firmware: 11 ms lock grid, ACK per fragment, 498/4082-byte payloads; like the
 // camera's MCU it stays awake, polling its port, for a moment after each packet it sends).
 // Measures frame reads/s of a ~31 KB JPEG (LOCK → SIZE → READ → UNLOCK), bulk READ MB/s with ACK on and
-// off, small-command and config-write round trips, connect time, and the raw pty byte-pump throughput.
-// Writes bench/results/host.json. Run: npm run bench:host
+// off, small-command and config-write round trips, connect time, the raw pty byte-pump throughput, and the
+// stall one corrupted device packet costs (faults placed through the device's stdin, `flip-next`).
+// Writes bench/results/host.json. Run: npm run bench:host (BENCH_ONLY=faults: the fault section alone,
+// merged into the existing results; BENCH_FAULTS=N faults per case, default 20).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { ReadStream } from 'node:tty';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { SerialPort } from 'serialport';
-import { openTransport, runHostBench } from '../src/host';
-import type { HostBenchResult } from '../src/host';
+import { Camera, STALL_DEFINITION, openTransport, runFaultBench, runHostBench } from '../src/host';
+import type { FaultStall, HostBenchResult } from '../src/host';
 import { createSimCam, registerBenchChannels } from '../src/simcam';
 import { serveTty } from '../src/simcam/links';
 import { machine, printTable, round1 } from './lib/measure';
@@ -26,7 +28,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * raw echo does the same. BENCH_DEVICE_AWAKE=0 lets both sleep between packets instead.
  */
 const DEVICE_AWAKE_MS = Number(process.env.BENCH_DEVICE_AWAKE ?? 2);
-const TARGET = { fps: 88, busyPerFrame: 40, bulkAckOnRatio: 0.25, bulkAckOffRatio: 0.8, p99OverP50: 5 };
+const TARGET = {
+  fps: 88,
+  busyPerFrame: 40,
+  bulkAckOnRatio: 0.25,
+  bulkAckOffRatio: 0.8,
+  p99OverP50: 5,
+  faultStallMedianMs: 50,
+};
+const ONLY_FAULTS = process.env.BENCH_ONLY === 'faults';
+const FAULTS_PER_CASE = Number(process.env.BENCH_FAULTS ?? 20);
+/** For comparison, per corrupted packet (§2.3 of the protocol reference; not re-measured here). */
+const FAULT_COMPARISON = {
+  vendorPythonMs: 560, // drops the packet silently and waits out the camera's 500 ms RTX
+  oldNakPathMs: 1000, // our NAK: 3 RTX back to back, the camera resets, the host waits out its deadline
+};
 
 /** A ~31 KB JPEG (noise over a gradient, quality picked to land near the size). */
 async function benchJpeg(target = 31_000): Promise<Uint8Array> {
@@ -60,6 +76,20 @@ async function device(path: string, buffer: 512 | 4096 | 8192): Promise<void> {
   // a script that snapshots as fast as it can: a new frame is ready as soon as the host unlocked the last
   registerBenchChannels(cam, jpeg);
   const served = serveTty(cam, path, { awakeMs: DEVICE_AWAKE_MS });
+  // the simcam CLI's control line for placing one fault: flip-next header|payload [opcode] [channel]
+  let pending = '';
+  process.stdin.on('data', (b: Buffer) => {
+    pending += b.toString();
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      const [cmd, part, opcode, channel] = line.split(/\s+/);
+      if (cmd === 'flip-next' && (part === 'header' || part === 'payload')) {
+        cam.faults.flipNext(part, { opcode: Number(opcode), channel: Number(channel) });
+        console.log(`ok ${line}`);
+      } else console.log(`error unknown command: ${line}`);
+    }
+  });
   console.log(`ready ${jpeg.length}`);
   process.on('SIGTERM', () => {
     cam.close();
@@ -104,25 +134,126 @@ async function socatPair(name: string): Promise<{ host: string; dev: string }> {
   return { host, dev };
 }
 
-async function startDevice(dev: string, buffer: number): Promise<number> {
+interface DeviceProcess {
+  jpeg: number;
+  /** Send one control line; resolves with the device's answer line. */
+  control: (line: string) => Promise<string>;
+}
+
+async function startDevice(dev: string, buffer: number): Promise<DeviceProcess> {
   const c = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--device', dev, '--buffer', String(buffer)],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
       detached: true,
     },
   );
   children.push(c);
+  const answers: Array<(line: string) => void> = [];
+  const control = (line: string): Promise<string> =>
+    new Promise((resolve) => {
+      answers.push(resolve);
+      c.stdin!.write(`${line}\n`);
+    });
   return new Promise((resolve, reject) => {
     let out = '';
     c.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
-      const m = /ready (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const m = /^ready (\d+)/.exec(line);
+        if (m) resolve({ jpeg: Number(m[1]), control });
+        else if (/^(ok|error) /.test(line)) answers.shift()?.(line);
+      }
     });
     c.once('exit', (code) => reject(new Error(`device process exited (${code})`)));
   });
+}
+
+/** The fault section on one board: a fresh link, faults placed through the device's stdin. */
+async function faultSection(host: string, device: DeviceProcess): Promise<FaultStall[]> {
+  const camera = new Camera(await openTransport(host), {
+    ...(process.env.BENCH_LOCK_PACE ? { lockPaceMs: Number(process.env.BENCH_LOCK_PACE) } : {}),
+  });
+  await camera.connect();
+  try {
+    return await runFaultBench({
+      camera,
+      frameChannel: 'benchframe',
+      configChannel: 'config',
+      faults: FAULTS_PER_CASE,
+      place: async (part, opcode, channel) => {
+        const answer = await device.control(`flip-next ${part} ${opcode} ${channel}`);
+        if (!answer.startsWith('ok')) throw new Error(`device: ${answer}`);
+      },
+      log: (l) => console.log(`  ${l}`),
+    });
+  } finally {
+    camera.disconnect('bench');
+  }
+}
+
+interface FaultResults {
+  definition: string;
+  targetMedianMs: number;
+  comparisonMs: typeof FAULT_COMPARISON;
+  faultsPerCase: number;
+  boards: Array<{ buffer: number; maxPayload: number; cases: FaultStall[] }>;
+}
+
+function printFaults(f: FaultResults): void {
+  const rows: (string | number)[][] = [];
+  for (const b of f.boards) {
+    for (const c of b.cases) {
+      rows.push([
+        `${c.case} (${b.maxPayload} B payload)`,
+        round1(c.medianMs),
+        round1(c.maxMs),
+        `≤ ${f.targetMedianMs}`,
+        c.faults,
+        c.corruptDelivered,
+        c.timeouts,
+      ]);
+    }
+  }
+  console.log('');
+  printTable(
+    ['one corrupted device packet', 'stall p50 ms', 'max ms', 'target p50', 'faults', 'corrupt', 'timeouts'],
+    rows,
+  );
+  console.log(`${f.definition}.`);
+  console.log(
+    `for comparison, per corrupted packet: the vendor Python host ≈ ${f.comparisonMs.vendorPythonMs} ms (waits out the camera's 500 ms RTX), our old NAK path ≈ ${f.comparisonMs.oldNakPathMs} ms (NAK → 3 RTX back to back → camera reset → host deadline)`,
+  );
+}
+
+async function faultsOnly(): Promise<void> {
+  const boards: FaultResults['boards'] = [];
+  for (const buffer of [4096, 512] as const) {
+    const { host, dev } = await socatPair(`dev${buffer}`);
+    const device = await startDevice(dev, buffer);
+    console.log(`\n== faults, board buffer ${buffer} (max_payload ${buffer - 14}) ==`);
+    boards.push({ buffer, maxPayload: buffer - 14, cases: await faultSection(host, device) });
+  }
+  killAll();
+  const faults = faultResults(boards);
+  printFaults(faults);
+  const file = join(here, 'results', 'host.json');
+  const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, JSON.stringify({ ...old, faults }, null, 2) + '\n');
+  console.log(`\nwrote the fault section into ${file}`);
+}
+
+function faultResults(boards: FaultResults['boards']): FaultResults {
+  return {
+    definition: STALL_DEFINITION,
+    targetMedianMs: TARGET.faultStallMedianMs,
+    comparisonMs: FAULT_COMPARISON,
+    faultsPerCase: FAULTS_PER_CASE,
+    boards,
+  };
 }
 
 /**
@@ -275,9 +406,11 @@ async function main(): Promise<void> {
   );
 
   const boards: Array<{ buffer: 4096 | 512; result: HostBenchResult; jpeg: number }> = [];
+  const faultBoards: FaultResults['boards'] = [];
   for (const buffer of [4096, 512] as const) {
     const { host, dev } = await socatPair(`dev${buffer}`);
-    const jpeg = await startDevice(dev, buffer);
+    const device = await startDevice(dev, buffer);
+    const jpeg = device.jpeg;
     console.log(`\n== board buffer ${buffer} (max_payload ${buffer - 14}), JPEG ${jpeg} B ==`);
     const result = await runHostBench({
       open: () => openTransport(host),
@@ -291,6 +424,8 @@ async function main(): Promise<void> {
       log: (l) => console.log(`  ${l}`),
     });
     boards.push({ buffer, result, jpeg });
+    console.log('  faults:');
+    faultBoards.push({ buffer, maxPayload: buffer - 14, cases: await faultSection(host, device) });
   }
   killAll();
   rawRuns.push(await rawPump());
@@ -358,6 +493,8 @@ async function main(): Promise<void> {
   rows.push(['connect time p50, ms', main4k.connectMs.p50.toFixed(2), '']);
   console.log('');
   printTable(['host benchmark (socat pty, serialport)', 'value', 'target'], rows);
+  const faults = faultResults(faultBoards);
+  printFaults(faults);
 
   const out = {
     machine: machine(),
@@ -382,6 +519,7 @@ async function main(): Promise<void> {
       configRttP99OverP50: cw.p99 / cw.p50,
       rawPingPongP99OverP50: pingPong.small.p99Us / pingPong.small.medianUs,
     },
+    faults,
   };
   const file = join(here, 'results', 'host.json');
   mkdirSync(dirname(file), { recursive: true });
@@ -393,6 +531,6 @@ const argv = process.argv.slice(2);
 if (argv[0] === '--device') {
   await device(argv[1]!, Number(argv[3] ?? 4096) as 512 | 4096 | 8192);
 } else {
-  await main();
+  await (ONLY_FAULTS ? faultsOnly() : main());
   process.exit(0);
 }

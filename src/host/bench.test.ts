@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PixFormat, createLinkPair, encodeStreamHeader } from '../protocol';
-import { createSimCam } from '../simcam';
-import { runHostBench } from './bench';
+import { createSimCam, registerBenchChannels } from '../simcam';
+import { FAULT_CASES, runFaultBench, runHostBench } from './bench';
+import { Camera } from './camera';
 import { memoryTransport } from './transport';
 
 describe('runHostBench', () => {
@@ -54,4 +55,38 @@ describe('runHostBench', () => {
       cam.close();
     }
   }, 20_000);
+});
+
+describe('runFaultBench', () => {
+  it('places faults one at a time and reports stalls per case, every frame and write intact', async () => {
+    const cam = createSimCam({ demo: false, maxBuffer: 512 });
+    registerBenchChannels(
+      cam,
+      Uint8Array.from({ length: 9000 }, (_, i) => (i * 13) & 0xff),
+    );
+    const [h, d] = createLinkPair();
+    cam.attach(d);
+    const camera = new Camera(memoryTransport(h), { timeoutMs: 5000 });
+    try {
+      await camera.connect();
+      const r = await runFaultBench({
+        camera,
+        frameChannel: 'benchframe',
+        configChannel: 'config',
+        faults: 3,
+        goodBetween: 2,
+        place: async (part, opcode, channel) => cam.faults.flipNext(part, { opcode, channel }),
+      });
+      expect(r.map((x) => x.case)).toEqual(FAULT_CASES.map((c) => c.name));
+      for (const x of r) {
+        expect(x.faults, x.case).toBeGreaterThanOrEqual(3);
+        expect(x).toMatchObject({ corruptDelivered: 0, missed: 0, timeouts: 0 });
+        expect(x.resyncs, x.case).toBeGreaterThanOrEqual(3);
+        expect(x.maxMs).toBeGreaterThanOrEqual(x.medianMs);
+      }
+    } finally {
+      camera.disconnect();
+      cam.close();
+    }
+  }, 30_000);
 });

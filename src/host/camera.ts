@@ -110,6 +110,8 @@ export class Camera extends Emitter<CameraEvents> {
   private scriptRunning_ = false;
   private explicitClose = false;
   private relisting: Promise<ChannelInfo[]> | null = null;
+  /** A SOFT_REBOOT came since the last resync began: the next one re-lists and restores, whatever its cause. */
+  private rebootSeen = false;
 
   constructor(transport?: Transport, opts: CameraOptions = {}) {
     super();
@@ -245,6 +247,11 @@ export class Camera extends Emitter<CameraEvents> {
   /** Resync (SYNC + caps + list + streaming), run by the client whenever the link is out of step. */
   private async resync(client: ProtocolClient): Promise<void> {
     const reason = client.resyncReason ?? 'resync';
+    // A corrupted packet left the camera as it was: SYNC + caps put the link back, and the channels and
+    // stream settings survive a SYNC (a STREAM_CTRL would even discard the pending frame). After a
+    // reboot, or anything that may have been one, re-list and restore as well.
+    const light = client.resyncCause instanceof ChecksumError && !this.rebootSeen;
+    this.rebootSeen = false;
     if (!this.info.version) {
       // Not connected yet: connect() drives the sync itself and reports failures.
       await this.syncWithRetries(client);
@@ -259,8 +266,10 @@ export class Camera extends Emitter<CameraEvents> {
       if (i) this.setState({ kind: 'resyncing', reason, attempt: i + 1 });
       try {
         await client.sync();
-        await this.listChannels('control');
-        await this.restore(client);
+        if (!light || i > 0) {
+          await this.listChannels('control');
+          await this.restore(client);
+        }
         this.setState({ kind: 'connected' });
         return;
       } catch (err) {
@@ -295,6 +304,7 @@ export class Camera extends Emitter<CameraEvents> {
     if (e.channel === ChannelId.TRANSPORT) {
       if (e.code === SysEvent.SOFT_REBOOT) {
         this.scriptRunning_ = false;
+        this.rebootSeen = true;
         // Dynamic channels are gone and the device protocol state is back to defaults.
         this.list = this.list.filter((c) => !(c.flags & ChannelFlag.DYNAMIC));
         this.emit('reboot', undefined);
@@ -498,7 +508,12 @@ export class Camera extends Emitter<CameraEvents> {
     const early = pace - (now() - this.lastLockAt);
     if (early > 0) await this.sleep(Math.min(early, deadline - now()));
     for (;;) {
-      if (await this.channelLock(id)) break;
+      const sent = now();
+      const granted = await this.channelLock(id).catch((err: unknown) => {
+        this.lastLockAt = sent; // its reply was lost, but it may have been granted: pace from it
+        throw err;
+      });
+      if (granted) break;
       const t = now();
       if (t >= deadline) return null;
       const since = t - this.lastLockAt;

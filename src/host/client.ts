@@ -142,6 +142,7 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   private timerAt = Infinity;
   private closedReason: Error | null = null;
   private resyncWanted: string | null = 'not synced';
+  private resyncCause_: Error | null = null;
   private resyncHandler: (() => Promise<void>) | null = null;
   private resyncRunning = false;
   private rtt = new RttWindow();
@@ -202,6 +203,11 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     return this.closedReason !== null;
   }
 
+  /** The error behind the pending resync (a fault of the exchange in flight), when there was one. */
+  get resyncCause(): Error | null {
+    return this.resyncWanted === null ? null : this.resyncCause_;
+  }
+
   /** Why the link must be resynced before the next command, or null when it is in step. */
   get resyncReason(): string | null {
     return this.resyncWanted;
@@ -243,9 +249,10 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   }
 
   /** Ask for a resync before the next user command (SOFT_REBOOT, hostile input, …). */
-  requestResync(reason: string): void {
+  requestResync(reason: string, cause: Error | null = null): void {
     if (this.resyncWanted === null) {
       this.resyncWanted = reason;
+      this.resyncCause_ = cause;
       // Queued polls are stale after a fault; user commands survive and run after the resync.
       this.purge((c) => c.prio === PRIO.poll, new HostError(`poll dropped: ${reason}`, 'purged'));
       this.emit('resync-needed', reason);
@@ -708,7 +715,7 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     }
     if (cur) cur.reject(err);
     this.resyncWanted = null; // make requestResync fire its notification for this fault
-    this.requestResync(err.message);
+    this.requestResync(err.message, err);
   }
 
   private purge(match: (c: Pending) => boolean, err: Error): void {
