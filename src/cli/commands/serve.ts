@@ -158,13 +158,9 @@ export async function run(argv: string[]): Promise<number> {
     );
     return EXIT.FAILURE;
   }
-  console.log(`camdeck: serving ${server.url}`);
-  if (server.token)
-    console.error('camdeck serve: bound beyond loopback; the page URL above carries the access token');
-  if (values.open) openBrowser(server.url);
-
   const running = server;
-  return new Promise<number>((resolve) => {
+  // handlers first: whoever reads the ready line may stop us at once
+  const done = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -181,4 +177,9 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  console.log(`camdeck: serving ${server.url}`);
+  if (server.token)
+    console.error('camdeck serve: bound beyond loopback; the page URL above carries the access token');
+  if (values.open) openBrowser(server.url);
+  return done;
 }
