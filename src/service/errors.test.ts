@@ -140,6 +140,16 @@ describe('classifyError: every error is a sentence with a hint, never a raw Node
     });
   });
 
+  it('a camera that never answers SYNC: a sentence, not the opcode text', () => {
+    const e = Object.assign(
+      new Error(
+        'camera not answering SYNC after 3 attempts: PROTO_SYNC on channel 0: no answer within 1009 ms',
+      ),
+      { code: 'no-answer', hint: 'check that the camera runs OpenMV firmware 5.x' },
+    );
+    expect(classifyError(e)).toMatchObject({ code: 'no-answer', message: 'The camera did not answer.' });
+  });
+
   it('an unclassifiable error is internal, still with a hint', () => {
     expect(classifyError(new Error('boom'))).toMatchObject({
       code: 'internal',

@@ -128,8 +128,20 @@ const CODE_HINTS: Record<string, string> = {
   'bad-response': 'The camera sent a reply camdeck cannot use; check the firmware version (5.x).',
 };
 
+/** A hint as a sentence: capital first letter, closing full stop (some host hints are bare phrases). */
+function asSentence(hint: string): string {
+  const h = hint.trim();
+  return `${h.charAt(0).toUpperCase()}${h.slice(1)}${/[.!?)]$/.test(h) ? '' : '.'}`;
+}
+
 /** Classify any thrown value into a code, a sentence and a hint. */
 export function classifyError(err: unknown): Classified {
+  const c = classify(err);
+  // the service's own errors are worded by the service; the host's and Node's are normalised
+  return c.hint && !(err instanceof ServiceError) ? { ...c, hint: asSentence(c.hint) } : c;
+}
+
+function classify(err: unknown): Classified {
   const raw = err instanceof Error ? err.message : String(err);
   if (err instanceof ServiceError)
     return { code: err.code, message: raw, ...(err.hint ? { hint: err.hint } : {}) };
@@ -149,6 +161,15 @@ export function classifyError(err: unknown): Classified {
       return { code, message: "The camera's link closed.", hint: CODE_HINTS['disconnected']! };
     if (code === 'timeout')
       return { code, message: 'The camera did not answer in time.', hint: ownHint ?? TIMEOUT_HINT };
+    if (code === 'no-answer')
+      return {
+        code,
+        // the raw text names protocol opcodes ("PROTO_SYNC on channel 0…"): say it from the user's side
+        message: /stopped answering/.test(raw)
+          ? 'The camera stopped answering.'
+          : 'The camera did not answer.',
+        hint: CODE_HINTS['no-answer']!,
+      };
     if (code === 'busy')
       return {
         code,
