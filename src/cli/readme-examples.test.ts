@@ -145,6 +145,12 @@ describe('README examples', () => {
         'if [ "$1" = camdeck ]; then shift; exec camdeck "$@"; fi\necho "not run here: npx $*" >&2; exit 99',
       );
       script('xdg-open', 'echo "$@" >> "$PWD/xdg-open.log"');
+      // `| jq .key` where jq is not installed (CI installs only chromium, socat, udev): a small stand-in
+      if (!(process.env['PATH'] ?? '').split(':').some((d) => existsSync(path.join(d, 'jq'))))
+        script(
+          'jq',
+          `exec "${process.execPath}" -e 'let s="";process.stdin.on("data",(d)=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split(".").filter(Boolean))v=v[k];console.log(JSON.stringify(v,null,2))})' "$1"`,
+        );
       // small, fast cameras: the CPU is shared, and 300 frames should not take 10 s
       const camera = (): SimCam => {
         const c = createSimCam({ width: 160, height: 120, fps: 60 });
