@@ -157,3 +157,16 @@ describe('classifyError: every error is a sentence with a hint, never a raw Node
     });
   });
 });
+
+describe('classifyError: channel not found', () => {
+  it("names the channel in the message and lists the camera's channels in the hint", () => {
+    const e = Object.assign(new Error('no channel "nope" (camera has: stdin, stdout, frame)'), {
+      code: 'channel-not-found',
+    });
+    expect(classifyError(e)).toEqual({
+      code: 'channel-not-found',
+      message: 'The camera has no channel "nope".',
+      hint: 'Its channels: stdin, stdout, frame. The camera script registers them; check the name.',
+    });
+  });
+});

@@ -30,8 +30,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v 
 const CHECK_ADDRESS = "Check the camera's address and that it is powered on.";
 const CHECK_CABLE = 'Check the cable and pick the port again (Refresh).';
 const BUSY_HINT = 'Another program (an IDE, ModemManager) holds the port; close it and retry.';
-const TIMEOUT_HINT =
-  'The camera did not answer in time; check the cable or the network and that it is powered on.';
+const TIMEOUT_HINT = 'Check the cable or the network, and that the camera is powered on.';
 
 /** Where a Node socket/file error happened, from the fields Node puts on it. */
 function place(err: unknown): string | undefined {
@@ -169,6 +168,13 @@ function classify(err: unknown): Classified {
           ? 'The camera stopped answering.'
           : 'The camera did not answer.',
         hint: CODE_HINTS['no-answer']!,
+      };
+    const missing = /^no channel "(.*)" \(camera has: (.*)\)$/.exec(raw);
+    if (code === 'channel-not-found' && missing)
+      return {
+        code,
+        message: `The camera has no channel "${missing[1]}".`,
+        hint: `Its channels: ${missing[2]}. The camera script registers them; check the name.`,
       };
     if (code === 'busy')
       return {

@@ -157,16 +157,29 @@ export function inProcessCamera(cam: SimCam): { open: () => Transport; close: ()
   };
 }
 
+const formatCamera = (p: PortInfo): string =>
+  [p.path, p.board, p.serialNumber ? `serial ${p.serialNumber}` : ''].filter(Boolean).join(' ');
+
 /** --port as given (checked: a bad scheme is a usage error), or the one attached camera. */
 export async function resolveTarget(target: string | undefined): Promise<string> {
   if (target === undefined) {
-    const pick = pickCamera(await listPorts());
-    if ('error' in pick)
-      throw new CliError(
-        pick.error,
-        EXIT.NOT_FOUND,
-        'Name one with --port (see `camdeck ports`), or use --port demo.',
-      );
+    const ports = await listPorts();
+    const pick = pickCamera(ports);
+    if ('error' in pick) {
+      const cams = ports.filter((p) => p.isCamera);
+      // never guess by port order: name them and let the user choose
+      throw cams.length
+        ? new CliError(
+            `${cams.length} cameras are attached: ${cams.map(formatCamera).join('; ')}.`,
+            EXIT.NOT_FOUND,
+            'Choose one with --port.',
+          )
+        : new CliError(
+            'No OpenMV camera is attached.',
+            EXIT.NOT_FOUND,
+            'Connect one, name a port with --port (see `camdeck ports`), or use --port demo for the simulated camera.',
+          );
+    }
     return pick.port.path;
   }
   if (target === 'demo') return target;
@@ -189,7 +202,7 @@ function connectError(target: string, err: unknown): CliError {
       EXIT.FAILURE,
       "Check the camera's address and that it is powered on; something else may be listening there.",
     );
-  if (code === 'no-answer')
+  if (code === 'no-answer' || code === 'timeout')
     return new CliError(
       `No camera answered at ${target}.`,
       EXIT.FAILURE,
