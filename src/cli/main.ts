@@ -52,6 +52,11 @@ export function helpText(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `camdeck frames | head -1`: the reader left, so stop quietly like any Unix tool (no EPIPE trace)
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.OK);
+    throw err;
+  });
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(helpText());
