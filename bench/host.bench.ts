@@ -196,6 +196,8 @@ async function faultSection(host: string, device: DeviceProcess): Promise<FaultS
 }
 
 interface FaultResults {
+  /** 1/5/15-minute load averages at the end of the section (a shared 2-core machine). */
+  loadavg: number[];
   definition: string;
   targetMedianMs: number;
   comparisonMs: typeof FAULT_COMPARISON;
@@ -224,6 +226,7 @@ function printFaults(f: FaultResults): void {
     rows,
   );
   console.log(`${f.definition}.`);
+  console.log(`load average ${f.loadavg.map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`);
   console.log(
     `for comparison, per corrupted packet: the vendor Python host ≈ ${f.comparisonMs.vendorPythonMs} ms (waits out the camera's 500 ms RTX), our old NAK path ≈ ${f.comparisonMs.oldNakPathMs} ms (NAK → 3 RTX back to back → camera reset → host deadline)`,
   );
@@ -248,6 +251,7 @@ async function faultsOnly(): Promise<void> {
 
 function faultResults(boards: FaultResults['boards']): FaultResults {
   return {
+    loadavg: loadavg(),
     definition: STALL_DEFINITION,
     targetMedianMs: TARGET.faultStallMedianMs,
     comparisonMs: FAULT_COMPARISON,
