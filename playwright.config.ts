@@ -14,8 +14,9 @@ export default defineConfig<CarrierOptions>({
   retries: 0,
   workers: 1,
   fullyParallel: false,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // generous: on a loaded machine the tests are slow, not wrong; they assert behaviour, not rates
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   outputDir: 'test-results',
   reporter: [['list'], ['json', { outputFile: 'reports/playwright.json' }]],
   use: {

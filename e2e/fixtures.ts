@@ -1,6 +1,9 @@
 // Playwright fixtures: the simulated camera on a pty, the app (browser-host server, or Electron where its binary
-// exists), and a page on it. Every process runs in its own process group and is killed with it after each test;
-// every test gets a fresh data dir.
+// exists), and a page on it. Every process runs in its own process group and is killed with it.
+// Browser mode: one sim cam and one `camdeck serve` per worker (starting them through tsx costs seconds each,
+// under load far more), reset before every test: the service disconnected and streaming, the camera's faults
+// off; every test still gets a fresh browser context (settings) and its own snapshots folder. Electron mode
+// launches the app per test.
 import { test as base, expect, _electron } from '@playwright/test';
 import type { ElectronApplication, Page, TestInfo } from '@playwright/test';
 import { spawn } from 'node:child_process';
@@ -10,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import WebSocket from 'ws';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'camdeck.js');
@@ -31,7 +35,7 @@ export interface SimcamProc {
 export interface AppProc {
   /** Page URL (browser-host mode); `app://camdeck/index.html` in Electron mode. */
   url: string;
-  /** Fresh per test: snapshots land in `<dataDir>/snapshots`. */
+  /** Snapshots land in `<dataDir>/snapshots` (browser mode: one folder per worker; find files by name). */
   dataDir: string;
   snapshotsDir: string;
   output(): string;
@@ -150,19 +154,137 @@ function attachOutput(testInfo: TestInfo, name: string, text: string): Promise<v
   return testInfo.attach(name, { body: text, contentType: 'text/plain' });
 }
 
+/** A running sim cam process; `control` answers are serialized. */
+async function startSimcam(): Promise<{ cam: SimcamProc; stop(): Promise<void> }> {
+  const dir = tempDir('camdeck-e2e-cam-');
+  const link = path.join(dir, 'cam');
+  const proc = new GroupProcess(process.execPath, [CLI, 'simcam', '--pty', link, '--fps', '30']);
+  let queue: Promise<unknown> = Promise.resolve();
+  const stop = async () => {
+    proc.send('quit');
+    await proc.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const m = await proc.waitFor(/^simcam: ready pty (\S+)/, 30_000, 'simcam ready line');
+    const control = (cmd: string): Promise<string> => {
+      const run = async () => {
+        const answer = proc.waitFor(/^(ok|error)\b.*/, 10_000, `simcam answer to "${cmd}"`);
+        proc.send(cmd);
+        return (await answer)[0];
+      };
+      const p = queue.then(run, run);
+      queue = p.catch(() => undefined);
+      return p;
+    };
+    return { cam: { path: m[1]!, control, output: () => proc.output() }, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** `camdeck serve` on a free port; `extraPorts` lists the sim cam's pty. */
+async function startServe(
+  extraPorts: string,
+  dataDir: string,
+  snapshotsDir: string,
+): Promise<{ url: string; proc: GroupProcess }> {
+  const proc = new GroupProcess(process.execPath, [CLI, 'serve', '--port', '0'], {
+    CAMDECK_EXTRA_PORTS: extraPorts,
+    CAMDECK_DATA_DIR: dataDir,
+    CAMDECK_SNAPSHOTS_DIR: snapshotsDir,
+  });
+  try {
+    const m = await proc.waitFor(/^camdeck: serving (http:\/\/\S+)/, 30_000, 'camdeck serve ready line');
+    return { url: m[1]!, proc };
+  } catch (err) {
+    await proc.kill();
+    throw err;
+  }
+}
+
+/** One request over the contract's WebSocket, from Node (fixture resets; no page involved). */
+async function serviceRequests(url: string, calls: Array<[string, ...unknown[]]>): Promise<void> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws').replace(/\/?(\?.*)?$/, '/ws'));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  try {
+    let id = 0;
+    for (const [name, ...args] of calls) {
+      const my = ++id;
+      const reply = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no reply to ${name} within 20 s`)), 20_000);
+        ws.on('message', (data, binary) => {
+          if (binary) return;
+          const msg = JSON.parse(String(data)) as { type: string; id?: number };
+          if (msg.type === 'reply' && msg.id === my) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      ws.send(JSON.stringify({ type: 'request', id: my, name, args }));
+      await reply;
+    }
+  } finally {
+    ws.close();
+  }
+}
+
+interface SharedRig {
+  cam: SimcamProc;
+  url: string;
+  dataDir: string;
+  output(): string;
+}
+
 export const test = base.extend<
   {
     simcam: SimcamProc;
     app: AppProc;
     appPage: Page;
-    /** The app without a sim cam process (demo camera only): the lightest full pipeline. */
+    /** The app for tests that use the demo camera only (browser mode: the worker's server). */
     bareApp: AppProc;
     barePage: Page;
     carrierGate: void;
   },
-  CarrierOptions
+  CarrierOptions & { sharedRig: () => Promise<SharedRig> }
 >({
   carrier: ['browser', { option: true, scope: 'worker' }],
+
+  // Browser mode's processes, started on first use (never in Electron mode) and kept for the worker's tests.
+  sharedRig: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
+    async ({}, use) => {
+      const held: { started: Promise<{ rig: SharedRig; stop(): Promise<void> }> | null } = { started: null };
+      const start = async () => {
+        const sim = await startSimcam();
+        const dataDir = tempDir('camdeck-e2e-data-');
+        try {
+          const serve = await startServe(sim.cam.path, dataDir, path.join(dataDir, 'snapshots'));
+          const rig: SharedRig = { cam: sim.cam, url: serve.url, dataDir, output: () => serve.proc.output() };
+          return {
+            rig,
+            stop: async () => {
+              await serve.proc.kill();
+              await sim.stop();
+              rmSync(dataDir, { recursive: true, force: true });
+            },
+          };
+        } catch (err) {
+          await sim.stop();
+          rmSync(dataDir, { recursive: true, force: true });
+          throw err;
+        }
+      };
+      await use(async () => (await (held.started ??= start())).rig);
+      if (held.started) await (await held.started.catch(() => null))?.stop();
+    },
+    { scope: 'worker' },
+  ],
 
   // Electron mode without a binary: skip before anything starts, and say why.
   carrierGate: [
@@ -180,39 +302,36 @@ export const test = base.extend<
     { auto: true },
   ],
 
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
-  simcam: async ({}, use, testInfo) => {
-    const dir = tempDir('camdeck-e2e-cam-');
-    const link = path.join(dir, 'cam');
-    const proc = new GroupProcess(process.execPath, [CLI, 'simcam', '--pty', link, '--fps', '30']);
-    let queue: Promise<unknown> = Promise.resolve();
+  simcam: async ({ carrier, sharedRig }, use, testInfo) => {
+    if (carrier === 'electron') {
+      const sim = await startSimcam();
+      try {
+        await use(sim.cam);
+      } finally {
+        await attachOutput(testInfo, 'simcam-output', sim.cam.output());
+        await sim.stop();
+      }
+      return;
+    }
+    const cam = (await sharedRig()).cam;
+    // whatever the last test left: faults off, cable in
+    for (const cmd of ['reject-writes off', 'invalid-json off', 'replug']) await cam.control(cmd);
+    const mark = cam.output().length;
     try {
-      const m = await proc.waitFor(/^simcam: ready pty (\S+)/, 20_000, 'simcam ready line');
-      const control = (cmd: string): Promise<string> => {
-        const run = async () => {
-          const answer = proc.waitFor(/^(ok|error)\b.*/, 5000, `simcam answer to "${cmd}"`);
-          proc.send(cmd);
-          return (await answer)[0];
-        };
-        const p = queue.then(run, run);
-        queue = p.catch(() => undefined);
-        return p;
-      };
-      await use({ path: m[1]!, control, output: () => proc.output() });
+      await use(cam);
     } finally {
-      await attachOutput(testInfo, 'simcam-output', proc.output());
-      proc.send('quit');
-      await proc.kill();
-      rmSync(dir, { recursive: true, force: true });
+      await attachOutput(testInfo, 'simcam-output', cam.output().slice(mark));
     }
   },
 
-  app: async ({ simcam, carrier }, use, testInfo) => {
-    await launchApp(carrier, simcam.path, use, testInfo);
+  app: async ({ simcam, carrier, sharedRig }, use, testInfo) => {
+    if (carrier === 'electron') return launchElectron(simcam.path, use);
+    await useShared(await sharedRig(), use, testInfo);
   },
 
-  bareApp: async ({ carrier }, use, testInfo) => {
-    await launchApp(carrier, '', use, testInfo);
+  bareApp: async ({ carrier, sharedRig }, use, testInfo) => {
+    if (carrier === 'electron') return launchElectron('', use);
+    await useShared(await sharedRig(), use, testInfo);
   },
 
   appPage: async ({ app, page }, use, testInfo) => {
@@ -224,12 +343,20 @@ export const test = base.extend<
   },
 });
 
-async function launchApp(
-  carrier: CarrierOptions['carrier'],
-  extraPorts: string,
-  use: (app: AppProc) => Promise<void>,
-  testInfo: TestInfo,
-): Promise<void> {
+/** The worker's server, reset to a known state: disconnected, streaming wanted, its own snapshots folder. */
+async function useShared(rig: SharedRig, use: (app: AppProc) => Promise<void>, testInfo: TestInfo) {
+  await serviceRequests(rig.url, [['disconnect'], ['setStreaming', true]]);
+  // snapshots go to one folder per server; the test gets a view of it by file name (see ui-snapshot)
+  const snapshotsDir = path.join(rig.dataDir, 'snapshots');
+  const mark = rig.output().length;
+  try {
+    await use({ url: rig.url, dataDir: rig.dataDir, snapshotsDir, output: () => rig.output().slice(mark) });
+  } finally {
+    await attachOutput(testInfo, 'serve-output', rig.output().slice(mark));
+  }
+}
+
+async function launchElectron(extraPorts: string, use: (app: AppProc) => Promise<void>): Promise<void> {
   const dataDir = tempDir('camdeck-e2e-data-');
   const snapshotsDir = path.join(dataDir, 'snapshots');
   const env = {
@@ -238,30 +365,19 @@ async function launchApp(
     CAMDECK_SNAPSHOTS_DIR: snapshotsDir,
   };
   try {
-    if (carrier === 'electron') {
-      const bin = electronBinary();
-      if (!('path' in bin)) throw new Error(bin.reason); // carrierGate skipped already
-      const electron = await _electron.launch({
-        executablePath: bin.path,
-        args: [ROOT, `--user-data-dir=${path.join(dataDir, 'user-data')}`],
-        env: { ...process.env, ...env },
-        cwd: ROOT,
-        timeout: 30_000,
-      });
-      try {
-        await use({ url: 'app://camdeck/index.html', dataDir, snapshotsDir, output: () => '', electron });
-      } finally {
-        await electron.close().catch(() => undefined);
-      }
-      return;
-    }
-    const proc = new GroupProcess(process.execPath, [CLI, 'serve', '--port', '0'], env);
+    const bin = electronBinary();
+    if (!('path' in bin)) throw new Error(bin.reason); // carrierGate skipped already
+    const electron = await _electron.launch({
+      executablePath: bin.path,
+      args: [ROOT, `--user-data-dir=${path.join(dataDir, 'user-data')}`],
+      env: { ...process.env, ...env },
+      cwd: ROOT,
+      timeout: 30_000,
+    });
     try {
-      const m = await proc.waitFor(/^camdeck: serving (http:\/\/\S+)/, 20_000, 'camdeck serve ready line');
-      await use({ url: m[1]!, dataDir, snapshotsDir, output: () => proc.output() });
+      await use({ url: 'app://camdeck/index.html', dataDir, snapshotsDir, output: () => '', electron });
     } finally {
-      await attachOutput(testInfo, 'serve-output', proc.output());
-      await proc.kill();
+      await electron.close().catch(() => undefined);
     }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

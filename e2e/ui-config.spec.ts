@@ -1,75 +1,50 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { connectTo, expectConfirmed, frameInfo, setSlider, waitForFrames } from './ui-helpers';
+import { connectTo, expectConfirmed, frameInfo, setSlider } from './ui-helpers';
 
-/** In-page watcher (a string: the e2e tsconfig has no DOM lib). Records frame seqs from attribute changes. */
-const WATCH_QUALITY_SWITCH = `(() => {
-  const bytes = document.querySelector('[data-testid="frame-bytes"]');
-  const slider = document.querySelector('[data-testid="config-quality"]');
-  const seq = () => Number(bytes.dataset.seq);
-  const w = (window.__qswitch = { start: seq(), confirmed: -1, first: -1, quality: null });
-  // the records' old values, not the current attribute: set and cleared may land in one observer callback
-  new MutationObserver((records) => {
-    for (const r of records) if (r.oldValue === 'true' && slider.dataset.pending !== 'true' && w.confirmed < 0) w.confirmed = seq();
-  }).observe(slider, { attributes: true, attributeOldValue: true, attributeFilter: ['data-pending'] });
-  new MutationObserver(() => {
-    if (w.first < 0 && Number(bytes.dataset.value) < THRESHOLD) {
-      w.first = seq();
-      w.quality = bytes.dataset.quality ?? null;
-    }
-  }).observe(bytes, { attributes: true, attributeFilter: ['data-value'] });
-})()`;
-
-/** Median bytes of the next `n` frames. */
-async function medianBytes(page: Page, n: number): Promise<number> {
+/** Sizes of the next `n` frames drawn with the camera's quality stamp `q` (other frames are skipped). */
+async function sizesAt(page: Page, q: number, n: number, timeout = 30_000): Promise<number[]> {
   const sizes: number[] = [];
-  let last = (await frameInfo(page)).seq;
-  while (sizes.length < n) {
-    const f = await waitForFrames(page, 1);
-    if (f.seq !== last) sizes.push(f.bytes);
-    last = f.seq;
-  }
-  sizes.sort((a, b) => a - b);
-  return sizes[Math.floor(n / 2)]!;
+  let last = -1;
+  await expect
+    .poll(
+      async () => {
+        const f = await frameInfo(page);
+        if (f.seq !== last && f.quality === q) sizes.push(f.bytes);
+        last = f.seq;
+        return sizes.length;
+      },
+      { timeout, intervals: [50] },
+    )
+    .toBeGreaterThanOrEqual(n);
+  return sizes.slice(0, n);
 }
 
-test('quality 90 → 10 shrinks frames within a few frames, and back', async ({
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// Behaviour, not rates: after the camera confirms a quality, frames stamped with it arrive (within a generous
+// deadline, whatever the machine's load) and they are smaller (or larger) than before.
+test('quality 90 → 10: frames stamped q=10 arrive and are smaller, and back', async ({
   appPage: page,
   simcam,
 }, testInfo) => {
   await connectTo(page, simcam.path);
   await setSlider(page, 'quality', 90);
-  await expectConfirmed(page, 'quality', 90);
-  await waitForFrames(page, 3);
-  const high = await medianBytes(page, 5);
+  await expectConfirmed(page, 'quality', 90, 15_000);
+  const high = median(await sizesAt(page, 90, 5));
 
-  // Watch in the page (no polling lag): the frame seq when the write is confirmed, and of the first small frame.
-  await page.evaluate(WATCH_QUALITY_SWITCH.replace('THRESHOLD', String(Math.round(high * 0.6))));
   await setSlider(page, 'quality', 10);
-  await expectConfirmed(page, 'quality', 10);
-  await expect.poll(async () => (await frameInfo(page)).bytes, { timeout: 5000 }).toBeLessThan(high * 0.6);
-  const w = (await page.evaluate('window.__qswitch')) as {
-    start: number;
-    confirmed: number;
-    first: number;
-    quality: string | null;
-  };
-  const f = await frameInfo(page);
-  // the first small frame arrives within a few frames of the camera confirming the write
-  expect(w.first).toBeGreaterThan(0);
-  expect(w.confirmed, 'the write was seen pending, then confirmed').toBeGreaterThan(0);
-  expect(w.first - w.confirmed).toBeLessThanOrEqual(6);
-  expect(w.first - w.start).toBeLessThanOrEqual(15); // includes the frame read in progress and the write queue
-  if (w.quality !== null) expect(w.quality).toBe('10');
-  const note = `q90 ${high} B → q10 ${f.bytes} B; first q10 frame ${w.first - w.start} frame(s) after the slider moved, ${w.first - w.confirmed} after the readback`;
+  await expectConfirmed(page, 'quality', 10, 15_000);
+  const t0 = Date.now();
+  const low = median(await sizesAt(page, 10, 5, 15_000));
+  const note = `q90 ${high} B → q10 ${low} B; five q10 frames drawn ${Date.now() - t0} ms after the readback`;
   testInfo.annotations.push({ type: 'measured', description: note });
   console.log(`quality: ${note}`);
-  const low = await medianBytes(page, 5);
   expect(low).toBeLessThan(high * 0.6);
 
   await setSlider(page, 'quality', 90);
-  await expectConfirmed(page, 'quality', 90);
-  await expect.poll(async () => (await frameInfo(page)).bytes, { timeout: 5000 }).toBeGreaterThan(low * 1.5);
+  await expectConfirmed(page, 'quality', 90, 15_000);
+  expect(median(await sizesAt(page, 90, 3, 15_000))).toBeGreaterThan(low * 1.5);
 });
 
 test('config readback after reconnect shows the camera values', async ({ appPage: page, simcam }) => {

@@ -11,11 +11,11 @@ export async function connectTo(page: Page, target: string): Promise<void> {
       await page.getByTestId('port-refresh').click();
     }
     await expect(select.locator(`option[value="${target}"]`)).toHaveCount(1, { timeout: 1000 });
-  }).toPass({ timeout: 15_000 });
+  }).toPass({ timeout: 20_000 });
   await select.selectOption(target);
   await page.getByTestId('connect').click();
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected', {
-    timeout: 20_000,
+    timeout: 30_000,
   });
   await waitForFrames(page, 2);
 }
@@ -41,7 +41,7 @@ export async function frameInfo(page: Page): Promise<FrameInfo> {
 }
 
 /** Wait until `n` more frames have been drawn. */
-export async function waitForFrames(page: Page, n: number, timeout = 10_000): Promise<FrameInfo> {
+export async function waitForFrames(page: Page, n: number, timeout = 20_000): Promise<FrameInfo> {
   const start = (await frameInfo(page)).seq;
   await expect.poll(async () => (await frameInfo(page)).seq - start, { timeout }).toBeGreaterThanOrEqual(n);
   return frameInfo(page);
@@ -72,7 +72,7 @@ export async function expectConfirmed(
   page: Page,
   key: string,
   value: string | number,
-  timeout = 10_000,
+  timeout = 15_000,
 ): Promise<void> {
   await expect(page.getByTestId(`config-${key}-value`)).toHaveText(String(value), { timeout });
   await expect(page.getByTestId(`config-${key}`)).not.toHaveAttribute('data-pending', 'true', { timeout });

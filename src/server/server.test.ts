@@ -193,11 +193,9 @@ describe('websocket carrier', () => {
       error: { code: 'bad-request' },
     });
     expect(service.calls.filter((x) => x.name === 'connect')).toHaveLength(0);
-    // a service failure is classified (permission → port-permission)
-    expect(await c.request('connect', 'fail')).toMatchObject({
-      ok: false,
-      error: { code: 'port-permission' },
-    });
+    // a service failure is classified (permission → port-permission), its hint sent apart for the UI
+    const failed = await c.request('connect', 'fail');
+    expect(failed).toMatchObject({ ok: false, error: { code: 'port-permission', hint: expect.any(String) } });
   });
 
   it('reports malformed messages as error events and keeps the connection', async () => {

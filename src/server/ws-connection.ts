@@ -71,7 +71,8 @@ export function attachConnection(ws: WebSocket, service: CamdeckService): Connec
       (result) => send({ type: 'reply', id, ok: true, result: result ?? null }),
       (err: unknown) => {
         const c = classifyError(err);
-        send({ type: 'reply', id, ok: false, error: { message: userMessage(c), code: c.code } });
+        const error = { message: userMessage(c), code: c.code, ...(c.hint ? { hint: c.hint } : {}) };
+        send({ type: 'reply', id, ok: false, error });
       },
     );
   });

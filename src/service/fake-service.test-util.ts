@@ -43,7 +43,7 @@ const stats: StatsSnapshot = {
     rttMsP50: 0,
     rttMsP99: 0,
   },
-  frames: { received: 0, dropped: 0, fps: 0, kbps: 0 },
+  frames: { received: 0, dropped: 0, fps: null, kbps: null, clock: 'camera' },
 };
 
 export function createFakeService(): FakeService {
@@ -110,7 +110,7 @@ export function createFakeService(): FakeService {
       rec('setStreaming', [enable]);
     },
     async saveSnapshot(format) {
-      return { path: `/tmp/x.${format}`, bytes: 1, format };
+      return { path: `/tmp/x.${format}`, name: `x.${format}`, seq: 1, bytes: 1, format };
     },
     async getStats() {
       return stats;

@@ -23,6 +23,7 @@ describe('validateRequest', () => {
     ['writeChannel', ['x', [1, 2]]],
     ['setStreaming', ['yes']],
     ['saveSnapshot', ['bmp']],
+    ['saveSnapshot', ['jpeg', 1.5]],
   ])('rejects %s%j', (name, args) => expect(() => validateRequest(name, args)).toThrow(BadRequestError));
 
   it.each([
@@ -31,6 +32,8 @@ describe('validateRequest', () => {
     ['writeChannel', ['x', new Uint8Array(1)]],
     ['setStreaming', [false]],
     ['saveSnapshot', ['png']],
+    ['saveSnapshot', ['jpeg', 12]],
+    ['saveSnapshot', ['jpeg', null]],
     ['getStats', []],
   ])('accepts %s%j', (name, args) => expect(() => validateRequest(name, args)).not.toThrow());
 

@@ -46,8 +46,13 @@ const CHECKS: { [K in RequestName]: Check } = {
       ? null
       : 'expects (name: string, data: bytes)',
   setStreaming: (a) => (a.length === 1 && typeof a[0] === 'boolean' ? null : 'expects (enable: boolean)'),
+  // (an absent seq arrives as null over JSON)
   saveSnapshot: (a) =>
-    a.length === 1 && (a[0] === 'jpeg' || a[0] === 'png') ? null : "expects ('jpeg' | 'png')",
+    (a.length === 1 ||
+      (a.length === 2 && (a[1] === undefined || a[1] === null || Number.isSafeInteger(a[1])))) &&
+    (a[0] === 'jpeg' || a[0] === 'png')
+      ? null
+      : "expects ('jpeg' | 'png', seq?: integer)",
   getStats: none,
 };
 

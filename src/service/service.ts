@@ -32,6 +32,7 @@ import type {
 import type { CamdeckService } from './api';
 import { mergeSchema } from './config-schema';
 import { ServiceError, asServiceError, toAppError } from './errors';
+import { DropCounter, FrameRateEstimator } from './frame-rate';
 import { saveSnapshotFile } from './snapshot';
 
 export type { SimCamOptions } from '../simcam';
@@ -63,6 +64,13 @@ export const DEMO_PORT: PortInfo = {
 
 type AnyListener = (payload: never) => void;
 
+/**
+ * Frames kept for saveSnapshot(format, seq): the UI shows a frame behind the newest (a few on a loaded machine,
+ * with frames queued on the WebSocket), so keep a couple of seconds' worth, bounded in bytes.
+ */
+const RECENT_FRAMES = 90;
+const RECENT_BYTES = 16 * 1024 * 1024;
+
 class Service implements CamdeckService {
   private readonly listeners = new Map<EventName, Set<AnyListener>>();
   private readonly frameListeners = new Set<(meta: FrameMeta, image: Uint8Array) => void>();
@@ -71,13 +79,18 @@ class Service implements CamdeckService {
   private readonly frames: FrameSource;
   private sim: ReturnType<typeof createSimCam> | null = null;
   private latest: Frame | null = null;
+  /** The last few frames, so a snapshot saves the frame the UI shows (it may be one or two behind). */
+  private recent: Frame[] = [];
+  private recentBytes = 0;
+  private readonly rate = new FrameRateEstimator();
+  private readonly drops = new DropCounter();
+  private lastStateKind: SessionState['kind'] = 'disconnected';
   private schemaCache: Promise<ConfigSnapshot['schema']> | null = null;
   private configQueue: Promise<unknown> = Promise.resolve();
   private streamingWanted = true;
   private stdoutReading = false;
   private stdoutDirty = false;
   private stats: StatsSnapshot = emptyStats();
-  private lastTick = { at: performance.now(), frames: 0, bytes: 0 };
   private statsTimer: ReturnType<typeof setInterval>;
   private closed = false;
   private lastFrameErrorAt = 0;
@@ -91,6 +104,20 @@ class Service implements CamdeckService {
     this.frames = new FrameSource(this.camera);
     this.frames.on('frame', (f) => {
       this.latest = f;
+      this.recent.push(f);
+      this.recentBytes += f.image.length;
+      while (
+        this.recent.length > 1 &&
+        (this.recent.length > RECENT_FRAMES || this.recentBytes > RECENT_BYTES)
+      )
+        this.recentBytes -= this.recent.shift()!.image.length;
+      this.rate.add({
+        cameraMs: f.meta.captureTime,
+        headerFps: f.meta.cameraFps,
+        hostMs: performance.now(),
+        bytes: f.meta.bytes,
+      });
+      this.drops.add(f.meta.cameraFrame);
       for (const l of this.frameListeners) l(f.meta, f.image);
     });
     this.frames.on('error', (err) => {
@@ -194,7 +221,20 @@ class Service implements CamdeckService {
   }
 
   private onSessionState(s: SessionState): void {
+    const prev = this.lastStateKind;
+    this.lastStateKind = s.kind;
+    // a new connection counts from zero; a resync is the same connection going on
+    if (s.kind === 'connected' && prev !== 'resyncing' && prev !== 'connected') {
+      this.rate.reset();
+      this.drops.reset();
+      this.recent = [];
+      this.recentBytes = 0;
+    }
     this.emit('state', this.toConnectionState(s));
+    if (s.kind !== 'connected' && s.kind !== 'resyncing' && prev === 'connected') {
+      // the stream stopped: say so at once (fps 0), not a second later
+      this.tickStats(true);
+    }
     if (s.kind === 'connected') {
       this.schemaCache = null;
       this.emitChannels();
@@ -215,11 +255,13 @@ class Service implements CamdeckService {
 
   async listPorts(): Promise<PortInfo[]> {
     const serial = await this.serialPorts();
-    const seen = new Set(serial.map((p) => p.target));
+    // the demo camera is listed once, first, whatever else names it
+    const seen = new Set([DEMO_TARGET, ...serial.map((p) => p.target)]);
     const extra: PortInfo[] = (this.opts.extraPorts ?? [])
-      .filter((p) => p && !seen.has(p))
+      .filter((p) => p && !seen.has(p) && (seen.add(p), true))
       .map((p) => ({ target: p, path: p, board: 'Extra port (CAMDECK_EXTRA_PORTS)', isCamera: true }));
-    return [DEMO_PORT, ...serial.filter((p) => p.isCamera), ...extra, ...serial.filter((p) => !p.isCamera)];
+    const real = serial.filter((p) => p.target !== DEMO_TARGET);
+    return [DEMO_PORT, ...real.filter((p) => p.isCamera), ...extra, ...real.filter((p) => !p.isCamera)];
   }
 
   private async serialPorts(): Promise<PortInfo[]> {
@@ -244,6 +286,8 @@ class Service implements CamdeckService {
     this.frames.stop();
     await this.session.disconnect();
     this.latest = null;
+    this.recent = [];
+    this.recentBytes = 0;
   }
 
   async getState(): Promise<ConnectionState> {
@@ -355,8 +399,8 @@ class Service implements CamdeckService {
     else if (!this.camera.hasChannel('frame')) await this.camera.streaming(false).catch(() => undefined);
   }
 
-  async saveSnapshot(format: 'jpeg' | 'png'): Promise<SnapshotResult> {
-    const f = this.latest;
+  async saveSnapshot(format: 'jpeg' | 'png', seq?: number | null): Promise<SnapshotResult> {
+    const f = (typeof seq === 'number' && this.recent.find((r) => r.meta.seq === seq)) || this.latest;
     if (!f)
       throw new ServiceError(
         'no-frame',
@@ -387,10 +431,9 @@ class Service implements CamdeckService {
     })();
   }
 
-  private tickStats(): void {
-    const now = performance.now();
-    const fs = this.frames.stats;
-    const dt = Math.max(1e-3, (now - this.lastTick.at) / 1000);
+  private tickStats(always = false): void {
+    const r = this.rate.estimate(performance.now());
+    const live = this.camera.connected;
     const h = this.camera.hostStats;
     this.stats = {
       host: h
@@ -409,14 +452,15 @@ class Service implements CamdeckService {
           }
         : emptyStats().host,
       frames: {
-        received: fs.frames,
-        dropped: fs.cameraGaps,
-        fps: Math.round(((fs.frames - this.lastTick.frames) / dt) * 10) / 10,
-        kbps: Math.round(((fs.bytes - this.lastTick.bytes) * 8) / 1000 / dt),
+        received: this.drops.received,
+        dropped: this.drops.dropped,
+        // not connected: no frames are coming, whatever the window last saw
+        fps: r.fps === null ? null : live ? Math.round(r.fps * 10) / 10 : 0,
+        kbps: r.kbps === null ? null : live ? Math.round(r.kbps) : 0,
+        clock: r.clock,
       },
     };
-    this.lastTick = { at: now, frames: fs.frames, bytes: fs.bytes };
-    if (this.session.state.kind !== 'disconnected') this.emit('stats', this.stats);
+    if (always || this.session.state.kind !== 'disconnected') this.emit('stats', this.stats);
   }
 
   async getStats(): Promise<StatsSnapshot> {
@@ -450,7 +494,7 @@ function emptyStats(): StatsSnapshot {
       rttMsP50: 0,
       rttMsP99: 0,
     },
-    frames: { received: 0, dropped: 0, fps: 0, kbps: 0 },
+    frames: { received: 0, dropped: 0, fps: null, kbps: null, clock: 'camera' },
   };
 }
 

@@ -3,12 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { FrameMeta, SnapshotResult } from '../shared/contract';
+import { snapshotFileName } from '../shared/snapshot-name';
 import { ServiceError } from './errors';
-
-function stamp(d: Date): string {
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}-${p(d.getMilliseconds(), 3)}`;
-}
 
 export async function saveSnapshotFile(
   dir: string,
@@ -21,7 +17,7 @@ export async function saveSnapshotFile(
     if (frame.meta.format !== 'jpeg')
       throw new ServiceError(
         'snapshot-format',
-        `the latest frame is ${frame.meta.format}, not JPEG`,
+        `this frame is ${frame.meta.format}, not JPEG`,
         'Save as PNG.',
       );
     bytes = frame.image;
@@ -29,11 +25,26 @@ export async function saveSnapshotFile(
     try {
       bytes = await sharp(frame.image).png({ compressionLevel: 6 }).toBuffer();
     } catch (err) {
-      throw new ServiceError('snapshot-failed', `cannot encode the frame as PNG: ${(err as Error).message}`);
+      throw new ServiceError(
+        'snapshot-failed',
+        `cannot encode the frame as PNG (${(err as Error).message})`,
+        'The frame may be damaged; save the next one.',
+      );
     }
   }
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `camdeck-${stamp(now)}-${frame.meta.seq}.${format === 'jpeg' ? 'jpg' : 'png'}`);
-  await writeFile(file, bytes, { flag: 'wx' });
-  return { path: file, bytes: bytes.length, format };
+  const name = snapshotFileName(frame.meta, format, now);
+  const file = path.join(dir, name);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, bytes, { flag: 'wx' });
+  } catch (err) {
+    // a file-system failure here is about the snapshot folder, never the camera port (EACCES ≠ udev)
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ServiceError(
+      'snapshot-failed',
+      `cannot save the snapshot in ${dir} (${why})`,
+      'Check that the folder exists and is writable, or choose another one with CAMDECK_SNAPSHOTS_DIR.',
+    );
+  }
+  return { path: file, name, seq: frame.meta.seq, bytes: bytes.length, format };
 }

@@ -116,7 +116,19 @@ export interface StatsSnapshot {
     rttMsP50: number;
     rttMsP99: number;
   };
-  frames: { received: number; dropped: number; fps: number; kbps: number };
+  /**
+   * Frames of the current (or last) connection; reset on every connect. `dropped`: gaps in the camera's own
+   * frame numbers while connected. `fps`/`kbps`: one window of recent frames on the camera's clock (`clock`
+   * says which clock: the frames' capture stamps, the stream header's fps, or host arrival times); null until
+   * two frames are in. The overlay and the stats panel both show these figures.
+   */
+  frames: {
+    received: number;
+    dropped: number;
+    fps: number | null;
+    kbps: number | null;
+    clock: 'camera' | 'header' | 'host';
+  };
 }
 
 export interface AppError {
@@ -130,6 +142,10 @@ export interface AppError {
 
 export interface SnapshotResult {
   path: string;
+  /** The file's name (what a browser download of the same frame is called too). */
+  name: string;
+  /** FrameMeta.seq of the frame saved. */
+  seq: number;
   bytes: number;
   format: 'jpeg' | 'png';
 }
@@ -152,8 +168,11 @@ export interface CamdeckRequests {
   readChannel(name: string): Promise<Uint8Array>;
   writeChannel(name: string, data: Uint8Array): Promise<void>;
   setStreaming(enable: boolean): Promise<void>;
-  /** Save the latest frame: JPEG exactly as received, or PNG. */
-  saveSnapshot(format: 'jpeg' | 'png'): Promise<SnapshotResult>;
+  /**
+   * Save a frame: JPEG exactly as received, or PNG. `seq` picks the frame on screen (FrameMeta.seq) when the
+   * service still holds it, else the latest frame is saved.
+   */
+  saveSnapshot(format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult>;
   getStats(): Promise<StatsSnapshot>;
 }
 

@@ -6,7 +6,8 @@ export type ClientMessage = { type: 'request'; id: number; name: RequestName; ar
 
 export type ServerMessage =
   | { type: 'reply'; id: number; ok: true; result: unknown }
-  | { type: 'reply'; id: number; ok: false; error: { message: string; code?: string } }
+  // `message` also ends with the hint (" — hint") for clients that show one string; the UI shows them apart
+  | { type: 'reply'; id: number; ok: false; error: { message: string; code?: string; hint?: string } }
   | { [K in EventName]: { type: 'event'; name: K; payload: CamdeckEvents[K] } }[EventName];
 
 /** Query parameter and header carrying the access token when the server binds beyond loopback. */

@@ -1,21 +1,37 @@
 import type { AppError } from '../../../shared/contract';
 
-/** An Error that carries the contract's machine-readable code, so toasts can show and tests can match it. */
+/** An Error that carries the contract's machine-readable code (and hint), so toasts can show and tests match it. */
 export class ApiError extends Error {
   readonly code: string;
-  constructor(message: string, code: string) {
+  readonly hint?: string;
+  constructor(message: string, code: string, hint?: string) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    if (hint) this.hint = hint;
   }
+}
+
+function field(err: unknown, key: string): string | undefined {
+  const v = typeof err === 'object' && err !== null ? (err as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' && v ? v : undefined;
+}
+
+/** Carriers also fold the hint into the message ("cause — hint") for clients that show one string. */
+function unfold(message: string, hint: string | undefined): string {
+  return hint && message.endsWith(` — ${hint}`) ? message.slice(0, -(hint.length + 3)) : message;
 }
 
 /** Turn anything a request rejected with into the AppError shape the toasts render. */
 export function toAppError(err: unknown, fallbackCode = 'request-failed', now = Date.now()): AppError {
-  if (err instanceof ApiError) return { code: err.code, message: err.message, at: now };
   if (err instanceof Error) {
-    const code = (err as Error & { code?: unknown }).code;
-    return { code: typeof code === 'string' && code ? code : fallbackCode, message: err.message, at: now };
+    const hint = field(err, 'hint');
+    return {
+      code: field(err, 'code') ?? fallbackCode,
+      message: unfold(err.message, hint),
+      ...(hint ? { hint } : {}),
+      at: now,
+    };
   }
   return { code: fallbackCode, message: String(err), at: now };
 }

@@ -121,7 +121,7 @@ export function createWsApi(opts: WsApiOptions): WsApi {
         pending.delete(msg.id);
         timers.clearTimeout(p.timer);
         if (msg.ok) p.resolve(msg.result);
-        else p.reject(new ApiError(msg.error.message, msg.error.code ?? 'request-failed'));
+        else p.reject(new ApiError(msg.error.message, msg.error.code ?? 'request-failed', msg.error.hint));
       } else if (msg.type === 'event') {
         emit(msg.name, msg.payload as never);
       }

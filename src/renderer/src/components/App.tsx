@@ -111,6 +111,9 @@ function useShortcuts(): void {
         case 'pause':
           if (s.connection.kind === 'connected') void setStreaming(s.paused);
           break;
+        case 'stats':
+          updateSettings({ showStats: !s.settings.showStats });
+          break;
         case 'theme':
           updateSettings({ theme: s.settings.theme === 'dark' ? 'light' : 'dark' });
           break;
@@ -130,12 +133,13 @@ function useShortcuts(): void {
 }
 
 export function App() {
-  const { theme, carrier, connected, consoleOpen, sideWidth, consoleHeight } = useApp(
+  const { theme, carrier, connected, consoleOpen, consoleHasLines, sideWidth, consoleHeight } = useApp(
     useShallow((s) => ({
       theme: s.settings.theme,
       carrier: s.carrier,
       connected: s.connection.kind === 'connected',
       consoleOpen: s.settings.panels.console,
+      consoleHasLines: s.stdout.lines.length > 0 || s.stdout.partial !== '',
       sideWidth: s.settings.sideWidth,
       consoleHeight: s.settings.consoleHeight,
     })),
@@ -215,7 +219,7 @@ export function App() {
         </aside>
       </main>
       <section className="console-dock" aria-label="Console">
-        {consoleOpen && (
+        {consoleOpen && consoleHasLines && (
           <Splitter
             orientation="horizontal"
             label="Resize the console"

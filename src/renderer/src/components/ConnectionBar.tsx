@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { DEMO_TARGET, type PortInfo } from '../../../shared/contract';
 import { formatUsbId } from '../lib/format';
+import { portOptions } from '../lib/ports';
 import { connect, disconnect, refreshPorts } from '../store/actions';
 import { useApp } from '../store/app-store';
 import { progressPercent } from '../store/reducers';
 
 export function portLabel(p: PortInfo): string {
+  if (p.target === DEMO_TARGET) return 'Demo camera (simulated)';
   const name = p.board ?? p.manufacturer ?? (p.isCamera ? 'OpenMV camera' : 'Serial port');
   const id = formatUsbId(p.vid, p.pid);
   const parts = [name, p.path];
@@ -42,7 +44,21 @@ export function ConnectionBar() {
   const shown = isOption(selected) ? selected : DEMO_TARGET;
   const active = connection.kind !== 'disconnected';
   const target = typed.trim() || shown;
-  const onConnect = () => void connect(target);
+  // Connect only from Disconnected: while connected (or on the way) the button says what is going on
+  const canConnect = !busy && linkUp && !active;
+  const onConnect = () => {
+    if (canConnect) void connect(target);
+  };
+  const connectLabel = busy
+    ? 'Connecting…'
+    : connection.kind === 'connected'
+      ? 'Connected'
+      : connection.kind === 'disconnected'
+        ? 'Connect'
+        : connection.kind === 'connecting'
+          ? 'Connecting…'
+          : 'Reconnecting…';
+  const options = portOptions(ports);
 
   return (
     <header className="connection-bar" aria-label="Connection">
@@ -63,8 +79,7 @@ export function ConnectionBar() {
         disabled={busy}
         title="Camera port"
       >
-        <option value={DEMO_TARGET}>Demo camera (simulated)</option>
-        {ports.map((p) => (
+        {options.map((p) => (
           <option key={p.target} value={p.target}>
             {portLabel(p)}
           </option>
@@ -93,17 +108,18 @@ export function ConnectionBar() {
         value={typed}
         onChange={(e) => setTyped(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && !busy) onConnect();
+          if (e.key === 'Enter') onConnect();
         }}
       />
       <button
         type="button"
         className="primary"
         data-testid="connect"
+        data-state={connection.kind}
         onClick={onConnect}
-        disabled={busy || !linkUp}
+        disabled={!canConnect}
       >
-        {busy ? 'Connecting…' : 'Connect'}
+        {connectLabel}
       </button>
       <button
         type="button"

@@ -22,6 +22,13 @@ export function ConsolePanel() {
     if (stick.current && lines.length > 0) v.scrollToIndex(lines.length - 1, { align: 'end' });
   }, [lines, v]);
 
+  // nothing printed yet: one quiet line, not an empty box a quarter of the window high
+  if (lines.length === 0 && !ring.dropped)
+    return (
+      <div className="console console-empty" data-testid="console">
+        <p className="muted empty">No output from the camera yet.</p>
+      </div>
+    );
   return (
     <div className="console" data-testid="console">
       <div className="panel-tools">

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { ConnectionState, StatsSnapshot } from '../../../shared/contract';
 import { useShallow } from 'zustand/react/shallow';
 import { attachFrames, liveSink, pixelAt, setDrawCallback } from '../frame/live';
 import { formatBytes, formatFps, formatKbps } from '../lib/format';
@@ -16,19 +17,43 @@ function setStat(el: HTMLElement | null, value: number | string, text: string): 
   if (el.textContent !== text) el.textContent = text;
 }
 
+/** What the view says when no live frame is coming: over the last frame (dimmed), or an empty view. */
+function FrameNotice({ kind, detail }: { kind: ConnectionState['kind']; detail: string }) {
+  if (kind === 'connected') return null;
+  const [title, text] =
+    kind === 'disconnected'
+      ? ['Disconnected.', 'Pick a port and press Connect.']
+      : kind === 'reconnecting'
+        ? ['Camera disconnected — reconnecting…', '']
+        : kind === 'resyncing'
+          ? ['Resyncing with the camera…', '']
+          : ['Connecting…', ''];
+  return (
+    <div className={`frame-notice notice-${kind}`} data-testid="frame-notice" data-state={kind} role="status">
+      <strong>{title}</strong>
+      {text && <span> {text}</span>}
+      {detail && <div className="frame-notice-detail">{detail}</div>}
+    </div>
+  );
+}
+
 /** Live frames: newest only, drawn on requestAnimationFrame; the overlay is written to the DOM directly
  *  (no React render per frame). */
 export function FrameView() {
   const zoom = useApp((s) => s.settings.zoom);
   // primitives only: a selector returning a fresh object every time would re-render forever
-  const { connected, bannerLabel, bannerDetail } = useApp(
-    useShallow((s) => {
-      const k = s.connection.kind;
-      const busy = k === 'reconnecting' || k === 'resyncing' || k === 'connecting';
-      const d = busy ? describeConnection(s.connection) : null;
-      return { connected: k === 'connected', bannerLabel: d?.label ?? null, bannerDetail: d?.detail ?? '' };
-    }),
+  const { kind, detail, showStats } = useApp(
+    useShallow((s) => ({
+      kind: s.connection.kind,
+      detail: describeConnection(s.connection).detail,
+      showStats: s.settings.showStats,
+    })),
   );
+  const connected = kind === 'connected';
+  // whether a frame was ever drawn: the last one stays on screen, dimmed, once the camera is gone
+  const [hasFrame, setHasFrame] = useState(false);
+  const hasFrameRef = useRef(false);
+  const stale = hasFrame && kind !== 'connected' && kind !== 'resyncing';
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const zoomRef = useRef<ZoomMode>(zoom);
@@ -83,6 +108,19 @@ export function FrameView() {
     }
 
     const statsRoot = wrap.parentElement?.querySelector<HTMLElement>('[data-testid="frame-stats"]') ?? null;
+    // camera fps and data rate: the service's one measurement (the stats panel shows the same numbers)
+    function rates(st: StatsSnapshot | null): void {
+      const fps = st?.frames.fps ?? null;
+      const kbps = st?.frames.kbps ?? null;
+      setStat(stats.cam.current, fps ?? '', fps === null ? '–' : formatFps(fps));
+      setStat(stats.kbps.current, kbps ?? '', kbps === null ? '–' : formatKbps(kbps));
+      const clock = st?.frames.clock;
+      if (stats.cam.current && clock) stats.cam.current.dataset.clock = clock;
+    }
+    rates(useApp.getState().stats);
+    const unsubStats = useApp.subscribe((s, prev) => {
+      if (s.stats !== prev.stats) rates(s.stats);
+    });
     function overlay(now: number): void {
       lastOverlay = now;
       if (statsRoot) {
@@ -94,13 +132,11 @@ export function FrameView() {
         statsRoot.dataset.decodeErrors = String(c.decodeErrors);
       }
       const f = liveSink.shown();
-      setStat(stats.cam.current, Math.round(liveSink.cameraFps() * 10) / 10, formatFps(liveSink.cameraFps()));
       setStat(
         stats.disp.current,
         Math.round(liveSink.displayFps() * 10) / 10,
         formatFps(liveSink.displayFps()),
       );
-      setStat(stats.kbps.current, Math.round(liveSink.kbps()), formatKbps(liveSink.kbps()));
       if (f) {
         setStat(stats.bytes.current, f.meta.bytes, formatBytes(f.meta.bytes));
         setStat(
@@ -118,6 +154,10 @@ export function FrameView() {
       const fresh = liveSink.takeForDraw();
       if (fresh) {
         paint();
+        if (!hasFrameRef.current) {
+          hasFrameRef.current = true;
+          setHasFrame(true);
+        }
         // bytes of the frame on screen: exact on every frame (e2e watches it), the rates at a calm pace
         const el = stats.bytes.current;
         setStat(el, fresh.meta.bytes, formatBytes(fresh.meta.bytes));
@@ -207,6 +247,7 @@ export function FrameView() {
     return () => {
       setDrawCallback(null);
       unsubTheme();
+      unsubStats();
       if (raf) cancelAnimationFrame(raf);
       clearInterval(timer);
       ro.disconnect();
@@ -235,26 +276,16 @@ export function FrameView() {
 
   return (
     <section className="frame-view" aria-label="Live frame">
-      <div className="frame-canvas-wrap" ref={wrapRef}>
-        <canvas
-          ref={canvasRef}
-          data-testid="frame-canvas"
-          className="frame-canvas"
-          aria-label="Live camera frame"
-        />
-        {!connected && !bannerLabel && (
-          <div className="frame-empty">No camera connected — pick a port or the demo camera above.</div>
-        )}
-        {bannerLabel && (
-          <div className="frame-banner" data-testid="frame-banner">
-            <strong>{bannerLabel}</strong> <span>{bannerDetail}</span>
-          </div>
-        )}
-      </div>
-      <div className="frame-overlay" data-testid="frame-stats" aria-live="off">
-        <span title="Frames per second the camera delivers">
+      <div
+        className="frame-statsbar"
+        data-testid="frame-stats"
+        aria-live="off"
+        aria-label="Frame statistics"
+        hidden={!showStats}
+      >
+        <span title="Frames per second from the camera, on the camera's own clock (the stats panel's figure)">
           cam{' '}
-          <span ref={stats.cam} data-testid="camera-fps" data-value="0">
+          <span ref={stats.cam} data-testid="camera-fps" data-value="">
             –
           </span>{' '}
           fps
@@ -274,12 +305,21 @@ export function FrameView() {
         >
           –
         </span>
-        <span ref={stats.kbps} data-testid="frame-kbps" data-value="0">
+        <span ref={stats.kbps} data-testid="frame-kbps" data-value="" title="Frame data rate from the camera">
           –
         </span>
         <span ref={stats.size} data-testid="frame-size" data-value="0" title="Resolution">
           –
         </span>
+      </div>
+      <div className={`frame-canvas-wrap${stale ? ' is-stale' : ''}`} ref={wrapRef}>
+        <canvas
+          ref={canvasRef}
+          data-testid="frame-canvas"
+          className="frame-canvas"
+          aria-label="Live camera frame"
+        />
+        <FrameNotice kind={kind} detail={detail} />
       </div>
       <div className="frame-toolbar">
         <button
@@ -319,6 +359,15 @@ export function FrameView() {
           aria-label="Zoom in"
         >
           +
+        </button>
+        <button
+          type="button"
+          data-testid="stats-toggle"
+          aria-pressed={showStats}
+          onClick={() => updateSettings({ showStats: !showStats })}
+          title={showStats ? 'Hide the frame stats line (I)' : 'Show the frame stats line (I)'}
+        >
+          Stats
         </button>
         <button
           type="button"

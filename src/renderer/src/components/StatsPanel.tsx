@@ -1,10 +1,18 @@
-import { useEffect } from 'react';
+import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { StatsSnapshot } from '../../../shared/contract';
 import { getApi, toAppError } from '../api';
+import { usePoll } from '../lib/use-poll';
 import { formatBytes, formatCount, formatFps, formatKbps, formatMs } from '../lib/format';
 import { showToast, useApp } from '../store/app-store';
 
 const POLL_MS = 1000;
+
+const CLOCK_TITLES: Record<StatsSnapshot['frames']['clock'], string> = {
+  camera: "Measured over the last second of frames on the camera's own clock (capture time stamps)",
+  header: "The camera's own figure (stream header); the data rate from the frames' sizes",
+  host: 'Measured over the last second of frames as they arrived (the frames carry no capture time)',
+};
 
 /** Protocol stats; polled only while this panel is shown and a camera is connected. */
 export function StatsPanel() {
@@ -12,27 +20,18 @@ export function StatsPanel() {
     useShallow((s) => ({ stats: s.stats, connected: s.connection.kind === 'connected' })),
   );
 
-  useEffect(() => {
-    if (!connected) return;
-    let stop = false;
-    let failing = false; // say it once per run of failures, not every second
-    const tick = async () => {
-      try {
-        const s = await getApi().request('getStats');
-        failing = false;
-        if (!stop) useApp.setState({ stats: s });
-      } catch (e) {
-        if (!stop && !failing) showToast(toAppError(e, 'stats-failed'));
-        failing = true;
-      }
-    };
-    void tick();
-    const t = setInterval(() => void tick(), POLL_MS);
-    return () => {
-      stop = true;
-      clearInterval(t);
-    };
-  }, [connected]);
+  const failing = useRef(false); // say it once per run of failures, not every second
+  usePoll(connected, POLL_MS, async (isLive) => {
+    try {
+      const s = await getApi().request('getStats');
+      failing.current = false;
+      if (isLive()) useApp.setState({ stats: s });
+    } catch (e) {
+      if (isLive() && !failing.current)
+        showToast({ ...toAppError(e, 'stats-failed'), title: 'Reading the statistics failed' });
+      failing.current = true;
+    }
+  });
 
   if (!stats)
     return (
@@ -41,11 +40,16 @@ export function StatsPanel() {
       </p>
     );
   const h = stats.host;
-  const rows: Array<[string, string]> = [
-    ['Frames received', formatCount(stats.frames.received)],
-    ['Frames dropped', formatCount(stats.frames.dropped)],
-    ['Frame rate', `${formatFps(stats.frames.fps)} fps`],
-    ['Frame data', formatKbps(stats.frames.kbps)],
+  const f = stats.frames;
+  const rows: Array<[string, string, string?]> = [
+    ['Frames received (this connection)', formatCount(f.received), 'Since this connection was made'],
+    [
+      'Frames dropped (this connection)',
+      formatCount(f.dropped),
+      "Frames the camera numbered that never arrived, since this connection was made (from the frames' own numbers)",
+    ],
+    ['Frame rate', f.fps === null ? '–' : `${formatFps(f.fps)} fps`, CLOCK_TITLES[f.clock]],
+    ['Frame data', f.kbps === null ? '–' : formatKbps(f.kbps), CLOCK_TITLES[f.clock]],
     ['Packets sent / received', `${formatCount(h.packetsSent)} / ${formatCount(h.packetsReceived)}`],
     ['Bytes sent / received', `${formatBytes(h.bytesSent)} / ${formatBytes(h.bytesReceived)}`],
     ['Round trip p50 / p99', `${formatMs(h.rttMsP50)} / ${formatMs(h.rttMsP99)}`],
@@ -57,10 +61,12 @@ export function StatsPanel() {
   ];
   return (
     <dl className="stats-panel" data-testid="stats-panel">
-      {rows.map(([k, v]) => (
-        <div key={k} className="stat-row">
+      {rows.map(([k, v, title]) => (
+        <div key={k} className="stat-row" title={title}>
           <dt>{k}</dt>
-          <dd className="num">{v}</dd>
+          <dd className="num" data-stat={k}>
+            {v}
+          </dd>
         </div>
       ))}
     </dl>

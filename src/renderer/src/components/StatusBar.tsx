@@ -1,6 +1,17 @@
 import { useShallow } from 'zustand/react/shallow';
+import type { AppError } from '../../../shared/contract';
+import { presentError } from '../lib/messages';
 import { useApp } from '../store/app-store';
 import { describeConnection } from '../store/reducers';
+
+function LastError({ err }: { err: AppError }) {
+  const p = presentError(err);
+  return (
+    <span className="last-error" data-testid="last-error" title={`${p.message} ${p.hint}`}>
+      Last error: {p.message}
+    </span>
+  );
+}
 
 export function StatusBar() {
   const { connection, lastError, carrier, link, device } = useApp(
@@ -21,9 +32,7 @@ export function StatusBar() {
       </span>
       {detail && <span className="muted state-detail">{detail}</span>}
       {lastError && connection.kind !== 'connected' && lastError.message !== detail && (
-        <span className="last-error" data-testid="last-error" title={lastError.message}>
-          last error: {lastError.message}
-        </span>
+        <LastError err={lastError} />
       )}
       <span className="spacer" />
       {device && connection.kind === 'connected' && (

@@ -1,9 +1,21 @@
 import { useEffect } from 'react';
+import { presentError, sentence } from '../lib/messages';
 import { closeToast, useApp } from '../store/app-store';
 import type { Toast } from '../store/reducers';
 
 const ERROR_MS = 12_000;
 const INFO_MS = 4_000;
+
+/** Cause and what to do; the code stays in data-code for tests and logs, never as text. */
+function ErrorText({ t }: { t: Toast }) {
+  const p = presentError(t);
+  return (
+    <>
+      <div className="toast-message">{p.message}</div>
+      <div className="toast-hint">{p.hint}</div>
+    </>
+  );
+}
 
 function ToastItem({ t }: { t: Toast }) {
   useEffect(() => {
@@ -19,9 +31,8 @@ function ToastItem({ t }: { t: Toast }) {
       data-kind={t.kind}
     >
       <div className="toast-body">
-        <div className="toast-message">{t.message}</div>
-        {t.hint && <div className="toast-hint">{t.hint}</div>}
-        <div className="toast-code">{t.code}</div>
+        {t.title && <div className="toast-title">{sentence(t.title)}</div>}
+        {t.kind === 'error' ? <ErrorText t={t} /> : <div className="toast-message">{t.message}</div>}
       </div>
       <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => closeToast(t.id)}>
         ×

@@ -85,7 +85,7 @@ describe('FrameSink', () => {
     expect(h.decodes.map((d) => d.id)).toEqual([1, 2]);
   });
 
-  it('measures arrival and display rates separately', async () => {
+  it('measures the display rate (draws), not the camera rate', async () => {
     const h = harness();
     for (let i = 1; i <= 31; i++) {
       h.sink.push(h.meta(i), new Uint8Array([i]));
@@ -97,8 +97,7 @@ describe('FrameSink', () => {
       }
       h.tick(1000 / 30);
     }
-    expect(h.sink.cameraFps()).toBeCloseTo(30, 0);
     expect(h.sink.displayFps()).toBeCloseTo(15, 0);
-    expect(h.sink.kbps()).toBeGreaterThan(200);
+    expect(h.sink.counters.received).toBe(31);
   });
 });

@@ -40,7 +40,6 @@ export class FrameSink<B extends Decoded> {
   private current: ShownFrame<B> | null = null;
   private disposed = false;
   readonly counters: SinkCounters = { received: 0, decoded: 0, drawn: 0, dropped: 0, decodeErrors: 0 };
-  readonly arrivals = new RateMeter(1000);
   readonly draws = new RateMeter(1000);
 
   constructor(private readonly deps: FrameSinkDeps<B>) {}
@@ -48,7 +47,6 @@ export class FrameSink<B extends Decoded> {
   push(meta: FrameMeta, image: Uint8Array): void {
     if (this.disposed) return;
     this.counters.received++;
-    this.arrivals.add(this.deps.now(), meta.bytes || image.length);
     if (this.pending) this.counters.dropped++;
     this.pending = { meta, image };
     this.pump();
@@ -101,18 +99,10 @@ export class FrameSink<B extends Decoded> {
     return this.current;
   }
 
-  /** Camera fps: the camera's own figure when it reports one, else the arrival rate. */
-  cameraFps(): number {
-    const reported = this.current?.meta.cameraFps;
-    return typeof reported === 'number' && reported > 0 ? reported : this.arrivals.rate(this.deps.now());
-  }
-
+  // The camera's fps and data rate are not measured here: the service measures them on the camera's clock
+  // (StatsSnapshot.frames) and every view shows that one figure. This is the page's own draw rate.
   displayFps(): number {
     return this.draws.rate(this.deps.now());
-  }
-
-  kbps(): number {
-    return this.arrivals.kbps(this.deps.now());
   }
 
   dispose(): void {

@@ -3,7 +3,8 @@
 import type { FrameMeta } from '../../../shared/contract';
 import { getApi } from '../api';
 import { showToast } from '../store/app-store';
-import { FrameSink } from './frame-sink';
+import { snapshotFileName } from '../../../shared/snapshot-name';
+import { FrameSink, type ShownFrame } from './frame-sink';
 import { saveSnapshot } from '../store/actions';
 
 const MIME: Record<FrameMeta['format'], string | null> = { jpeg: 'image/jpeg', png: 'image/png', raw: null };
@@ -29,7 +30,8 @@ export const liveSink = new FrameSink<ImageBitmap>({
     lastDecodeToast = now;
     showToast({
       code: 'frame-decode',
-      message: `Frame ${meta.seq} (${meta.bytes} B ${meta.format}) could not be decoded: ${err.message}`,
+      title: `Frame ${meta.seq} (${meta.bytes} B ${meta.format}) could not be shown`,
+      message: err.message,
       at: Date.now(),
     });
   },
@@ -58,27 +60,22 @@ function download(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-');
-}
-
-/** Browser download of what is on screen: the JPEG exactly as received, or a PNG of the decoded image. */
-export async function downloadShown(format: 'jpeg' | 'png'): Promise<boolean> {
-  const f = liveSink.shown();
-  if (!f) return false;
-  if (format === 'jpeg' && f.meta.format === 'jpeg') {
-    download(
-      new Blob([f.image as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }),
-      `camdeck-${stamp()}.jpg`,
-    );
-    return true;
+/**
+ * The file a browser download of the frame on screen gets: the JPEG exactly as received, or a PNG of the
+ * decoded image. Copied now, synchronously: the next frame closes this frame's bitmap.
+ */
+export function encodeShown(f: ShownFrame<ImageBitmap>, format: 'jpeg' | 'png'): Promise<Blob> {
+  if (format === 'jpeg' && f.meta.format === 'jpeg')
+    return Promise.resolve(new Blob([f.image as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
+  try {
+    const c = new OffscreenCanvas(f.bitmap.width, f.bitmap.height);
+    const ctx = c.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas context for the PNG snapshot');
+    ctx.drawImage(f.bitmap, 0, 0);
+    return c.convertToBlob({ type: 'image/png' });
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
-  const c = new OffscreenCanvas(f.bitmap.width, f.bitmap.height);
-  const ctx = c.getContext('2d');
-  if (!ctx) throw new Error('no 2D canvas context for the PNG snapshot');
-  ctx.drawImage(f.bitmap, 0, 0);
-  download(await c.convertToBlob({ type: 'image/png' }), `camdeck-${stamp()}.png`);
-  return true;
 }
 
 const probe = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(1, 1) : null;
@@ -99,16 +96,21 @@ export async function takeSnapshot(
   format: 'jpeg' | 'png',
   carrier: 'electron' | 'browser' | null,
 ): Promise<void> {
-  const saved = await saveSnapshot(format);
-  if (carrier !== 'browser') return;
+  // the frame on screen, not whatever arrived since: the service saves the same one (by seq)
+  const shown = liveSink.shown();
+  const file = carrier === 'browser' && shown ? encodeShown(shown, format) : null;
+  file?.catch(() => undefined); // reported below, once the save is done
+  const saved = await saveSnapshot(format, shown?.meta.seq);
+  if (!file || !shown) return;
   try {
-    const ok = await downloadShown(format);
-    if (!ok && saved === null)
-      showToast({ code: 'no-frame', message: 'No frame to save yet', at: Date.now() });
+    // the service's name when it saved this very frame, so both copies are called the same
+    const same = saved?.seq === shown.meta.seq;
+    download(await file, same ? saved.name : snapshotFileName(shown.meta, format, new Date()));
   } catch (e) {
     showToast({
       code: 'snapshot-failed',
-      message: `Download failed: ${(e as Error).message}`,
+      title: 'The download failed',
+      message: (e as Error).message,
       at: Date.now(),
     });
   }

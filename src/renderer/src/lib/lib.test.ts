@@ -166,6 +166,7 @@ describe('shortcuts', () => {
     expect(k('d', { ctrlKey: true })).toBe('disconnect');
     expect(k('?', { shiftKey: true })).toBe('help');
     expect(k('p')).toBe('pause');
+    expect(k('i')).toBe('stats');
     expect(k('x')).toBeNull();
   });
   it('leaves typing alone but works on sliders', () => {

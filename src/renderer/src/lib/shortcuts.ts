@@ -10,6 +10,7 @@ export type ShortcutAction =
   | 'disconnect'
   | 'theme'
   | 'pause'
+  | 'stats'
   | 'help'
   | 'close';
 
@@ -27,6 +28,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Shift+S', action: 'snapshot-png', description: 'Save a PNG snapshot' },
   { keys: 'Ctrl+D', action: 'disconnect', description: 'Disconnect' },
   { keys: 'P', action: 'pause', description: 'Pause / resume streaming' },
+  { keys: 'I', action: 'stats', description: 'Show / hide the frame stats line' },
   { keys: 'T', action: 'theme', description: 'Toggle dark / light theme' },
   { keys: '?', action: 'help', description: 'Show this help' },
 ];
@@ -78,6 +80,9 @@ export function shortcutFor(e: KeyLike): ShortcutAction | null {
     case 'p':
     case 'P':
       return 'pause';
+    case 'i':
+    case 'I':
+      return 'stats';
     case '?':
       return 'help';
     default:

@@ -1,5 +1,5 @@
 // User actions: each calls the contract and turns a failure into a toast with its cause (never silent).
-import type { ConfigValue } from '../../../shared/contract';
+import type { ConfigValue, SnapshotResult } from '../../../shared/contract';
 import { DEMO_TARGET } from '../../../shared/contract';
 import { getApi, toAppError } from '../api';
 import { createConfigController } from './config-controller';
@@ -7,8 +7,8 @@ import { applySnapshot as applySnap } from './config-writer';
 import { showToast, updateSettings, useApp } from './app-store';
 import { applyConnectionState } from './reducers';
 
-function fail(err: unknown, code: string): void {
-  showToast(toAppError(err, code));
+function fail(err: unknown, code: string, title?: string): void {
+  showToast({ ...toAppError(err, code), ...(title ? { title } : {}) });
 }
 
 export async function refreshPorts(): Promise<void> {
@@ -17,7 +17,7 @@ export async function refreshPorts(): Promise<void> {
     const ports = await getApi().request('listPorts');
     useApp.setState({ ports });
   } catch (e) {
-    fail(e, 'ports-failed');
+    fail(e, 'ports-failed', 'Listing the ports failed');
   } finally {
     useApp.setState({ portsLoading: false });
   }
@@ -34,7 +34,7 @@ export async function connect(target: string): Promise<void> {
   } catch (e) {
     const err = toAppError(e, 'connect-failed');
     useApp.setState({ lastError: err });
-    showToast({ ...err, message: `Connect to ${t} failed: ${err.message}` });
+    showToast({ ...err, title: `Connecting to ${t} failed` });
   } finally {
     useApp.setState({ connectBusy: false });
   }
@@ -44,7 +44,7 @@ export async function disconnect(): Promise<void> {
   try {
     await getApi().request('disconnect');
   } catch (e) {
-    fail(e, 'disconnect-failed');
+    fail(e, 'disconnect-failed', 'Disconnecting failed');
   }
 }
 
@@ -56,7 +56,7 @@ export async function loadConfig(): Promise<void> {
   } catch (e) {
     // A camera without a config channel is fine; anything else is worth saying.
     const err = toAppError(e, 'config-read-failed');
-    if (err.code !== 'no-config') showToast({ ...err, message: `Reading config failed: ${err.message}` });
+    if (err.code !== 'no-config') showToast({ ...err, title: 'Reading the config failed' });
   }
 }
 
@@ -83,14 +83,18 @@ export async function resync(): Promise<void> {
     useApp.setState((s) => applyConnectionState(s, cs));
     if (cs.kind === 'connected') await loadConfig();
   } catch (e) {
-    fail(e, 'state-failed');
+    fail(e, 'state-failed', 'Reading the camera state failed');
   }
   await refreshPorts();
 }
 
-export async function saveSnapshot(format: 'jpeg' | 'png'): Promise<string | null> {
+/** Save through the contract; `seq` is the frame on screen. Resolves with what was saved, null on failure. */
+export async function saveSnapshot(format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult | null> {
   try {
-    const r = await getApi().request('saveSnapshot', format);
+    const r =
+      seq === undefined
+        ? await getApi().request('saveSnapshot', format)
+        : await getApi().request('saveSnapshot', format, seq);
     showToast(
       {
         code: 'snapshot-saved',
@@ -99,9 +103,9 @@ export async function saveSnapshot(format: 'jpeg' | 'png'): Promise<string | nul
       },
       'info',
     );
-    return r.path;
+    return r;
   } catch (e) {
-    fail(e, 'snapshot-failed');
+    fail(e, 'snapshot-failed', `Saving the ${format.toUpperCase()} snapshot failed`);
     return null;
   }
 }
@@ -111,6 +115,6 @@ export async function setStreaming(enable: boolean): Promise<void> {
     await getApi().request('setStreaming', enable);
     useApp.setState({ paused: !enable });
   } catch (e) {
-    fail(e, 'streaming-failed');
+    fail(e, 'streaming-failed', enable ? 'Resuming the stream failed' : 'Pausing the stream failed');
   }
 }

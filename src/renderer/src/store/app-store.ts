@@ -25,8 +25,10 @@ export interface Settings {
   panels: { config: boolean; channels: boolean; stats: boolean; console: boolean };
   /** Side panel width, px. */
   sideWidth: number;
-  /** Console height, px. */
+  /** Console height, px (capped to a quarter of the window). */
   consoleHeight: number;
+  /** The frame stats line above the image (fps, size, rate). */
+  showStats: boolean;
 }
 
 /** First run follows the system theme; after that the user's choice is persisted. */
@@ -40,7 +42,8 @@ export const defaultSettings: Settings = {
   theme: prefersLight() ? 'light' : 'dark',
   panels: { config: true, channels: true, stats: true, console: true },
   sideWidth: 340,
-  consoleHeight: 130,
+  consoleHeight: 120,
+  showStats: true,
 };
 
 export interface AppState {
@@ -136,10 +139,11 @@ export const useApp = create<AppState>()(
 
 let toastSeq = 1;
 
-export function showToast(err: AppError, kind: Toast['kind'] = 'error'): void {
+export function showToast(err: AppError & { title?: string }, kind: Toast['kind'] = 'error'): void {
   const t: Toast = { ...err, id: toastSeq++, kind };
   useApp.setState((s) => ({ toasts: pushToast(s.toasts, t) }));
-  if (kind === 'error') console.warn(`[camdeck] ${err.code}: ${err.message}`);
+  if (kind === 'error')
+    console.warn(`[camdeck] ${err.code}: ${err.title ? `${err.title}: ` : ''}${err.message}`);
 }
 
 export function closeToast(id: number): void {

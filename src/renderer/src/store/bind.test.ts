@@ -106,7 +106,10 @@ describe('store bound to a carrier', () => {
     rejectWrites = true;
     editConfig('quality', 10);
     await vi.waitFor(() => expect(useApp.getState().config.shown.quality).toBe(40));
-    expect(useApp.getState().toasts.at(-1)?.message).toMatch(/quality=10 failed: camera refused/);
+    expect(useApp.getState().toasts.at(-1)).toMatchObject({
+      title: 'Writing quality=10 failed',
+      message: 'camera refused (NAK FAILED)',
+    });
     rejectWrites = false;
   });
 

@@ -8,7 +8,8 @@ export interface ConfigControllerDeps {
   get(): cw.ConfigState;
   set(s: cw.ConfigState): void;
   write(patch: ConfigValues): Promise<ConfigSnapshot>;
-  onError(err: AppError, patch: ConfigValues): void;
+  /** `title` says what failed ("Writing quality=10 failed"), the message why. */
+  onError(err: AppError & { title: string }, patch: ConfigValues): void;
 }
 
 export interface ConfigController {
@@ -38,8 +39,7 @@ export function createConfigController(deps: ConfigControllerDeps): ConfigContro
         const keys = Object.entries(patch)
           .map(([k, v]) => `${k}=${String(v)}`)
           .join(', ');
-        const e = toAppError(err, 'config-rejected');
-        deps.onError({ ...e, message: `Config write ${keys} failed: ${e.message}` }, patch);
+        deps.onError({ ...toAppError(err, 'config-rejected'), title: `Writing ${keys} failed` }, patch);
         pump();
       },
     );

@@ -102,7 +102,7 @@ describe('config controller', () => {
       get: () => state,
       set: (s) => (state = s),
       write: (patch) => new Promise((resolve, reject) => calls.push({ patch, resolve, reject })),
-      onError: (e) => errors.push(`${e.code}: ${e.message}`),
+      onError: (e) => errors.push(`${e.code}: ${e.title}: ${e.message}`),
     });
     return { ctl, calls, errors, state: () => state };
   }
@@ -136,7 +136,7 @@ describe('config controller', () => {
     await flush();
     expect(h.state().shown.quality).toBe(90);
     expect(h.errors).toEqual([
-      'config-rejected: Config write quality=10 failed: camera refused the write (NAK FAILED)',
+      'config-rejected: Writing quality=10 failed: camera refused the write (NAK FAILED)',
     ]);
   });
 

@@ -5,13 +5,15 @@ import { resetPending, type ConfigState } from './config-writer';
 export interface Toast extends AppError {
   id: number;
   kind: 'error' | 'info';
+  /** What was being done, e.g. "Connecting to /dev/ttyACM0 failed"; the message then says why. */
+  title?: string;
 }
 
 export const MAX_TOASTS = 5;
 
 export function pushToast(toasts: readonly Toast[], t: Toast, max = MAX_TOASTS): Toast[] {
   // The same error repeating (e.g. a reconnect loop) replaces the older one instead of stacking.
-  const rest = toasts.filter((x) => !(x.code === t.code && x.message === t.message));
+  const rest = toasts.filter((x) => !(x.code === t.code && x.message === t.message && x.title === t.title));
   const all = [...rest, t];
   return all.slice(Math.max(0, all.length - max));
 }
