@@ -10,7 +10,10 @@ import {
   Opcode,
   OPCODE_NAMES,
   PacketParser,
+  SYNC0,
+  SYNC1,
   Status,
+  crc16,
   decodeCaps,
   decodeEventCode,
   encodeCaps,
@@ -18,7 +21,7 @@ import {
   readU16,
   writePacket,
 } from '../protocol';
-import type { ByteLink, Caps, Packet } from '../protocol';
+import type { ByteLink, Caps, CorruptHeader, Packet } from '../protocol';
 import { Emitter } from './emitter';
 import {
   ChecksumError,
@@ -151,6 +154,8 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   /** The SYNC ACK came after the stale exchanges were abandoned: the device now counts from 0 again. */
   private staleAfterSync = false;
   private syncEpoch_ = 0;
+  /** The chunk before this one: a damaged header may start in it. */
+  private prevChunk: Uint8Array | null = null;
   private recovery_: RecoveryStats = { abandoned: 0, stalePackets: 0, tailResends: 0, resetsDetected: 0 };
   private counters = {
     packetsSent: 0,
@@ -498,38 +503,57 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     if (this.closedReason) return;
     this.counters.bytesReceived += chunk.length;
     const ps = this.parser.stats;
-    const headerBefore = ps.headerCrcErrors + ps.oversize;
-    const payloadBefore = ps.payloadCrcErrors;
+    const [garbage0, oversize0, header0, payload0] = [
+      ps.garbageBytes,
+      ps.oversize,
+      ps.headerCrcErrors,
+      ps.payloadCrcErrors,
+    ];
+    const prev = this.prevChunk;
+    this.prevChunk = chunk;
     const packets = this.parser.push(chunk);
     for (const p of packets) {
       this.onPacket(p);
       if (this.closedReason) return;
     }
-    const header = ps.headerCrcErrors + ps.oversize !== headerBefore;
-    if (header || ps.payloadCrcErrors !== payloadBefore) this.corrupted(header);
+    if (ps.garbageBytes === garbage0 && ps.oversize === oversize0) return;
+    // Something on the line was not a packet: a CRC error, a length over max_payload, or a hit sync byte.
+    const headers: CorruptHeader[] = [];
+    if (ps.headerCrcErrors !== header0 && this.linkCaps.crc) {
+      // a header may start in the previous chunk
+      const tail = prev ? prev.subarray(Math.max(0, prev.length - (HEADER_SIZE - 1))) : EMPTY;
+      const bytes = tail.length ? concat([tail, chunk], tail.length + chunk.length) : chunk;
+      headers.push(...repairHeaders(bytes));
+    }
+    if (ps.payloadCrcErrors !== payload0 && this.parser.lastCorrupt) headers.push(this.parser.lastCorrupt);
+    this.corrupted(headers, ps.oversize !== oversize0);
   }
 
   /**
    * A corrupted device packet while a reply is due. Never NAK it: the firmware answers a NAK with all its
    * retransmissions back to back and then resets its protocol state (§2.3), and a status reply (LOCK,
    * WRITE, …) is never re-sent at all. Abandon the exchange instead and resync at once: the device takes a
-   * SYNC even while it waits for an ACK. An unreadable header (or one longer than our max_payload: a
-   * device back at its default caps) counts as ours; a readable one only if it is this reply's.
+   * SYNC even while it waits for an ACK. `headers` are what the damaged packets said (a payload CRC error
+   * leaves the header intact; a one-bit header error is undone by its CRC). With none readable (more bits
+   * hit, a sync byte hit) or a header longer than our max_payload (a device back at its default caps), the
+   * damage counts as this reply's; otherwise only a header of this reply does, never an event's.
    */
-  private corrupted(unreadable: boolean): void {
+  private corrupted(headers: CorruptHeader[], oversize: boolean): void {
     const cur = this.current;
     if (!cur || cur.isSync) return; // until the SYNC ACK everything else is void anyway
-    const bad = unreadable ? null : this.parser.lastCorrupt;
-    if (bad) {
-      if (bad.flags & Flag.EVENT) return;
+    let ours = oversize || headers.length === 0;
+    for (const bad of headers) {
+      if (bad.flags & Flag.EVENT) continue;
       if (this.isStale(bad, cur)) {
         // a tail packet we cannot read: still ACK it so the device moves on, it is discarded anyway
         this.dropStale(bad, cur);
-        return;
+        continue;
       }
-      if (bad.opcode !== cur.opcode || bad.channel !== cur.channel) return;
-      if (this.linkCaps.seq && bad.seq !== this.seq) return; // an RTX duplicate of a packet we have
+      if (bad.opcode !== cur.opcode || bad.channel !== cur.channel) continue;
+      if (this.linkCaps.seq && bad.seq !== this.seq) continue; // an RTX duplicate of a packet we have
+      ours = true;
     }
+    if (!ours) return;
     this.recovery_.abandoned++;
     this.fault(new ChecksumError(`${OPCODE_NAMES[cur.opcode] ?? cur.opcode} on channel ${cur.channel}`));
   }
@@ -784,6 +808,35 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     this.purge(() => true, err);
     this.emit('close', err);
   }
+}
+
+/**
+ * Headers in `bytes` (AA D5 …) that fail their CRC-16 but pass it with one bit of bytes 2..9 flipped back:
+ * the CRC corrects a single-bit error, so what a damaged header said is known exactly.
+ */
+export function repairHeaders(bytes: Uint8Array): CorruptHeader[] {
+  const out: CorruptHeader[] = [];
+  const crcOk = (h: Uint8Array): boolean => crc16(h, 0, 8) === (h[8]! | (h[9]! << 8));
+  for (
+    let i = bytes.indexOf(SYNC0);
+    i >= 0 && i + HEADER_SIZE <= bytes.length;
+    i = bytes.indexOf(SYNC0, i + 1)
+  ) {
+    if (bytes[i + 1] !== SYNC1) continue;
+    const h = bytes.slice(i, i + HEADER_SIZE);
+    if (crcOk(h)) continue;
+    search: for (let b = 2; b < HEADER_SIZE; b++) {
+      for (let bit = 0; bit < 8; bit++) {
+        h[b]! ^= 1 << bit;
+        if (crcOk(h)) {
+          out.push({ seq: h[2]!, channel: h[3]!, flags: h[4]!, opcode: h[5]!, length: h[6]! | (h[7]! << 8) });
+          break search;
+        }
+        h[b]! ^= 1 << bit;
+      }
+    }
+  }
+  return out;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

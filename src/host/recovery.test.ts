@@ -17,7 +17,7 @@ import {
 import type { ByteLink, Packet } from '../protocol';
 import { Camera } from './camera';
 import type { CameraOptions } from './camera';
-import { ProtocolClient } from './client';
+import { ProtocolClient, repairHeaders } from './client';
 import type { ClientOptions } from './client';
 import { ConfigChannel } from './config';
 import { ChecksumError } from './errors';
@@ -170,6 +170,67 @@ describe('one corrupted device packet, client level', () => {
     expect(reads).toBe(2);
     expect((await client.request(Opcode.PROTO_VERSION)).length).toBe(16);
     expect(client.stats.timeouts + client.stats.sequenceErrors).toBe(0);
+    client.close();
+  });
+});
+
+describe('what a damaged packet was', () => {
+  it('repairHeaders undoes any one-bit error in bytes 2..9 (CRC-16 corrects one bit)', () => {
+    const clean = encodePacket({
+      seq: 7,
+      channel: 3,
+      flags: Flag.ACK_REQ,
+      opcode: Opcode.CHANNEL_READ,
+      payload: blob(4),
+    });
+    for (let byte = 2; byte < 10; byte++) {
+      for (let bit = 0; bit < 8; bit++) {
+        const hit = clean.slice();
+        hit[byte]! ^= 1 << bit;
+        expect(repairHeaders(hit)).toEqual([
+          { seq: 7, channel: 3, flags: Flag.ACK_REQ, opcode: Opcode.CHANNEL_READ, length: 4 },
+        ]);
+      }
+    }
+    expect(repairHeaders(clean)).toEqual([]);
+  });
+
+  it('a corrupted event header is not the reply: a pending IOCTL (not idempotent) completes, no resync', async () => {
+    const { sim, client, wire } = rawClient();
+    await client.sync();
+    const ch = sim.addChannel({ name: 'ctl', flags: ChannelFlag.WRITE, ioctl: () => true });
+    sim.faults.flipNext('header', { opcode: Opcode.CHANNEL_EVENT });
+    sim.hooks.set(Opcode.CHANNEL_IOCTL, () => {
+      sim.event(ch, 0xffff); // damaged on the way, just ahead of the reply
+      return { ack: true };
+    });
+    const resyncs = client.stats.resyncs;
+    await client.request(Opcode.CHANNEL_IOCTL, ch, u32s(1));
+    expect(sim.faults.pendingFlip()).toBe(false);
+    expect(client.stats.crcErrors).toBeGreaterThan(0);
+    expect(client.recovery.abandoned).toBe(0);
+    expect(client.resyncReason).toBeNull();
+    expect(client.stats.resyncs).toBe(resyncs);
+    expect(naksSent(wire)).toBe(0);
+    client.close();
+  });
+
+  it('a hit sync byte (the packet reads as garbage) still fails the exchange at once', async () => {
+    const { sim, client } = rawClient();
+    await client.sync();
+    sim.hooks.set(Opcode.PROTO_VERSION, (p) => {
+      const pkt = encodePacket({
+        seq: sim.S,
+        channel: 0,
+        flags: Flag.ACK_REQ,
+        opcode: p.opcode,
+        payload: blob(16),
+      });
+      pkt[0]! ^= 0x01;
+      return { raw: [pkt] };
+    });
+    expect(await client.request(Opcode.PROTO_VERSION).catch((e: unknown) => e)).toBeInstanceOf(ChecksumError);
+    expect(client.stats.timeouts).toBe(0);
     client.close();
   });
 });
