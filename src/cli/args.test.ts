@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, choiceOption, intOption, parseCommandArgs, positiveOption } from './args';
+import { UsageError, choiceOption, intOption, outputError, parseCommandArgs, positiveOption } from './args';
 import { EXIT } from './exit';
 
 const OPTS = { count: { type: 'string', short: 'n' }, json: { type: 'boolean' } } as const;
@@ -51,5 +51,22 @@ describe('option checks name the argument and what it accepts', () => {
     expect(intOption('x', 'count', undefined, 1)).toBeUndefined();
     expect(positiveOption('x', 'timeout', '0.5')).toBe(0.5);
     expect(choiceOption('x', 'ack', 'on', ['on', 'off'])).toBe('on');
+  });
+});
+
+describe('outputError', () => {
+  it('says which file and why, in words, with a hint', () => {
+    const e = outputError(
+      '/x/y.jpg',
+      Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }),
+    );
+    expect(e).toMatchObject({
+      exitCode: EXIT.FAILURE,
+      message: 'Cannot write /x/y.jpg (permission denied).',
+    });
+    expect(e.hint).toMatch(/--out/);
+    expect(outputError('/x', Object.assign(new Error(''), { code: 'ENOTDIR' })).message).toBe(
+      'Cannot write /x (a file is in the way).',
+    );
   });
 });

@@ -110,3 +110,25 @@ export function choiceOption<T extends string>(
     choices.length > 2 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}` : choices.join(' or ');
   throw new UsageError(`--${name} takes ${list}, not "${value}".`, command);
 }
+
+/** A file the command was told to write (--out) could not be: say which and why, never the raw errno. */
+export function outputError(file: string, err: unknown): CliError {
+  const code = (err as { code?: string } | null)?.code;
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'ENOSPC'
+          ? 'the disk is full'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : code === 'ENOTDIR' || code === 'EEXIST'
+              ? 'a file is in the way'
+              : 'an I/O error';
+  return new CliError(
+    `Cannot write ${file} (${why}).`,
+    EXIT.FAILURE,
+    'Pick another --out path, or fix the folder.',
+  );
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CameraSession, FrameSource, openTransport } from '../../host';
 import type { Camera, Frame, SessionState } from '../../host';
 import { createSimCam } from '../../simcam';
-import { choiceOption, intOption, parseCommandArgs, positiveOption } from '../args';
+import { choiceOption, intOption, outputError, parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
 import {
   CliError,
@@ -52,7 +52,11 @@ export async function run(argv: string[]): Promise<number> {
     const timeoutMs = positiveOption('frames', 'timeout', values.timeout) ?? 5000;
     const channel = choiceOption('frames', 'channel', values.channel, ['stream', 'frame'] as const) ?? 'auto';
     const link = linkOptions(values);
-    if (values.out) await mkdir(values.out, { recursive: true });
+    const outDir = values.out;
+    if (outDir)
+      await mkdir(outDir, { recursive: true }).catch((e: unknown) => {
+        throw outputError(outDir, e);
+      });
 
     let camera: Camera;
     let close: () => void;
@@ -125,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
             const ext = f.meta.format === 'jpeg' ? 'jpg' : f.meta.format === 'png' ? 'png' : 'raw';
             if (values.out)
               writes.push(
-                writeFile(join(values.out, `frame-${String(got).padStart(4, '0')}.${ext}`), f.image),
+                saveFrame(join(values.out, `frame-${String(got).padStart(4, '0')}.${ext}`), f.image),
               );
             console.log(JSON.stringify(f.meta));
             if (got >= count) finish({ ok: true });
@@ -174,6 +178,12 @@ export async function run(argv: string[]): Promise<number> {
     }
   });
 }
+
+/** Write one frame; a failure is reported as a sentence once all frames are in. */
+const saveFrame = (file: string, image: Uint8Array): Promise<void> =>
+  writeFile(file, image).catch((e: unknown) => {
+    throw outputError(file, e);
+  });
 
 /** Print when the session loses and regains the camera; call back so the frame timer pauses meanwhile. */
 function watchSession(

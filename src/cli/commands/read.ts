@@ -1,6 +1,6 @@
 // `camdeck read CH`: read a channel (SIZE then READ) to stdout or a file, raw or decoded (--as).
 import { writeFile } from 'node:fs/promises';
-import { choiceOption, intOption, parseCommandArgs, positiveOption, UsageError } from '../args';
+import { choiceOption, intOption, outputError, parseCommandArgs, positiveOption, UsageError } from '../args';
 import { EXIT } from '../exit';
 import { CliError, TARGET_HELP, TARGET_OPTIONS, channelRef, openTarget, withExitCode } from './ports';
 import { untilChannelEvent } from '../../host';
@@ -77,7 +77,10 @@ export async function run(argv: string[]): Promise<number> {
         );
       const body = as ? new TextEncoder().encode(`${decode(data, as, positionals[0]!)}\n`) : data;
       if (values.out) {
-        await writeFile(values.out, body);
+        const out = values.out;
+        await writeFile(out, body).catch((e: unknown) => {
+          throw outputError(out, e);
+        });
         console.error(`camdeck read: ${body.length} bytes → ${values.out}`);
       } else {
         await new Promise<void>((resolve, reject) =>
