@@ -107,3 +107,27 @@ describe("refused writes carry the camera's reason", () => {
     expect(await refusalReason(camera, 10)).toBeUndefined();
   });
 });
+
+describe('the demo camera (simulated) prints its reason', () => {
+  it.each([
+    [{ qualty: 40 }, /\(FAILED\): config: refused: unknown key "qualty"\.$/],
+    [{ quality: 500 }, /\(FAILED\): config: refused: .*quality.*\.$/],
+  ])('%j', async (patch, message) => {
+    const cam = createSimCam({ width: 160, height: 120 });
+    const [host, device] = createLinkPair();
+    cam.attach(device);
+    const camera = new Camera(memoryTransport(host));
+    cleanup.push(() => {
+      camera.disconnect();
+      cam.close();
+    });
+    await camera.connect();
+    await camera.readStdout(); // the script's banner is not a reason
+    const err = (await new ConfigChannel(camera)
+      .write(patch)
+      .catch((e: unknown) => e)) as ConfigRejectedError;
+    expect(err).toBeInstanceOf(ConfigRejectedError);
+    expect(err.reason).toMatch(/^config: refused: /);
+    expect(err.message).toMatch(message);
+  });
+});

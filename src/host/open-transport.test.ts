@@ -40,3 +40,23 @@ describe('openTransport errors', () => {
     expect(e.hint).toMatch(/\.$/);
   });
 });
+
+describe('a TCP peer that accepts and closes at once', () => {
+  it('the link says who closed it, not just "link closed"', async () => {
+    const { createServer } = await import('node:net');
+    const { Camera } = await import('./camera');
+    const server = createServer((s) => s.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const camera = new Camera(await openTransport(`tcp://127.0.0.1:${port}`));
+      const err = await camera.connect().catch((e: unknown) => e);
+      expect(err).toMatchObject({
+        code: 'disconnected',
+        message: `tcp://127.0.0.1:${port} closed the connection.`,
+      });
+    } finally {
+      server.close();
+    }
+  });
+});

@@ -174,6 +174,21 @@ describe('exit codes as the README table', () => {
     expect(text).toMatch(/hint: Run `camdeck \w+ --help` for the options\./);
   });
 
+  it('a TCP peer that is not a camera (accepts, then closes): a sentence, exit 1, not "link closed"', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer((sock) => sock.destroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      expect(await info.run(['--port', `tcp://127.0.0.1:${port}`])).toBe(EXIT.FAILURE);
+      expect(err.join('\n')).toMatch(
+        new RegExp(`tcp://127\\.0\\.0\\.1:${port} closed the link before a camera answered\\.\\n {2}hint: `),
+      );
+    } finally {
+      server.close();
+    }
+  });
+
   it('ports exits 0 after listing, camera or not', async () => {
     expect(await ports.run([])).toBe(EXIT.OK);
     expect(await ports.run(['--json'])).toBe(EXIT.OK);
