@@ -15,7 +15,7 @@ import {
   linkOptions,
   openTarget,
   resolveTarget,
-  toCliError,
+  connectError,
   withExitCode,
 } from './ports';
 
@@ -75,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
         await session.connect(target);
       } catch (err) {
         demo?.close();
-        throw toCliError(err);
+        throw connectError(target, err);
       }
       camera = session.camera;
       const s = session;
@@ -106,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
       const t0 = performance.now();
       let got = 0;
       const writes: Promise<void>[] = [];
+      const failed: { error?: CliError } = {};
       const outcome = await new Promise<Outcome>((resolve) => {
         let timer: ReturnType<typeof setTimeout> | null = null;
         const disarm = (): void => {
@@ -129,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
             const ext = f.meta.format === 'jpeg' ? 'jpg' : f.meta.format === 'png' ? 'png' : 'raw';
             if (values.out)
               writes.push(
-                saveFrame(join(values.out, `frame-${String(got).padStart(4, '0')}.${ext}`), f.image),
+                saveFrame(join(values.out, `frame-${String(got).padStart(4, '0')}.${ext}`), f.image, failed),
               );
             console.log(JSON.stringify(f.meta));
             if (got >= count) finish({ ok: true });
@@ -152,6 +153,7 @@ export async function run(argv: string[]): Promise<number> {
       });
       source.stop();
       await Promise.all(writes);
+      if (failed.error) throw failed.error;
       const secs = (performance.now() - t0) / 1000;
       console.error(
         `camdeck frames: ${got} frame(s) in ${secs.toFixed(2)} s (${(got / secs).toFixed(1)} fps)`,
@@ -179,10 +181,13 @@ export async function run(argv: string[]): Promise<number> {
   });
 }
 
-/** Write one frame; a failure is reported as a sentence once all frames are in. */
-const saveFrame = (file: string, image: Uint8Array): Promise<void> =>
+/**
+ * Write one frame. Never rejects (a rejection left pending until the end would crash the process as
+ * unhandled): the first failure is kept and reported as a sentence once all frames are in.
+ */
+const saveFrame = (file: string, image: Uint8Array, failed: { error?: CliError }): Promise<void> =>
   writeFile(file, image).catch((e: unknown) => {
-    throw outputError(file, e);
+    failed.error ??= outputError(file, e);
   });
 
 /** Print when the session loses and regains the camera; call back so the frame timer pauses meanwhile. */

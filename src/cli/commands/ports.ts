@@ -194,7 +194,7 @@ export async function resolveTarget(target: string | undefined): Promise<string>
 }
 
 /** A failed protocol connect, said from the user's side: who did not answer, and what to check. */
-function connectError(target: string, err: unknown): CliError {
+export function connectError(target: string, err: unknown): CliError {
   const code = (err as { code?: string } | null)?.code;
   if (code === 'disconnected')
     return new CliError(
