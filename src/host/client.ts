@@ -511,12 +511,14 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     ];
     const prev = this.prevChunk;
     this.prevChunk = chunk;
+    // Damage in this chunk can only belong to an exchange already in flight (not one sent meanwhile).
+    const inFlight = this.current;
     const packets = this.parser.push(chunk);
     for (const p of packets) {
       this.onPacket(p);
       if (this.closedReason) return;
     }
-    if (ps.garbageBytes === garbage0 && ps.oversize === oversize0) return;
+    if ((ps.garbageBytes === garbage0 && ps.oversize === oversize0) || this.current !== inFlight) return;
     // Something on the line was not a packet: a CRC error, a length over max_payload, or a hit sync byte.
     const headers: CorruptHeader[] = [];
     if (ps.headerCrcErrors !== header0 && this.linkCaps.crc) {
