@@ -17,6 +17,7 @@ describe('camdeck serve', () => {
     [['--port', '70000']],
     [['--camera', '/dev/ttyACM0', '--demo']],
     [['--bogus']],
+    [['--camera', 'foo://x']],
   ])('refuses %j with a usage error', async (argv) => {
     expect(await run(argv)).toBe(EXIT.USAGE);
   });

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseTarget } from '../../host';
 import { createCamdeckService } from '../../service';
 import { startServer } from '../../server';
 import { UsageError, intOption, parseCommandArgs } from '../args';
@@ -116,6 +117,16 @@ export async function run(argv: string[]): Promise<number> {
     // `--camera auto --demo` (what `npm start -- --demo` passes) means the demo camera
     if (values.demo && values.camera && values.camera !== 'demo' && values.camera !== 'auto')
       throw new UsageError('Give either --demo or --camera, not both.', 'serve');
+    if (values.camera && values.camera !== 'auto') {
+      try {
+        if (values.camera !== 'demo') parseTarget(values.camera);
+      } catch {
+        throw new UsageError(
+          `--camera takes a serial path, udp://host:port, tcp://host:port, demo or auto, not "${values.camera}".`,
+          'serve',
+        );
+      }
+    }
   } catch (err) {
     const e = toCliError(err);
     report('serve', e);
