@@ -165,7 +165,10 @@ class SerialLink extends LinkBase implements ByteLink {
   private stream: ReadStream | null = null;
   private readonly fd: number | null;
 
-  constructor(private port: SerialBinding) {
+  constructor(
+    private port: SerialBinding,
+    private readonly path: string,
+  ) {
     super();
     const fd = (port as { fd?: number | null }).fd;
     this.fd = typeof fd === 'number' && fd >= 0 && isatty(fd) ? fd : null;
@@ -228,8 +231,8 @@ class SerialLink extends LinkBase implements ByteLink {
 
   private fail(err: unknown): void {
     if (this.closed) return;
-    const e = err instanceof Error ? err : new Error(String(err));
-    this.emitClose(new Error(`serial port lost: ${e.message}`));
+    // what the user sees as the cause of a lost camera: the port, not the bindings' wording
+    this.emitClose(new Error(`The port ${this.path} went away (unplugged or reset).`, { cause: err }));
     this.release();
   }
 
@@ -309,7 +312,7 @@ async function openSerial(path: string, opts: OpenOptions): Promise<Transport> {
     // ptys reject modem-line ioctls; a real CDC port accepts them. Only fail if the port is gone.
     if (!port.isOpen) throw serialOpenError(path, err);
   }
-  return { link: new SerialLink(port), describe: path, kind: 'serial', packetized: false };
+  return { link: new SerialLink(port, path), describe: path, kind: 'serial', packetized: false };
 }
 
 // ---- TCP -------------------------------------------------------------------------------------------
