@@ -15,7 +15,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { SerialPort } from 'serialport';
-import { Camera, STALL_DEFINITION, openTransport, runFaultBench, runHostBench } from '../src/host';
+import {
+  Camera,
+  STALL_DEFINITION,
+  memoryTransport,
+  openTransport,
+  runFaultBench,
+  runHostBench,
+} from '../src/host';
+import { createLinkPair } from '../src/protocol';
 import type { FaultStall, HostBenchResult } from '../src/host';
 import { createSimCam, registerBenchChannels } from '../src/simcam';
 import { serveTty } from '../src/simcam/links';
@@ -195,6 +203,31 @@ async function faultSection(host: string, device: DeviceProcess): Promise<FaultS
   }
 }
 
+/**
+ * The same fault section over an in-process link (no pty, the device in this process): what recovery
+ * itself costs, apart from the pty and from waking a second process on a loaded machine.
+ */
+async function faultInProcess(buffer: 512 | 4096): Promise<FaultStall[]> {
+  const cam = createSimCam({ demo: false, maxBuffer: buffer });
+  registerBenchChannels(cam, await benchJpeg());
+  const [h, d] = createLinkPair();
+  cam.attach(d);
+  const camera = new Camera(memoryTransport(h, 'in-process'));
+  try {
+    await camera.connect();
+    return await runFaultBench({
+      camera,
+      frameChannel: 'benchframe',
+      configChannel: 'config',
+      faults: FAULTS_PER_CASE,
+      place: async (part, opcode, channel) => cam.faults.flipNext(part, { opcode, channel }),
+    });
+  } finally {
+    camera.disconnect('bench');
+    cam.close();
+  }
+}
+
 interface FaultResults {
   /** 1/5/15-minute load averages at the end of the section (a shared 2-core machine). */
   loadavg: number[];
@@ -202,13 +235,14 @@ interface FaultResults {
   targetMedianMs: number;
   comparisonMs: typeof FAULT_COMPARISON;
   faultsPerCase: number;
-  boards: Array<{ buffer: number; maxPayload: number; cases: FaultStall[] }>;
+  boards: Array<{ buffer: number; maxPayload: number; cases: FaultStall[]; inProcess?: FaultStall[] }>;
 }
 
 function printFaults(f: FaultResults): void {
   const rows: (string | number)[][] = [];
   for (const b of f.boards) {
-    for (const c of b.cases) {
+    for (const [i, c] of b.cases.entries()) {
+      const mem = b.inProcess?.[i];
       rows.push([
         `${c.case} (${b.maxPayload} B payload)`,
         round1(c.medianMs),
@@ -217,12 +251,22 @@ function printFaults(f: FaultResults): void {
         c.faults,
         c.corruptDelivered,
         c.timeouts,
+        mem ? `${round1(mem.medianMs)} / ${round1(mem.maxMs)}` : '',
       ]);
     }
   }
   console.log('');
   printTable(
-    ['one corrupted device packet', 'stall p50 ms', 'max ms', 'target p50', 'faults', 'corrupt', 'timeouts'],
+    [
+      'one corrupted device packet',
+      'stall p50 ms',
+      'max ms',
+      'target p50',
+      'faults',
+      'corrupt',
+      'timeouts',
+      'in-process p50 / max',
+    ],
     rows,
   );
   console.log(`${f.definition}.`);
@@ -238,7 +282,8 @@ async function faultsOnly(): Promise<void> {
     const { host, dev } = await socatPair(`dev${buffer}`);
     const device = await startDevice(dev, buffer);
     console.log(`\n== faults, board buffer ${buffer} (max_payload ${buffer - 14}) ==`);
-    boards.push({ buffer, maxPayload: buffer - 14, cases: await faultSection(host, device) });
+    const cases = await faultSection(host, device);
+    boards.push({ buffer, maxPayload: buffer - 14, cases, inProcess: await faultInProcess(buffer) });
   }
   killAll();
   const faults = faultResults(boards);
@@ -429,7 +474,8 @@ async function main(): Promise<void> {
     });
     boards.push({ buffer, result, jpeg });
     console.log('  faults:');
-    faultBoards.push({ buffer, maxPayload: buffer - 14, cases: await faultSection(host, device) });
+    const cases = await faultSection(host, device);
+    faultBoards.push({ buffer, maxPayload: buffer - 14, cases, inProcess: await faultInProcess(buffer) });
   }
   killAll();
   rawRuns.push(await rawPump());
