@@ -286,8 +286,6 @@ async function startServer(
   });
   return {
     stop: async () => {
-      // `camdeck simcam` prints its ready line just before it installs its signal handlers
-      await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
       const code = await exited;

@@ -341,8 +341,6 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`camdeck simcam: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT.FAILURE;
   }
-  process.stdout.write(`simcam: ready ${transport.kind} ${served.address}\n`);
-
   return new Promise<number>((resolve) => {
     let done = false;
     const rl = createInterface({ input: process.stdin, terminal: false });
@@ -360,6 +358,8 @@ export async function run(argv: string[]): Promise<number> {
     const onSignal = (): void => void quit();
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    // Only now: whoever waits for this line may signal us at once.
+    process.stdout.write(`simcam: ready ${transport.kind} ${served.address}\n`);
     // Lines are handled in order; stdin EOF only stops reading commands.
     let chain = Promise.resolve();
     rl.on('line', (line) => {
