@@ -31,7 +31,8 @@ const LAYOUT_PROBLEMS = `(() => {
     if (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth + 1)
       problems.push(name(el) + ': label clipped (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    if (hit && hit !== el && !el.contains(hit) && !(el.tagName === 'SELECT' && hit.closest('select') === el))
+    // (a toast floats over whatever is there until dismissed; that is not a layout fault)
+    if (hit && hit !== el && !el.contains(hit) && !hit.closest('.toasts') && !(el.tagName === 'SELECT' && hit.closest('select') === el))
       problems.push(name(el) + ': covered by ' + (hit.className || hit.tagName));
   }
   return problems;
@@ -110,4 +111,13 @@ test('800×600, 1024×600, 1280×800: nothing clipped, the image uncovered, the 
     expect(await page.evaluate(LAYOUT_PROBLEMS), `disconnected ${theme}`).toEqual([]);
     await shoot(page, testInfo, `layout-800x600-disconnected-${theme}.png`);
   }
+
+  // an error toast at 800×600: what failed, why, what to do; it fits too
+  await page.getByTestId('port-input').fill('/dev/camdeck-no-such-port');
+  await page.getByTestId('connect').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'camdeck-no-such-port' })).toBeVisible({
+    timeout: 30_000,
+  });
+  expect(await page.evaluate(LAYOUT_PROBLEMS), 'with a toast').toEqual([]);
+  await shoot(page, testInfo, 'layout-800x600-error-light.png');
 });

@@ -1,13 +1,17 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect, ROOT } from './fixtures';
-import { connectTo, waitForFrames } from './ui-helpers';
+import { connectTo, expectConfirmed, setSlider, waitForFrames } from './ui-helpers';
 
 test('screenshot of the main window (test artifact and README image)', async ({
   appPage: page,
   simcam,
 }, testInfo) => {
+  expect(await simcam.control('reboot')).toMatch(/^ok/); // its start-up line in the console, as on a fresh camera
   await connectTo(page, simcam.path);
+  // the worker's camera keeps what earlier tests set: show it at its default quality
+  await setSlider(page, 'quality', 85);
+  await expectConfirmed(page, 'quality', 85);
   await waitForFrames(page, 10);
   await expect(page.getByTestId('config-panel')).toContainText(/quality/i);
   await page.mouse.move(300, 250); // a pixel value under the cursor in the toolbar
