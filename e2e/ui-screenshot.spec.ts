@@ -7,8 +7,16 @@ test('screenshot of the main window (test artifact and README image)', async ({
   appPage: page,
   simcam,
 }, testInfo) => {
-  expect(await simcam.control('reboot')).toMatch(/^ok/); // its start-up line in the console, as on a fresh camera
   await connectTo(page, simcam.path);
+  // the camera's start-up line in the console, once, as on a fresh camera: clear, restart its script
+  await waitForFrames(page, 3); // (what it printed before arrives with the connection)
+  const clear = page.getByTestId('console').getByRole('button', { name: 'Clear' });
+  if (await clear.count()) await clear.click();
+  expect(await simcam.control('reboot')).toMatch(/^ok/);
+  await expect(page.getByTestId('console')).toContainText('simcam', { timeout: 30_000 });
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected', {
+    timeout: 30_000,
+  });
   // the worker's camera keeps what earlier tests set: show it at its default quality
   await setSlider(page, 'quality', 85);
   await expectConfirmed(page, 'quality', 85);
