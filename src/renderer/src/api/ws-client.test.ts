@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppError, FrameMeta } from '../../../shared/contract';
 import { encodeFrameMessage } from '../../../shared/frame-wire';
 import { decodeWire, encodeWire, type ClientMessage } from '../../../shared/ws-wire';
-import { ApiError } from './errors';
+import { ApiError, toAppError } from './errors';
 import type { LinkState } from './types';
 import { createWsApi, wsUrlFromLocation, type SocketLike } from './ws-client';
 
@@ -88,10 +88,21 @@ describe('ws client', () => {
         type: 'reply',
         id,
         ok: false,
-        error: { message: 'quality out of range', code: 'config-rejected' },
+        error: { message: 'quality out of range — Use 1…100.', code: 'config-rejected', hint: 'Use 1…100.' },
       }),
     });
-    await expect(p).rejects.toMatchObject({ message: 'quality out of range', code: 'config-rejected' });
+    await expect(p).rejects.toMatchObject({
+      message: 'quality out of range — Use 1…100.',
+      code: 'config-rejected',
+      hint: 'Use 1…100.',
+    });
+    // the toast shows cause and hint apart
+    expect(toAppError(await p.catch((e: unknown) => e), 'x', 1)).toEqual({
+      code: 'config-rejected',
+      message: 'quality out of range',
+      hint: 'Use 1…100.',
+      at: 1,
+    });
     api.close();
   });
 
