@@ -1,6 +1,6 @@
 // Robustness against the simulated camera's fault injection (in-memory links, real time, a few seconds).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChannelId, Opcode, PacketParser, createLinkPair } from '../protocol';
+import { ChannelId, EMPTY, Opcode, PacketParser, createLinkPair, decodeCaps } from '../protocol';
 import type { ByteLink } from '../protocol';
 import { createSimCam } from '../simcam';
 import type { SimCam } from '../simcam';
@@ -182,8 +182,9 @@ describe('robustness against the simulated camera', () => {
     for (const f of frames)
       expect([f.image[0], f.image[1], f.image.at(-2), f.image.at(-1)]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
     const stats = session.camera.hostStats!;
-    // nothing is retransmitted with ACKs off: the damage shows as resyncs
-    expect(stats.retransmits).toBe(0);
+    // nothing is retransmitted with ACKs off: the damage shows as resyncs (only between a SYNC and its
+    // SET_CAPS, while the camera runs its defaults with ACKs on, can a lost ACK bring a retransmission)
+    expect(stats.retransmits).toBeLessThanOrEqual(stats.resyncs);
     expect(stats.resyncs).toBeGreaterThan(1);
   }, 30_000);
 
@@ -361,6 +362,26 @@ describe('placed faults: one corrupted device packet at a time (flipNext)', () =
       expect(session.camera.hostStats!.timeouts).toBe(0);
     }, 30_000);
   }
+
+  it('caps restored after a soft reboot (the camera back at its defaults): GET_CAPS shows ours again', async () => {
+    const { cam, session } = rig({}, { ...host(false), timeoutMs: 5000 });
+    await session.connect('sim');
+    const deviceCaps = async () =>
+      decodeCaps(await session.camera.client.request(Opcode.PROTO_GET_CAPS, 0, EMPTY));
+    expect(await deviceCaps()).toMatchObject({ ack: false, maxPayload: 498 });
+    for (let i = 0; i < 3; i++) {
+      const resyncs = session.camera.client.stats.resyncs;
+      cam.softReboot();
+      await vi.waitFor(
+        () => {
+          expect(session.camera.client.stats.resyncs).toBeGreaterThan(resyncs);
+          expect(session.state.kind).toBe('connected');
+        },
+        { timeout: 2000 },
+      );
+      expect(await deviceCaps()).toMatchObject({ ack: false, maxPayload: 498 });
+    }
+  }, 20_000);
 
   it('stdout (read() path): pieces sent after the SYNC are discarded, the link stays in step', async () => {
     const { cam, session } = rig({}, { timeoutMs: 5000 });
