@@ -119,7 +119,6 @@ const CODE_HINTS: Record<string, string> = {
   'bad-target': 'Use a serial path (/dev/ttyACM0, COM3), udp://host:port or tcp://host:port.',
   'channel-not-found': "The camera script does not register that channel; check the script's channels.",
   'config-rejected': 'The camera refused the value; the confirmed value is shown.',
-  'config-format': 'The camera script sent config that is not valid JSON.',
   'config-invalid': 'The camera script sent config that is not valid JSON.',
   busy: 'The camera was busy; try again.',
   sequence: 'The link got out of step; camdeck resyncs by itself. Try again.',
@@ -182,6 +181,9 @@ function classify(err: unknown): Classified {
         message: 'The camera was busy and did not take the request.',
         hint: CODE_HINTS['busy']!,
       };
+    // The host calls it config-format; the contract has one name for it.
+    if (code === 'config-format')
+      return { code: 'config-invalid', message: raw, hint: CODE_HINTS['config-invalid']! };
     if (code.startsWith('nak-')) {
       const status = code.slice(4).toUpperCase();
       return {

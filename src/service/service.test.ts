@@ -139,7 +139,7 @@ describe('camdeck service over the simulated camera', () => {
     await r.svc.connect('demo');
     r.sim.setConfigFault('invalid-json');
     await expect(r.svc.readConfig()).rejects.toMatchObject({
-      code: expect.stringMatching(/^config-(invalid|format)$/),
+      code: 'config-invalid',
       message: expect.stringMatching(/JSON/),
     });
     r.sim.setConfigFault('none');
@@ -198,13 +198,21 @@ describe('camdeck service over the simulated camera', () => {
     expect(s1.frames.dropped).toBeLessThanOrEqual(s1.frames.received);
 
     // a reconnect starts the counts afresh, and the disconnect itself says fps 0 at once
+    // frames delivered since the new connection came up, counted by events (a loaded machine may deliver
+    // many between two polls of until())
+    let n = -1;
+    r.svc.on('state', (s) => {
+      if (s.kind === 'connected' && n < 0) n = r.frames.length;
+    });
     r.links.at(-1)!.close();
     await until(() => stats.some((s) => s.frames.fps === 0), 'fps 0 while away');
-    await until(() => r.states.at(-1)?.kind === 'connected', 'connected again');
-    const n = r.frames.length;
+    await until(() => n >= 0, 'connected again');
     await until(() => r.frames.length > n + 3, 'frames after reconnect');
     const s2 = await r.svc.getStats();
-    expect(s2.frames.received).toBeLessThan(r.frames.length - n + 10);
+    const since = r.frames.length - n;
+    expect(s2.frames.received).toBeGreaterThan(0);
+    expect(s2.frames.received).toBeLessThanOrEqual(since + 1);
+    expect(s2.frames.received).toBeLessThan(s1.frames.received + since);
     expect(s2.frames.dropped).toBeLessThanOrEqual(s2.frames.received);
   });
 

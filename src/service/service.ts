@@ -83,6 +83,8 @@ class Service implements CamdeckService {
   private recent: Frame[] = [];
   private recentBytes = 0;
   private readonly rate = new FrameRateEstimator();
+  /** Set when the session leaves connected/resyncing: the next 'connected' is a new connection. */
+  private linkWentAway = true;
   private readonly drops = new DropCounter();
   private lastStateKind: SessionState['kind'] = 'disconnected';
   private schemaCache: Promise<ConfigSnapshot['schema']> | null = null;
@@ -223,8 +225,11 @@ class Service implements CamdeckService {
   private onSessionState(s: SessionState): void {
     const prev = this.lastStateKind;
     this.lastStateKind = s.kind;
-    // a new connection counts from zero; a resync is the same connection going on
-    if (s.kind === 'connected' && prev !== 'resyncing' && prev !== 'connected') {
+    // A new connection counts from zero; a resync is the same connection going on. A reconnect passes
+    // through 'resyncing' too, so remember that the link went away rather than looking at the last state.
+    if (s.kind !== 'connected' && s.kind !== 'resyncing') this.linkWentAway = true;
+    if (s.kind === 'connected' && this.linkWentAway) {
+      this.linkWentAway = false;
       this.rate.reset();
       this.drops.reset();
       this.recent = [];
@@ -432,10 +437,16 @@ class Service implements CamdeckService {
   }
 
   private tickStats(always = false): void {
+    this.stats = this.measureStats();
+    if (always || this.session.state.kind !== 'disconnected') this.emit('stats', this.stats);
+  }
+
+  /** The figures as of now (the periodic event and getStats() both come from here). */
+  private measureStats(): StatsSnapshot {
     const r = this.rate.estimate(performance.now());
     const live = this.camera.connected;
     const h = this.camera.hostStats;
-    this.stats = {
+    return {
       host: h
         ? {
             packetsSent: h.packetsSent,
@@ -460,10 +471,11 @@ class Service implements CamdeckService {
         clock: r.clock,
       },
     };
-    if (always || this.session.state.kind !== 'disconnected') this.emit('stats', this.stats);
   }
 
   async getStats(): Promise<StatsSnapshot> {
+    // measured now: the last periodic snapshot may predate a reconnect
+    this.stats = this.measureStats();
     return this.stats;
   }
 
