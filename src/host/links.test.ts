@@ -38,7 +38,7 @@ async function socatPair(name: string): Promise<{ host: string; dev: string; kil
     stdio: 'ignore',
     detached: true,
   });
-  const end = Date.now() + 5000;
+  const end = Date.now() + 15_000;
   while (!(existsSync(host) && existsSync(dev))) {
     if (Date.now() > end) throw new Error('socat pty pair did not appear');
     await sleep(10);
@@ -189,7 +189,8 @@ describe('serial against a device kept awake (simcam tty link, own process)', ()
       cleanups.push(() => void device.kill());
       const lines: string[] = [];
       device.stdout!.on('data', (b: Buffer) => lines.push(...b.toString().trim().split('\n')));
-      await vi.waitFor(() => expect(lines).toContain('ready'), { timeout: 10_000 });
+      // starting a tsx process takes seconds on a loaded machine: wait for it generously
+      await vi.waitFor(() => expect(lines).toContain('ready'), { timeout: 45_000, interval: 100 });
       const camera = new Camera(await openTransport(pty.host));
       cleanups.push(() => camera.disconnect());
       await camera.connect();
@@ -197,13 +198,13 @@ describe('serial against a device kept awake (simcam tty link, own process)', ()
       const data = Uint8Array.from({ length: 31_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
       for (let i = 0; i < 3; i++) expect(await camera.channelRead('bulk')).toEqual(data);
       device.stdin!.write('stats\n');
-      await vi.waitFor(() => expect(lines.length).toBe(2), { timeout: 5000 });
+      await vi.waitFor(() => expect(lines.length).toBe(2), { timeout: 15_000 });
       // awake, the device reads the host's ACKs by polling its port; asleep, only through its event loop
       const polled = Number(lines[1]);
       if (awakeMs) expect(polled).toBeGreaterThan(50);
       else expect(polled).toBe(0);
     },
-    30_000,
+    90_000,
   );
 });
 
