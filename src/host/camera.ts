@@ -246,7 +246,9 @@ export class Camera extends Emitter<CameraEvents> {
 
   /** Resync (SYNC + caps + list + streaming), run by the client whenever the link is out of step. */
   private async resync(client: ProtocolClient): Promise<void> {
-    const reason = client.resyncReason ?? 'resync';
+    // A SOFT_REBOOT seen since the last resync is the cause, even when a request that was in flight then
+    // failed on the camera's reset sequence counter and became the client's latest reason.
+    const reason = this.rebootSeen ? REBOOT_REASON : (client.resyncReason ?? 'resync');
     // A corrupted packet left the camera as it was: SYNC + caps put the link back, and the channels and
     // stream settings survive a SYNC (a STREAM_CTRL would even discard the pending frame). After a
     // reboot, or anything that may have been one, re-list and restore as well.
@@ -308,7 +310,7 @@ export class Camera extends Emitter<CameraEvents> {
         // Dynamic channels are gone and the device protocol state is back to defaults.
         this.list = this.list.filter((c) => !(c.flags & ChannelFlag.DYNAMIC));
         this.emit('reboot', undefined);
-        client.requestResync(REBOOT_REASON);
+        client.abandonForReboot(REBOOT_REASON);
       } else if (e.code === SysEvent.CHANNEL_REGISTERED) {
         void this.refreshChannels().catch(() => undefined);
       }

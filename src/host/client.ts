@@ -29,6 +29,7 @@ import {
   DisconnectedError,
   HostError,
   ProtocolError,
+  RebootError,
   SequenceError,
   TimeoutError,
   needsResync,
@@ -265,6 +266,22 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     // Restore the link now, not at the next user command: events (frames) only flow on a synced link.
     if (this.resyncHandler && !this.current) this.startResync();
     this.pump();
+  }
+
+  /**
+   * The camera is rebooting (SOFT_REBOOT): the request in flight will not be answered, so fail it now with a
+   * RebootError (its late packets count as stale) rather than at its deadline, and resync.
+   */
+  abandonForReboot(reason: string): void {
+    const cur = this.current;
+    if (!cur || cur.isSync) {
+      this.requestResync(reason);
+      return;
+    }
+    this.fault(
+      new RebootError(`${OPCODE_NAMES[cur.opcode] ?? cur.opcode} on channel ${cur.channel}`),
+      reason,
+    );
   }
 
   private startResync(): void {
@@ -730,7 +747,7 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   }
 
   /** The exchange in flight failed in a way that leaves the link out of step. */
-  private fault(err: Error): void {
+  private fault(err: Error, reason = err.message): void {
     const cur = this.current;
     this.current = null;
     if (cur && !cur.isSync) {
@@ -741,7 +758,7 @@ export class ProtocolClient extends Emitter<ClientEvents> {
     }
     if (cur) cur.reject(err);
     this.resyncWanted = null; // make requestResync fire its notification for this fault
-    this.requestResync(err.message, err);
+    this.requestResync(reason, err);
   }
 
   private purge(match: (c: Pending) => boolean, err: Error): void {

@@ -61,6 +61,17 @@ export class ChecksumError extends HostError {
   }
 }
 
+/**
+ * The camera announced a reboot (SOFT_REBOOT) while this request was in flight: the soft reset clears its
+ * RX buffer, so no answer is coming. Failed at once instead of waiting out the deadline; the link resyncs
+ * and idempotent requests are retried.
+ */
+export class RebootError extends HostError {
+  constructor(what: string) {
+    super(`${what}: the camera rebooted before answering`, 'reboot');
+  }
+}
+
 /** The device sent something we cannot accept (oversize response, wrong opcode, bad payload). */
 export class DeviceResponseError extends HostError {
   constructor(message: string) {
@@ -134,6 +145,7 @@ export class ConfigFormatError extends HostError {
 export function needsResync(err: unknown): boolean {
   if (
     err instanceof TimeoutError ||
+    err instanceof RebootError ||
     err instanceof SequenceError ||
     err instanceof ChecksumError ||
     err instanceof DeviceResponseError

@@ -238,6 +238,32 @@ describe('robustness against the simulated camera', () => {
     expect(session.camera.hostStats!.resyncs).toBeGreaterThanOrEqual(4);
   }, 20_000);
 
+  it('a reboot is reported as the reboot even when a request in flight then fails on the reset counter', async () => {
+    // 15 ms device → host: the host keeps sending requests after the camera announced the reboot and reset,
+    // so they meet the camera's fresh sequence counter (NAK SEQUENCE) before the host sees the event.
+    const { cam, session } = rig({ faults: { latencyMs: 15 } });
+    await session.connect('sim');
+    await session.camera.streaming(true);
+    const frames = collect(session, 'frame');
+    const reasons: string[] = [];
+    session.on('state', (s) => {
+      if (s.kind === 'resyncing') reasons.push(s.reason);
+    });
+    await vi.waitFor(() => expect(frames.length).toBeGreaterThan(2), { timeout: 10_000, interval: 50 });
+    const timeouts = session.camera.hostStats!.timeouts;
+    for (let i = 0; i < 3; i++) {
+      const n = reasons.length;
+      cam.softReboot();
+      await vi.waitFor(() => expect(reasons.length).toBeGreaterThan(n), { timeout: 10_000, interval: 20 });
+      const f = frames.length;
+      await vi.waitFor(() => expect(frames.length).toBeGreaterThan(f), { timeout: 10_000, interval: 50 });
+    }
+    expect(reasons.length).toBeGreaterThanOrEqual(3);
+    for (const r of reasons) expect(r).toBe('camera soft reboot');
+    // the request the reboot cut short failed at once: no reply deadline was waited out
+    expect(session.camera.hostStats!.timeouts).toBe(timeouts);
+  }, 60_000);
+
   it('memory stays bounded while streaming for a while (no queue growth, no retained frames)', async () => {
     const { session } = rig({ fps: 120 });
     await session.connect('sim');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError, asServiceError, classifyError, toAppError } from './errors';
 import { udevHint } from './udev-hint';
+import { RebootError } from '../host';
 
 describe('classifyError', () => {
   it('maps a permission failure to port-permission with what to do (the udev command on Linux)', () => {
@@ -148,6 +149,12 @@ describe('classifyError: every error is a sentence with a hint, never a raw Node
       { code: 'no-answer', hint: 'check that the camera runs OpenMV firmware 5.x' },
     );
     expect(classifyError(e)).toMatchObject({ code: 'no-answer', message: 'The camera did not answer.' });
+  });
+
+  it('a request cut short by a camera reboot: a sentence, not the opcode text', () => {
+    const c = classifyError(new RebootError('CHANNEL_WRITE on channel 5'));
+    expect(c).toMatchObject({ code: 'reboot', message: 'The camera rebooted before it answered.' });
+    expect(c.hint).toMatch(/resynced/);
   });
 
   it('an unclassifiable error is internal, still with a hint', () => {

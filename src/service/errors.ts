@@ -122,6 +122,7 @@ const CODE_HINTS: Record<string, string> = {
   'config-invalid': 'The camera script sent config that is not valid JSON.',
   busy: 'The camera was busy; try again.',
   sequence: 'The link got out of step; camdeck resyncs by itself. Try again.',
+  reboot: 'The camera restarted its script; camdeck has resynced. Try again.',
   checksum: 'Turn ACKs back on (the default) on a noisy link: the camera then re-sends corrupted packets.',
   'bad-response': 'The camera sent a reply camdeck cannot use; check the firmware version (5.x).',
 };
@@ -175,6 +176,8 @@ function classify(err: unknown): Classified {
         message: `The camera has no channel "${missing[1]}".`,
         hint: `Its channels: ${missing[2]}. The camera script registers them; check the name.`,
       };
+    if (code === 'reboot')
+      return { code, message: 'The camera rebooted before it answered.', hint: CODE_HINTS['reboot']! };
     if (code === 'busy')
       return {
         code,
