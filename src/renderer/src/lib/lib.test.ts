@@ -36,6 +36,22 @@ describe('RateMeter', () => {
     expect(m.kbps(5000)).toBe(0);
   });
 
+  it('measures sparse events over the last few: 1 per second reads 1, not 0', () => {
+    const m = new RateMeter(1000);
+    for (let i = 0; i <= 5; i++) m.add(i * 1000);
+    expect(m.rate(5200)).toBeCloseTo(1, 5);
+    expect(m.rate(6500)).toBeCloseTo(1, 5); // 1.5 intervals of silence: still a 1 fps stream
+    expect(m.rate(7100)).toBe(0); // more than two intervals: it stopped
+  });
+
+  it('reads 0 soon after the events stop, not the figure of the last second', () => {
+    const m = new RateMeter(1000);
+    for (let i = 0; i <= 60; i++) m.add(i * 50); // 20 per second until t = 3000
+    expect(m.rate(3040)).toBeCloseTo(20, 5);
+    expect(m.rate(3400)).toBeCloseTo(20, 5); // under STALL_MIN_MS: a hiccup, not a stop
+    expect(m.rate(3600)).toBe(0);
+  });
+
   it('stays bounded over a long run', () => {
     const m = new RateMeter(1000);
     for (let i = 0; i < 100_000; i++) m.add(i * 10, 1);
