@@ -185,9 +185,10 @@ describe('Camera', () => {
       camera.disconnect();
       return sim.lockLog.filter((l) => !l.granted && l.sinceGrantMs > 1 && l.sinceGrantMs < 5).length;
     };
-    // retrying at once after a BUSY (pace 0) keeps asking all through the grid; the paced host sleeps until
-    // 8.5 ms after its grant (a timer may fire a little early against a stale loop clock, never by 3.5 ms)
-    expect(await deadBusy({ lockPaceMs: 0 })).toBeGreaterThan(50);
+    // retrying at once after a BUSY (pace 0) keeps asking all through the grid (hundreds of times on a
+    // quiet machine, a few when the CPU is taken: the check only needs to see it happen); the paced host
+    // sleeps until 8.5 ms after its grant (a timer may fire a little early, never by 3.5 ms)
+    expect(await deadBusy({ lockPaceMs: 0 })).toBeGreaterThan(0);
     expect(await deadBusy({})).toBe(0);
   });
 

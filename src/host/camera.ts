@@ -573,7 +573,9 @@ export class Camera extends Emitter<CameraEvents> {
   async readStdout(): Promise<string> {
     const size = await this.channelSize(ChannelId.STDOUT);
     if (!size) return '';
-    const body = await this.channelRead(ChannelId.STDOUT, { length: size });
+    // READ consumes stdout: after a corrupted piece wait for the camera's retransmission rather than
+    // resync, which would lose the rest of the text.
+    const body = await this.channelRead(ChannelId.STDOUT, { length: size, onCorrupt: 'await-rtx' });
     return new TextDecoder().decode(body);
   }
 

@@ -51,6 +51,12 @@ export interface RequestOptions {
   maxBytes?: number;
   /** Bytes the reply should carry (a READ's length): pre-sizes reassembly and sets the total deadline. */
   expectBytes?: number;
+  /**
+   * A packet of this reply arrives corrupted: 'resync' (default) abandons the exchange and resyncs at once;
+   * 'await-rtx' waits for the camera's retransmission (its 500 ms timer) when ACKs are on. For reads that
+   * consume what they read on the camera (stdout), where a resync would lose the rest of the data.
+   */
+  onCorrupt?: 'resync' | 'await-rtx';
 }
 
 export interface ClientOptions {
@@ -102,6 +108,8 @@ interface Pending {
   sawTail: boolean;
   /** Sent a second time after the device refused it unread (NAK SEQUENCE behind a tail). */
   resent: boolean;
+  /** On a corrupted packet of the reply, wait for the retransmission instead of resyncing. */
+  awaitRtx: boolean;
   buf?: Uint8Array;
   parts?: Uint8Array[];
   received: number;
@@ -115,6 +123,8 @@ export const DEFAULT_MAX_PAYLOAD = 8178;
 const DEFAULT_MAX_RESPONSE = 64 << 20;
 /** Abandoned exchanges remembered at once (a fault during the resync adds its own). */
 const MAX_STALE = 4;
+/** How long an 'await-rtx' reply waits after a corrupted packet: the camera re-sends after 500 ms, 1 s, … */
+const RTX_WAIT_MS = 1600;
 
 /** How the client recovered from faults (beside HostStats, which the UI shows). */
 export interface RecoveryStats {
@@ -126,6 +136,8 @@ export interface RecoveryStats {
   tailResends: number;
   /** Device resets noticed without being told (ACK_REQ with ACKs off). */
   resetsDetected: number;
+  /** Corrupted packets of an 'await-rtx' reply left to the camera's retransmission. */
+  awaitedRtx: number;
 }
 
 export class ProtocolClient extends Emitter<ClientEvents> {
@@ -157,7 +169,13 @@ export class ProtocolClient extends Emitter<ClientEvents> {
   private syncEpoch_ = 0;
   /** The chunk before this one: a damaged header may start in it. */
   private prevChunk: Uint8Array | null = null;
-  private recovery_: RecoveryStats = { abandoned: 0, stalePackets: 0, tailResends: 0, resetsDetected: 0 };
+  private recovery_: RecoveryStats = {
+    abandoned: 0,
+    stalePackets: 0,
+    tailResends: 0,
+    resetsDetected: 0,
+    awaitedRtx: 0,
+  };
   private counters = {
     packetsSent: 0,
     packetsReceived: 0,
@@ -395,6 +413,7 @@ export class ProtocolClient extends Emitter<ClientEvents> {
       onAccept,
       sawTail: false,
       resent: false,
+      awaitRtx: opts.onCorrupt === 'await-rtx',
       received: 0,
       resolve,
       reject,
@@ -573,6 +592,16 @@ export class ProtocolClient extends Emitter<ClientEvents> {
       ours = true;
     }
     if (!ours) return;
+    if (cur.awaitRtx && this.linkCaps.ack && !oversize) {
+      // The camera waits for our ACK and re-sends the packet, clean, after its 500 ms timer (then 1 s, …):
+      // give it that long before calling the reply lost.
+      this.recovery_.awaitedRtx++;
+      const until = this.now() + Math.max(cur.timeoutMs, RTX_WAIT_MS);
+      cur.idleDeadline = Math.max(cur.idleDeadline, until);
+      cur.totalDeadline = Math.max(cur.totalDeadline, until);
+      this.arm();
+      return;
+    }
     this.recovery_.abandoned++;
     this.fault(new ChecksumError(`${OPCODE_NAMES[cur.opcode] ?? cur.opcode} on channel ${cur.channel}`));
   }

@@ -417,8 +417,10 @@ describe('placed faults: one corrupted device packet at a time (flipNext)', () =
       expect(await session.camera.channelSize(ChannelId.STDOUT)).toBeGreaterThan(900),
     );
     cam.faults.flipNext('payload', { opcode: Opcode.CHANNEL_READ, channel: ChannelId.STDOUT });
-    const err = await session.camera.readStdout().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Error); // READ consumes: not retried, the caller hears of the loss
+    // a plain READ (the default 'resync' policy): abandoned at once, not retried (READ consumes)
+    const size = await session.camera.channelSize(ChannelId.STDOUT);
+    const err = await session.camera.channelRead(ChannelId.STDOUT, { length: size }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
     expect((await session.camera.version()).firmware).toBeDefined();
     await vi.waitFor(() => expect(session.state.kind).toBe('connected'), { timeout: 2000 });
     const c = session.camera.client;
@@ -429,4 +431,27 @@ describe('placed faults: one corrupted device packet at a time (flipNext)', () =
       timeout: 2000,
     });
   }, 20_000);
+
+  it('readStdout loses nothing to a corrupted piece: it waits for the retransmission instead of resyncing', async () => {
+    const { cam, session } = rig({}, { timeoutMs: 5000 });
+    await session.connect('sim');
+    const resyncs = session.camera.client.stats.resyncs;
+    const text = Array.from({ length: 18 }, (_, i) => `line ${i} ${'y'.repeat(40)}`).join('\n') + '\n';
+    for (const part of ['payload', 'header'] as const) {
+      await session.camera.readStdout(); // whatever the script printed before
+      cam.print(text); // two 512-byte pieces (the ring holds 1023 bytes)
+      await vi.waitFor(async () =>
+        expect(await session.camera.channelSize(ChannelId.STDOUT)).toBe(text.length),
+      );
+      const before = { ...session.camera.client.recovery };
+      cam.faults.flipNext(part, { opcode: Opcode.CHANNEL_READ, channel: ChannelId.STDOUT });
+      expect(await session.camera.readStdout()).toBe(text);
+      expect(cam.faults.pendingFlip()).toBe(false);
+      const after = session.camera.client.recovery;
+      expect(after.awaitedRtx).toBeGreaterThan(before.awaitedRtx);
+      expect(after.abandoned).toBe(before.abandoned);
+    }
+    expect(session.camera.client.stats.resyncs).toBe(resyncs);
+    expect(cam.stats().retransmits).toBeGreaterThanOrEqual(2);
+  }, 30_000);
 });
