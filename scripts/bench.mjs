@@ -197,7 +197,7 @@ if (host) {
     if (!worst) continue;
     rows.push([
       'host',
-      `one corrupted device packet, stall p50 / max, worst case (${worst.case}), ${b.maxPayload} B`,
+      `one corrupted device packet, stall p50 of the worst case (${worst.case}) / max of all, ${b.maxPayload} B`,
       `${f(worst.medianMs)} / ${f(Math.max(...b.cases.map((c) => c.maxMs)))} ms`,
       `p50 ≤ ${fl.targetMedianMs} ms`,
       mark(worst.medianMs <= fl.targetMedianMs),
