@@ -1,4 +1,5 @@
 import type { KeyboardEvent, PointerEvent } from 'react';
+import { listen } from '../lib/listen';
 
 /** A drag handle (also arrow-key operable) that resizes a neighbouring panel; the size is persisted. */
 export function Splitter({
@@ -25,18 +26,14 @@ export function Splitter({
     el.setPointerCapture(e.pointerId);
     const start = orientation === 'vertical' ? e.clientX : e.clientY;
     const from = value;
-    const move = (ev: globalThis.PointerEvent) => {
-      const d = (orientation === 'vertical' ? ev.clientX : ev.clientY) - start;
-      onChange(clamp(from + (invert ? -d : d)));
-    };
-    const up = () => {
-      el.removeEventListener('pointermove', move);
-      el.removeEventListener('pointerup', up);
-      el.removeEventListener('pointercancel', up);
-    };
-    el.addEventListener('pointermove', move);
-    el.addEventListener('pointerup', up);
-    el.addEventListener('pointercancel', up);
+    const stop = listen(el, {
+      pointermove: (ev) => {
+        const d = (orientation === 'vertical' ? ev.clientX : ev.clientY) - start;
+        onChange(clamp(from + (invert ? -d : d)));
+      },
+      pointerup: () => stop(),
+      pointercancel: () => stop(),
+    });
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const grow =

@@ -4,7 +4,7 @@ import { formatBytes, formatFps, formatKbps, formatMs, formatUsbId } from './for
 import { RateMeter } from './rate-meter';
 import { shortcutFor } from './shortcuts';
 import { appendStdout, emptyRing, MAX_LINE, visibleLines } from './stdout-ring';
-import { canvasToImage, oneToOne, pan, place, zoomAt } from './viewport';
+import { canvasToImage, oneToOne, pan, place, wheelFactor, zoomAt, zoomCommand, zoomLabel } from './viewport';
 
 describe('format', () => {
   it('formats bytes, rates and ids', () => {
@@ -121,6 +121,23 @@ describe('viewport', () => {
   it('pans by screen pixels', () => {
     const v = pan(oneToOne({ mode: 'fit' }, image), canvas, image, 10, -20);
     expect(place(v, canvas, image)).toEqual({ scale: 1, x: 90, y: 40 });
+  });
+
+  it('zoom commands: fit, 1:1 and a step about the centre of the view', () => {
+    expect(zoomCommand('fit', { mode: 'zoom', scale: 3, cx: 1, cy: 2 }, canvas, image)).toEqual({
+      mode: 'fit',
+    });
+    expect(zoomCommand('one-to-one', { mode: 'fit' }, canvas, image)).toEqual(
+      oneToOne({ mode: 'fit' }, image),
+    );
+    const inward = zoomCommand('zoom-in', { mode: 'fit' }, canvas, image);
+    expect(inward).toEqual(zoomAt({ mode: 'fit' }, canvas, image, 1.25, 400, 300));
+    const back = zoomCommand('zoom-out', inward, canvas, image);
+    expect(place(back, canvas, image).scale).toBeCloseTo(1.25, 9);
+    expect(zoomLabel({ mode: 'fit' })).toBe('Fit');
+    expect(zoomLabel(oneToOne({ mode: 'fit' }, image))).toBe('100 %');
+    expect(wheelFactor(0)).toBe(1);
+    expect(wheelFactor(-100)).toBeGreaterThan(1);
   });
 });
 

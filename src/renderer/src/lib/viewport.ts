@@ -94,3 +94,37 @@ export function pan(view: ZoomMode, canvas: Size, image: Size, dx: number, dy: n
   if (z.mode !== 'zoom') return z;
   return { ...z, cx: z.cx - dx / z.scale, cy: z.cy - dy / z.scale };
 }
+
+/** One press of zoom in / out (toolbar and keys). */
+export const ZOOM_STEP = 1.25;
+
+/** Wheel delta → zoom factor; exponential, so many small trackpad deltas add up like a wheel's notches. */
+export function wheelFactor(deltaY: number): number {
+  return Math.exp(-deltaY * 0.0015);
+}
+
+export type ZoomCommand = 'fit' | 'one-to-one' | 'zoom-in' | 'zoom-out';
+
+export function isZoomCommand(s: string): s is ZoomCommand {
+  return s === 'fit' || s === 'one-to-one' || s === 'zoom-in' || s === 'zoom-out';
+}
+
+/** The toolbar's and the keyboard's zoom: fit, 1:1, or one step about the centre of the view. */
+export function zoomCommand(cmd: ZoomCommand, view: ZoomMode, canvas: Size, image: Size): ZoomMode {
+  switch (cmd) {
+    case 'fit':
+      return { mode: 'fit' };
+    case 'one-to-one':
+      return oneToOne(view, image);
+    case 'zoom-in':
+    case 'zoom-out': {
+      const factor = cmd === 'zoom-in' ? ZOOM_STEP : 1 / ZOOM_STEP;
+      return zoomAt(view, canvas, image, factor, canvas.width / 2, canvas.height / 2);
+    }
+  }
+}
+
+/** What the zoom readout says: "Fit" or "150 %". */
+export function zoomLabel(view: ZoomMode): string {
+  return view.mode === 'fit' ? 'Fit' : `${Math.round(view.scale * 100)} %`;
+}

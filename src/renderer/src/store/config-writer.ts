@@ -49,6 +49,11 @@ export function applySnapshot(s: ConfigState, snap: ConfigSnapshot): ConfigState
     shown[k] = heldByUser(s, k) && k in s.shown ? s.shown[k]! : v;
   }
   // A different channel (new camera) invalidates in-progress edits of keys it does not have.
+  return readback(s, snap, shown);
+}
+
+/** The camera's values become the confirmed ones; `shown` is what the controls display from now on. */
+function readback(s: ConfigState, snap: ConfigSnapshot, shown: ConfigValues): ConfigState {
   return {
     ...s,
     channel: snap.channel,
@@ -88,7 +93,6 @@ export function takeNext(s: ConfigState): { state: ConfigState; patch: ConfigVal
 /** The in-flight write was accepted; `snap` is the camera's readback. */
 export function writeSucceeded(s: ConfigState, snap: ConfigSnapshot): ConfigState {
   const written = s.inFlight ?? {};
-  const next: ConfigState = { ...s, inFlight: null };
   const shown: ConfigValues = {};
   for (const [k, v] of Object.entries(snap.values)) {
     if (k in s.queued)
@@ -97,14 +101,7 @@ export function writeSucceeded(s: ConfigState, snap: ConfigSnapshot): ConfigStat
       shown[k] = v; // confirmed (or clamped) by the camera
     else shown[k] = s.dragging[k] === true && k in s.shown ? s.shown[k]! : v;
   }
-  return {
-    ...next,
-    channel: snap.channel,
-    schema: snap.schema,
-    confirmed: { ...snap.values },
-    shown,
-    version: s.version + 1,
-  };
+  return readback({ ...s, inFlight: null }, snap, shown);
 }
 
 /** The in-flight write was refused or lost: restore what the camera has. */
