@@ -1,75 +1,43 @@
-// ESLint flat config. The layering of src/ is enforced here (see README "Layout"):
-// each layer may import only the layers listed in LAYERS; node and electron are fenced separately.
+// ESLint flat config. The layering of src/ is enforced here (see README "Layout") by the local rule
+// camdeck/layering (scripts/eslint-layering.mjs): each layer may import only the layers listed in LAYERS, judged
+// by the path an import resolves to; node and electron are fenced per layer by the same rule.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
-import { builtinModules } from 'node:module';
+import path from 'node:path';
+import camdeck from './scripts/eslint-layering.mjs';
 
 /** layer → the other layers it may import (its own folder is always allowed). Imports only go downward. */
 export const LAYERS = {
   protocol: [],
-  shared: [],
-  host: ['protocol'],
-  simcam: ['protocol'],
-  service: ['host', 'simcam', 'protocol', 'shared'],
-  server: ['service', 'shared'],
-  main: ['service', 'shared'],
-  preload: ['shared'],
-  cli: ['server', 'service', 'host', 'simcam', 'protocol', 'shared'],
-  renderer: ['shared'],
+  model: [],
+  shared: ['model'],
+  rpc: ['shared', 'model'],
+  host: ['protocol', 'model'],
+  simcam: ['protocol', 'model'],
+  service: ['host', 'simcam', 'protocol', 'shared', 'model'],
+  server: ['service', 'rpc', 'shared', 'model'],
+  main: ['service', 'rpc', 'shared', 'model'],
+  preload: ['rpc', 'shared', 'model'],
+  cli: ['server', 'service', 'host', 'simcam', 'protocol', 'shared', 'model'],
+  renderer: ['rpc', 'shared', 'model'],
 };
 
-/** Layers that may use Node built-ins; the others run in a browser or must stay portable. */
-const NODE_LAYERS = new Set(['host', 'simcam', 'service', 'server', 'main', 'cli', 'preload']);
-/** Layers that may import electron at all. */
-const ELECTRON_LAYERS = new Set(['main', 'preload']);
+const layering = {
+  srcDir: path.join(import.meta.dirname, 'src'),
+  layers: LAYERS,
+  /** Layers that may use Node built-ins; the others run in a browser or must stay portable. */
+  nodeLayers: ['host', 'simcam', 'service', 'server', 'main', 'cli', 'preload'],
+  /** Layers that may import electron at all. */
+  electronLayers: ['main', 'preload'],
+  /** Tests (in a Node layer) may also drive the simulated camera, the device every test talks to. */
+  testPattern: '\\.test\\.[cm]?[jt]sx?$',
+  testExtra: ['simcam'],
+  /** target → importers that must go through its index: the service's public surface is src/service/index.ts. */
+  indexOnly: { service: ['main', 'server'] },
+};
 
-const nodeBuiltins = builtinModules.filter((m) => !m.startsWith('_'));
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Tests may also drive the simulated camera (the device every test talks to). */
-const TEST_EXTRA = ['simcam'];
-
-function layerRules(layer, forTests) {
-  const allowed = forTests && NODE_LAYERS.has(layer) ? [...LAYERS[layer], ...TEST_EXTRA] : LAYERS[layer];
-  const forbidden = Object.keys(LAYERS).filter((l) => l !== layer && !allowed.includes(l));
-  const patterns = [];
-  if (forbidden.length) {
-    patterns.push({
-      // a relative import that climbs out of this layer into a forbidden one, e.g. '../host/client'
-      regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
-      message: `Layering: src/${layer} may import only ${allowed.join(', ') || 'itself'} (see README "Layout").`,
-    });
-  }
-  if (!NODE_LAYERS.has(layer)) {
-    patterns.push({
-      regex: `^(node:.*|${nodeBuiltins.map(escape).join('|')})(/.*)?$`,
-      message: `Layering: src/${layer} must not use Node built-ins (it runs in a browser or must stay portable).`,
-    });
-  }
-  if (!ELECTRON_LAYERS.has(layer)) {
-    patterns.push({
-      regex: '^electron(/.*)?$',
-      message: `Layering: only src/main and src/preload may import electron.`,
-    });
-  }
-  const paths =
-    layer === 'preload'
-      ? []
-      : [
-          {
-            name: 'electron',
-            importNames: ['ipcRenderer'],
-            message: 'Raw ipcRenderer is allowed only in src/preload, which exposes the typed contract.',
-          },
-        ];
-  const files = [`src/${layer}/**/*.test.{ts,tsx}`];
-  return {
-    files: forTests ? files : [`src/${layer}/**/*.{ts,tsx}`],
-    ...(forTests ? {} : { ignores: files }),
-    rules: { 'no-restricted-imports': ['error', { patterns, paths }] },
-  };
-}
+const sources = 'src/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 
 export default tseslint.config(
   {
@@ -97,6 +65,27 @@ export default tseslint.config(
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },
-  ...Object.keys(LAYERS).map((l) => layerRules(l, false)),
-  ...Object.keys(LAYERS).map((l) => layerRules(l, true)),
+  {
+    files: [sources],
+    plugins: { camdeck },
+    rules: { 'camdeck/layering': ['error', layering] },
+  },
+  {
+    files: [sources],
+    ignores: ['src/preload/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcRenderer'],
+              message: 'Raw ipcRenderer is allowed only in src/preload, which exposes the typed contract.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
