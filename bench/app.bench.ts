@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import type { CDPSession, Page } from '@playwright/test';
 import { WebSocket } from 'ws';
-import { decodeFrameMessage } from '../src/shared/frame-wire';
+import { decodeFrameMessage } from '../src/rpc';
 import { machine, printTable, round1 } from './lib/measure';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

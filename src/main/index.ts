@@ -1,14 +1,12 @@
-// Electron main: wires the service to windows. Policy lives in security.ts / app-protocol.ts, the IPC carrier in
-// ipc-handlers.ts and frame-ports.ts; this file only connects them.
+// Electron main: wires the service to windows. Policy lives in security.ts / app-protocol.ts, the carrier (one
+// MessagePort per window running the RPC core) in contract-ports.ts; this file only connects them.
 import { app, BrowserWindow, ipcMain, MessageChannelMain, net, protocol, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { encodeFrameMessage } from '../shared/frame-wire';
-import { createCamdeckService } from '../service';
+import { CONTRACT_PORT_CHANNEL } from '../shared/contract';
+import { classifyError, createCamdeckService } from '../service';
 import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, appMimeType, resolveAppRequest } from './app-protocol';
-import { FramePorts } from './frame-ports';
-import { EVENT_CHANNEL, FRAME_PORT_CHANNEL, forwardEvents, registerRequestHandlers } from './ipc-handlers';
-import type { IpcMainLike } from './ipc-handlers';
+import { ContractPorts } from './contract-ports';
 import { readMainSettings } from './app-settings';
 import { parseLaunchArgs } from './launch-args';
 import { hardenContents, hardenSession, secureWebPreferences } from './security';
@@ -29,7 +27,7 @@ app.enableSandbox();
 
 const options = parseLaunchArgs(process.argv.slice(1));
 const trusted = new TrustedSenders([pageOrigin]);
-const framePorts = new FramePorts();
+let contractPorts: ContractPorts | null = null;
 const windows = new Set<BrowserWindow>();
 
 function serveAppProtocol(): void {
@@ -65,14 +63,14 @@ function createWindow(): BrowserWindow {
   trusted.add(contents);
   windows.add(win);
   hardenContents(contents, (url) => url === pageUrl || url.startsWith(`${pageOrigin}/`));
-  // a reload or crash invalidates the page's frame ports; it asks for a new one when it starts again
+  // a reload or crash invalidates the page's port; it asks for a new one when it starts again
   contents.on('did-start-navigation', (details) => {
-    if (details.isMainFrame && !details.isSameDocument) framePorts.dropOwner(id);
+    if (details.isMainFrame && !details.isSameDocument) contractPorts?.dropOwner(id);
   });
-  contents.on('render-process-gone', () => framePorts.dropOwner(id));
+  contents.on('render-process-gone', () => contractPorts?.dropOwner(id));
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
-    framePorts.dropOwner(id);
+    contractPorts?.dropOwner(id);
     windows.delete(win);
   });
   void win.loadURL(pageUrl);
@@ -88,19 +86,13 @@ async function start(): Promise<void> {
     extraPorts: (process.env['CAMDECK_EXTRA_PORTS'] ?? '').split(',').filter(Boolean),
   });
 
-  registerRequestHandlers(ipcMain as unknown as IpcMainLike, service, (e) => trusted.isTrusted(e));
-  forwardEvents(service, (name, payload) => {
-    for (const win of windows) if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, name, payload);
-  });
-  ipcMain.on(FRAME_PORT_CHANNEL, (event) => {
+  const ports = (contractPorts = new ContractPorts(service, { describeError: classifyError }));
+  // the only IPC there is: a trusted page asks for its contract port
+  ipcMain.on(CONTRACT_PORT_CHANNEL, (event) => {
     if (!trusted.isTrusted(event)) return;
     const { port1, port2 } = new MessageChannelMain();
-    framePorts.add(port1, event.sender.id);
-    port1.start();
-    event.sender.postMessage(FRAME_PORT_CHANNEL, null, [port2]);
-  });
-  service.onFrame((meta, image) => {
-    if (framePorts.size) framePorts.post(encodeFrameMessage(meta, image));
+    ports.open(port1, event.sender.id);
+    event.sender.postMessage(CONTRACT_PORT_CHANNEL, null, [port2]);
   });
 
   let quitting = false;
@@ -108,7 +100,7 @@ async function start(): Promise<void> {
     if (quitting) return;
     quitting = true;
     event.preventDefault();
-    framePorts.closeAll();
+    ports.closeAll();
     void service.close().finally(() => app.quit());
   });
   app.on('web-contents-created', (_e, contents) => {

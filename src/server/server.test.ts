@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import { WebSocket } from 'ws';
-import { decodeFrameMessage } from '../shared/frame-wire';
-import { decodeWire, encodeWire } from '../shared/ws-wire';
-import type { ServerMessage } from '../shared/ws-wire';
+import { decodeFrameMessage, decodeWsMessage, encodeText } from '../rpc';
+
+import type { ServiceMessage as ServerMessage } from '../rpc';
 import type { FrameMeta } from '../shared/contract';
 import { startServer } from './server';
 import type { RunningServer } from './server';
@@ -68,7 +68,7 @@ async function connectWs(url: string, headers: Record<string, string> = {}) {
     if (isBinary) {
       const f = decodeFrameMessage(new Uint8Array(data as Buffer));
       if (f) frames.push(f);
-    } else texts.push(decodeWire<ServerMessage>(data.toString()));
+    } else texts.push(decodeWsMessage(data.toString(), true) as ServerMessage);
     for (const w of waiters.splice(0)) w();
   });
   await new Promise<void>((resolve, reject) => {
@@ -88,7 +88,7 @@ async function connectWs(url: string, headers: Record<string, string> = {}) {
   let nextId = 1;
   const request = async (name: string, ...args: unknown[]) => {
     const id = nextId++;
-    ws.send(encodeWire({ type: 'request', id, name: name as 'listPorts', args }));
+    ws.send(encodeText({ type: 'request', id, name: name as 'listPorts', args }));
     await until(() => texts.some((m) => m.type === 'reply' && m.id === id));
     return texts.find((m) => m.type === 'reply' && m.id === id)!;
   };

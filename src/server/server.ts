@@ -6,12 +6,12 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { encodeFrameMessage } from '../shared/frame-wire';
-import { TOKEN_PARAM, WS_PATH } from '../shared/ws-wire';
-import type { CamdeckService } from '../service/api';
-import { attachConnection } from './ws-connection';
-import type { Connection } from './ws-connection';
+import { TOKEN_PARAM, WS_PATH, encodeFrameMessage, serveContract } from '../rpc';
+import type { FrameMessage } from '../rpc';
+import { classifyError } from '../service';
+import type { CamdeckService } from '../service';
 import { serveStatic } from './static-files';
+import { wsServicePort } from './ws-port';
 
 export interface ServerOptions {
   service: CamdeckService;
@@ -81,7 +81,7 @@ function urlHost(host: string): string {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? (isLoopback(host) ? null : randomBytes(16).toString('hex'));
-  const conns = new Set<Connection>();
+  const conns = new Set<{ close(): void }>();
 
   const http = createServer((req, res) => {
     void serveStatic(opts.staticDir, req, res);
@@ -96,18 +96,27 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const given = url.searchParams.get(TOKEN_PARAM) ?? (req.headers['x-camdeck-token'] as string | undefined);
     if (token && !tokenMatches(token, given)) return reject(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = attachConnection(ws, opts.service);
+      const served = serveContract(opts.service, wsServicePort(ws, encodeOnce), {
+        describeError: classifyError,
+      });
+      const conn = {
+        close: () => {
+          served.close();
+          ws.close();
+        },
+      };
       conns.add(conn);
       ws.on('close', () => conns.delete(conn));
     });
   });
 
-  // Encode each frame once, then let every connection pace it.
-  const offFrame = opts.service.onFrame((meta, image) => {
-    if (conns.size === 0) return;
-    const msg = encodeFrameMessage(meta, image);
-    for (const c of conns) c.pushFrame(msg);
-  });
+  // Encode each frame once for every connection (they all get the same newest frame); each then paces it.
+  let last: { frame: FrameMessage; bytes: Uint8Array } | null = null;
+  const encodeOnce = (frame: FrameMessage): Uint8Array => {
+    if (last?.frame.image !== frame.image || last.frame.meta !== frame.meta)
+      last = { frame, bytes: encodeFrameMessage(frame.meta, frame.image) };
+    return last.bytes;
+  };
 
   await new Promise<void>((resolve, rejectListen) => {
     http.once('error', rejectListen);
@@ -128,8 +137,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     connections: () => conns.size,
     close: () =>
       (closing ??= (async () => {
-        offFrame();
         for (const c of conns) c.close();
+        last = null;
         for (const ws of wss.clients) ws.terminate();
         wss.close();
         http.closeAllConnections();

@@ -1,23 +1,14 @@
 import type { AppError } from '../../../shared/contract';
+import { ApiError } from '../../../rpc';
 
-/** An Error that carries the contract's machine-readable code (and hint), so toasts can show and tests match it. */
-export class ApiError extends Error {
-  readonly code: string;
-  readonly hint?: string;
-  constructor(message: string, code: string, hint?: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    if (hint) this.hint = hint;
-  }
-}
+export { ApiError };
 
 function field(err: unknown, key: string): string | undefined {
   const v = typeof err === 'object' && err !== null ? (err as Record<string, unknown>)[key] : undefined;
   return typeof v === 'string' && v ? v : undefined;
 }
 
-/** Carriers also fold the hint into the message ("cause — hint") for clients that show one string. */
+/** An older server folded the hint into the message ("cause — hint"); show them apart either way. */
 function unfold(message: string, hint: string | undefined): string {
   return hint && message.endsWith(` — ${hint}`) ? message.slice(0, -(hint.length + 3)) : message;
 }

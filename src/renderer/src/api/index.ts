@@ -1,6 +1,9 @@
-// Pick the carrier: the Electron preload's `window.camdeck` when present, else the browser-host WebSocket.
-import { TOKEN_PARAM, WS_PATH } from '../../../shared/ws-wire';
-import { withPortFrames, type WindowLike } from './port-frames';
+// Pick the carrier: the Electron preload's bridge when present, else the browser-host WebSocket. Both run the one
+// RPC client (src/rpc) over their port.
+import { ELECTRON_BRIDGE_KEY } from '../../../shared/contract';
+import type { ElectronBridge } from '../../../shared/contract';
+import { TOKEN_PARAM, WS_PATH } from '../../../rpc';
+import { electronApi, type WindowLike } from './electron';
 import type { RendererApi } from './types';
 import { createWsApi, wsUrlFromLocation } from './ws-client';
 
@@ -11,11 +14,9 @@ let api: RendererApi | null = null;
 
 export function getApi(): RendererApi {
   if (api) return api;
-  api = window.camdeck
-    ? withPortFrames(window.camdeck, window as unknown as WindowLike, {
-        setTimeout: (fn, ms) => window.setTimeout(fn, ms),
-        clearTimeout: (h) => window.clearTimeout(h as number),
-      })
+  const bridge = (window as unknown as Record<string, ElectronBridge | undefined>)[ELECTRON_BRIDGE_KEY];
+  api = bridge
+    ? electronApi(window as unknown as WindowLike, bridge)
     : createWsApi({ url: wsUrlFromLocation(window.location, WS_PATH, TOKEN_PARAM) });
   return api;
 }

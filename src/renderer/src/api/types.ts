@@ -1,6 +1,6 @@
 import type { CamdeckApi, Unsubscribe } from '../../../shared/contract';
 
-/** The carrier link (WebSocket to the server); Electron IPC is always up. */
+/** The carrier's own link (the WebSocket to the server); the Electron port is always up. */
 export interface LinkState {
   up: boolean;
   /** Reconnect attempt number while down (0 before the first failure). */
@@ -16,7 +16,7 @@ export interface RendererApi extends CamdeckApi {
 
 declare global {
   interface Window {
-    /** Exposed by the Electron preload; absent in a browser. */
+    /** Set in Electron once the contract client runs (for tools and tests); absent in a browser. */
     camdeck?: CamdeckApi;
   }
 }

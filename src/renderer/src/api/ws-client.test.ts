@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppError, FrameMeta } from '../../../shared/contract';
-import { encodeFrameMessage } from '../../../shared/frame-wire';
-import { decodeWire, encodeWire, type ClientMessage } from '../../../shared/ws-wire';
+import { decodeWsMessage, encodeFrameMessage, encodeText as encodeWire } from '../../../rpc';
+import type { RequestMessage as ClientMessage } from '../../../rpc';
 import { ApiError, toAppError } from './errors';
 import type { LinkState } from './types';
 import { createWsApi, wsUrlFromLocation, type SocketLike } from './ws-client';
@@ -16,7 +16,7 @@ class FakeSocket implements SocketLike {
   onmessage: SocketLike['onmessage'] = null;
   constructor(readonly url: string) {}
   send(data: string) {
-    this.sent.push(decodeWire<ClientMessage>(data));
+    this.sent.push(decodeWsMessage(data, false) as ClientMessage);
   }
   close() {
     this.drop();

@@ -1,19 +1,9 @@
-// The CamdeckApi over the browser-host WebSocket (ws-wire.ts JSON + frame-wire.ts binary).
+// The CamdeckApi over the browser-host WebSocket: the RPC client (src/rpc) on a port that reconnects.
 // The socket is the carrier, not the camera: when the server restarts we reconnect with backoff, and every
 // request that was waiting on the lost socket rejects at once with a clear error (never hangs).
-import type {
-  AppError,
-  CamdeckEvents,
-  EventName,
-  FrameMeta,
-  RequestArgs,
-  RequestName,
-  RequestResult,
-  Unsubscribe,
-} from '../../../shared/contract';
-import { decodeFrameMessage } from '../../../shared/frame-wire';
-import { decodeWire, encodeWire, type ServerMessage } from '../../../shared/ws-wire';
-import { ApiError } from './errors';
+import type { Unsubscribe } from '../../../shared/contract';
+import { contractClient, decodeWsMessage, encodeText } from '../../../rpc';
+import type { PagePort, Timers } from '../../../rpc';
 import type { LinkState, RendererApi } from './types';
 
 /** The part of the browser WebSocket we use; tests pass a fake. */
@@ -28,10 +18,7 @@ export interface SocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null;
 }
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type { Timers };
 
 export interface WsApiOptions {
   url: string;
@@ -47,34 +34,24 @@ export interface WsApiOptions {
 
 const OPEN = 1;
 
-interface Pending {
-  name: RequestName;
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-  timer: unknown;
-}
-
 export interface WsApi extends RendererApi {
   /** Stop reconnecting and close the socket (pending requests reject). */
   close(): void;
 }
 
-export function createWsApi(opts: WsApiOptions): WsApi {
-  const timers: Timers = opts.timers ?? {
-    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-    clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
-  };
+interface ReconnectingPort extends PagePort {
+  onLink(listener: (s: LinkState) => void): Unsubscribe;
+  close(): void;
+}
+
+/** A PagePort over a WebSocket that is reopened with capped exponential backoff whenever it drops. */
+function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort {
   const createSocket = opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
-  const requestTimeoutMs = opts.requestTimeoutMs ?? 20_000;
-  const connectTimeoutMs = opts.connectTimeoutMs ?? 60_000;
   const backoffInitialMs = opts.backoffInitialMs ?? 250;
   const backoffMaxMs = opts.backoffMaxMs ?? 5_000;
-
-  const eventListeners = new Map<EventName, Set<(p: never) => void>>();
-  const frameListeners = new Set<(meta: FrameMeta, image: Uint8Array) => void>();
+  const messageListeners = new Set<(m: unknown) => void>();
+  const closeListeners = new Set<(why: string) => void>();
   const linkListeners = new Set<(s: LinkState) => void>();
-  const pending = new Map<number, Pending>();
-  let nextId = 1;
   let socket: SocketLike | null = null;
   let link: LinkState = { up: false, attempt: 0 };
   let closed = false;
@@ -86,56 +63,8 @@ export function createWsApi(opts: WsApiOptions): WsApi {
     for (const l of linkListeners) l(link);
   }
 
-  function emit<K extends EventName>(name: K, payload: CamdeckEvents[K]): void {
-    const set = eventListeners.get(name);
-    if (!set) return;
-    for (const l of set) (l as (p: CamdeckEvents[K]) => void)(payload);
-  }
-
-  function wireError(message: string): void {
-    const err: AppError = { code: 'wire', message, at: Date.now() };
-    emit('error', err);
-  }
-
-  function rejectAll(message: string): void {
-    const all = [...pending.values()];
-    pending.clear();
-    for (const p of all) {
-      timers.clearTimeout(p.timer);
-      p.reject(new ApiError(`${p.name}: ${message}`, 'server-lost'));
-    }
-  }
-
-  function onMessage(data: unknown): void {
-    if (typeof data === 'string') {
-      let msg: ServerMessage;
-      try {
-        msg = decodeWire<ServerMessage>(data);
-      } catch (e) {
-        wireError(`Malformed message from the camdeck server: ${(e as Error).message}`);
-        return;
-      }
-      if (msg.type === 'reply') {
-        const p = pending.get(msg.id);
-        if (!p) return; // already timed out or rejected
-        pending.delete(msg.id);
-        timers.clearTimeout(p.timer);
-        if (msg.ok) p.resolve(msg.result);
-        else p.reject(new ApiError(msg.error.message, msg.error.code ?? 'request-failed', msg.error.hint));
-      } else if (msg.type === 'event') {
-        emit(msg.name, msg.payload as never);
-      }
-      return;
-    }
-    const bytes =
-      data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : null;
-    if (!bytes) return;
-    const frame = decodeFrameMessage(bytes);
-    if (!frame) {
-      wireError('Dropped a malformed frame message from the camdeck server');
-      return;
-    }
-    for (const l of frameListeners) l(frame.meta, frame.image);
+  function lost(why: string): void {
+    for (const l of closeListeners) l(why);
   }
 
   function scheduleReconnect(reason: string): void {
@@ -166,7 +95,18 @@ export function createWsApi(opts: WsApiOptions): WsApi {
       failures = 0;
       setLink({ up: true, attempt: 0 });
     };
-    s.onmessage = (ev) => onMessage(ev.data);
+    s.onmessage = (ev) => {
+      const data = ev.data;
+      const msg =
+        typeof data === 'string'
+          ? decodeWsMessage(data, true)
+          : data instanceof ArrayBuffer
+            ? decodeWsMessage(new Uint8Array(data), true)
+            : data instanceof Uint8Array
+              ? decodeWsMessage(data, true)
+              : null;
+      if (msg) for (const l of messageListeners) l(msg);
+    };
     s.onerror = () => {
       /* onclose follows and carries the outcome */
     };
@@ -176,70 +116,71 @@ export function createWsApi(opts: WsApiOptions): WsApi {
       const why = wasOpen
         ? `connection to the camdeck server was lost${ev.reason ? ` (${ev.reason})` : ''}`
         : 'cannot reach the camdeck server';
-      rejectAll(why);
+      lost(why);
       scheduleReconnect(why);
     };
   }
 
-  function request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<RequestResult<K>> {
-    return new Promise<RequestResult<K>>((resolve, reject) => {
-      const s = socket;
-      if (closed) return reject(new ApiError(`${name}: the client is closed`, 'server-lost'));
-      if (!s || s.readyState !== OPEN || !link.up) {
-        return reject(
-          new ApiError(
-            `${name}: not connected to the camdeck server (${link.error ?? 'connecting'})`,
-            'server-lost',
-          ),
-        );
-      }
-      const id = nextId++;
-      const ms = name === 'connect' ? connectTimeoutMs : requestTimeoutMs;
-      const timer = timers.setTimeout(() => {
-        if (!pending.delete(id)) return;
-        reject(new ApiError(`${name}: no reply from the camdeck server within ${ms / 1000} s`, 'timeout'));
-      }, ms);
-      pending.set(id, { name, resolve: resolve as (v: unknown) => void, reject, timer });
-      try {
-        s.send(encodeWire({ type: 'request', id, name, args }));
-      } catch (e) {
-        pending.delete(id);
-        timers.clearTimeout(timer);
-        reject(new ApiError(`${name}: send failed: ${(e as Error).message}`, 'server-lost'));
-      }
-    });
-  }
-
   open();
-
   return {
-    carrier: 'browser',
-    request,
-    on(name, listener) {
-      let set = eventListeners.get(name);
-      if (!set) eventListeners.set(name, (set = new Set()));
-      set.add(listener as (p: never) => void);
-      return () => set.delete(listener as (p: never) => void);
+    unavailable: () =>
+      closed
+        ? 'the client is closed'
+        : !socket || socket.readyState !== OPEN || !link.up
+          ? `not connected to the camdeck server (${link.error ?? 'connecting'})`
+          : null,
+    send(msg) {
+      socket!.send(encodeText(msg));
     },
-    onFrame(listener) {
-      frameListeners.add(listener);
-      return () => frameListeners.delete(listener);
+    onMessage(l) {
+      messageListeners.add(l);
+      return () => void messageListeners.delete(l);
+    },
+    onClose(l) {
+      closeListeners.add(l);
+      return () => void closeListeners.delete(l);
     },
     onLink(listener) {
       linkListeners.add(listener);
       listener(link);
-      return () => linkListeners.delete(listener);
+      return () => void linkListeners.delete(listener);
     },
     close() {
       closed = true;
       if (retryTimer !== null) timers.clearTimeout(retryTimer);
-      rejectAll('the client is closed');
+      lost('the client is closed');
       const s = socket;
       socket = null;
       s?.close();
       setLink({ up: false, attempt: 0, error: 'closed' });
     },
-  } satisfies WsApi as WsApi;
+  };
+}
+
+export function createWsApi(opts: WsApiOptions): WsApi {
+  const timers: Timers = opts.timers ?? {
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
+  };
+  const port = reconnectingPort(opts, timers);
+  const client = contractClient(port, {
+    carrier: 'browser',
+    peer: 'the camdeck server',
+    timers,
+    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+    ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
+  });
+  return {
+    carrier: client.carrier,
+    request: client.request,
+    on: client.on,
+    onFrame: client.onFrame,
+    onLink: port.onLink,
+    close() {
+      port.close();
+      client.dispose('the client is closed');
+    },
+  };
 }
 
 /** The WebSocket URL for the page we were served from, passing the access token on. */

@@ -1,11 +1,11 @@
-// Validates a request arriving from a carrier (IPC or WebSocket) before it reaches the service: the name must be
-// one of the contract's requests and the arguments must have the contract's shapes. Carriers never trust input.
+// What a request must look like before it reaches the service: one of the contract's names with the contract's
+// argument shapes. Checked once, here, for every carrier.
 import { REQUEST_NAMES } from '../shared/contract';
 import type { RequestArgs, RequestName, RequestResult } from '../shared/contract';
-import type { CamdeckService } from './api';
 
 export class BadRequestError extends Error {
   readonly code = 'bad-request';
+  readonly hint = 'This is a bug in the client that sent it; reload the page.';
   constructor(message: string) {
     super(message);
     this.name = 'BadRequestError';
@@ -64,13 +64,13 @@ export function validateRequest(name: unknown, args: unknown): asserts args is u
   if (problem) throw new BadRequestError(`${name}: ${problem}`);
 }
 
-/** Validate and call the service; the single dispatch point for every carrier. */
+/** Validate and call the provider's method (with `this` bound). */
 export async function dispatchRequest<K extends RequestName>(
-  service: CamdeckService,
+  provider: { [N in RequestName]: (...a: RequestArgs<N>) => Promise<RequestResult<N>> },
   name: K,
   args: unknown,
 ): Promise<RequestResult<K>> {
   validateRequest(name, args);
-  const fn = service[name] as (...a: RequestArgs<K>) => Promise<RequestResult<K>>;
-  return fn.apply(service, args as RequestArgs<K>);
+  const fn = provider[name] as (...a: RequestArgs<K>) => Promise<RequestResult<K>>;
+  return fn.apply(provider, args as RequestArgs<K>);
 }

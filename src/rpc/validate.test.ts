@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, dispatchRequest, isRequestName, validateRequest } from './request-validation';
-import type { CamdeckService } from './api';
+import { BadRequestError, dispatchRequest, isRequestName, validateRequest } from './validate';
+import type { CamdeckRequests } from '../shared/contract';
 
 describe('validateRequest', () => {
   it('knows the contract names only', () => {
@@ -43,7 +43,7 @@ describe('validateRequest', () => {
       async connect(this: { target: string }, t: string) {
         return `${this.target}:${t}`;
       },
-    } as unknown as CamdeckService;
+    } as unknown as CamdeckRequests;
     await expect(dispatchRequest(svc, 'connect', ['demo'])).resolves.toBe('x:demo');
     await expect(dispatchRequest(svc, 'connect', [])).rejects.toThrow(BadRequestError);
   });

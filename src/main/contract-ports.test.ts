@@ -1,0 +1,90 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { createFakeService } from '../service/fake-service.test-util';
+import { classifyError } from '../service';
+import type { FrameMeta } from '../shared/contract';
+import { ContractPorts } from './contract-ports';
+
+/** MessagePortMain in miniature: what main posts is recorded; the page side is `fromPage`. */
+class FakePort extends EventEmitter {
+  got: Array<Record<string, unknown>> = [];
+  closed = false;
+  started = false;
+  postMessage(m: unknown) {
+    if (this.closed) throw new Error('posted to a closed port');
+    this.got.push(m as Record<string, unknown>);
+  }
+  start() {
+    this.started = true;
+  }
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close');
+  }
+  fromPage(data: unknown) {
+    this.emit('message', { data });
+  }
+  async reply(id: number) {
+    for (let i = 0; i < 50; i++) {
+      const r = this.got.find((m) => m['type'] === 'reply' && m['id'] === id);
+      if (r) return r;
+      await new Promise((res) => setTimeout(res, 1));
+    }
+    throw new Error(`no reply ${id}`);
+  }
+}
+
+const meta: FrameMeta = {
+  seq: 1,
+  channel: 'frame',
+  width: 2,
+  height: 2,
+  bytes: 2,
+  format: 'jpeg',
+  receivedAt: 0,
+};
+
+describe('ContractPorts', () => {
+  it('serves requests, events and frames on the window port; errors keep code and hint apart', async () => {
+    const svc = createFakeService();
+    const ports = new ContractPorts(svc, { describeError: classifyError });
+    const p = new FakePort();
+    ports.open(p, 1);
+    expect(p.started).toBe(true);
+    p.fromPage({ type: 'request', id: 1, name: 'connect', args: ['demo'] });
+    expect(await p.reply(1)).toMatchObject({ ok: true, result: { board: 'Fake' } });
+    p.fromPage({ type: 'request', id: 2, name: 'connect', args: ['fail'] });
+    const r = (await p.reply(2)) as { error: { code: string; message: string; hint: string } };
+    expect(r.error.code).toBe('port-permission');
+    expect(r.error.hint).toContain('udevadm control --reload');
+    expect(r.error.message).toMatch(/Permission denied/);
+    expect(r.error.message).not.toContain(r.error.hint);
+    p.fromPage({ type: 'request', id: 3, name: 'saveSnapshot', args: ['tiff'] });
+    expect(await p.reply(3)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    svc.emit('stdout', 'a');
+    svc.emitFrame(meta, new Uint8Array([0xff, 0xd8]));
+    expect(p.got).toContainEqual({ type: 'event', name: 'stdout', payload: 'a' });
+    expect(p.got).toContainEqual({ type: 'frame', meta, image: new Uint8Array([0xff, 0xd8]) });
+  });
+
+  it('one port per window: a new one replaces it; a reload or close unsubscribes from the service', () => {
+    const svc = createFakeService();
+    const base = svc.listenerCount();
+    const ports = new ContractPorts(svc);
+    const a = new FakePort();
+    const b = new FakePort();
+    const c = new FakePort();
+    ports.open(a, 1);
+    ports.open(b, 1);
+    ports.open(c, 2);
+    expect(a.closed).toBe(true);
+    expect(ports.size).toBe(2);
+    ports.dropOwner(1);
+    expect(b.closed).toBe(true);
+    c.close(); // the page side went away
+    expect(ports.size).toBe(0);
+    expect(svc.listenerCount()).toBe(base);
+    svc.emit('stdout', 'after'); // nothing posted to closed ports (FakePort would throw)
+  });
+});

@@ -1,0 +1,48 @@
+// The Electron carrier, page side: ask the preload for the contract port, run the RPC client on it, and expose the
+// result as `window.camdeck` (frozen). Requests made before the port arrives wait for it.
+import { CONTRACT_PORT_MESSAGE } from '../../../shared/contract';
+import type { CamdeckApi, ElectronBridge } from '../../../shared/contract';
+import { contractClient, deferredPagePort } from '../../../rpc';
+import type { MessagePortLike, Timers } from '../../../rpc';
+
+export interface WindowLike {
+  addEventListener(
+    type: 'message',
+    l: (ev: { source: unknown; data: unknown; ports: readonly MessagePortLike[] }) => void,
+  ): void;
+  removeEventListener(
+    type: 'message',
+    l: (ev: { source: unknown; data: unknown; ports: readonly MessagePortLike[] }) => void,
+  ): void;
+}
+
+export function electronApi(win: WindowLike, bridge: ElectronBridge, timers?: Timers): CamdeckApi {
+  const port = deferredPagePort();
+  // Only the port our own preload posts to this window: a frame or another window cannot hand us one.
+  const onMessage = (ev: { source: unknown; data: unknown; ports: readonly MessagePortLike[] }) => {
+    const p = ev.ports[0];
+    if (ev.source !== win || ev.data !== CONTRACT_PORT_MESSAGE || !p) return;
+    win.removeEventListener('message', onMessage);
+    port.attach(p);
+  };
+  win.addEventListener('message', onMessage);
+  bridge.openContractPort();
+  const client = contractClient(port, {
+    carrier: 'electron',
+    peer: 'the camdeck main process',
+    ...(timers ? { timers } : {}),
+  });
+  const api: CamdeckApi = Object.freeze({
+    carrier: client.carrier,
+    request: client.request,
+    on: client.on,
+    onFrame: client.onFrame,
+  });
+  Object.defineProperty(win, 'camdeck', {
+    value: api,
+    enumerable: true,
+    configurable: false,
+    writable: false,
+  });
+  return api;
+}

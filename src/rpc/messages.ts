@@ -1,0 +1,64 @@
+// The messages of the one RPC core, the same on every carrier (the Electron MessagePort, the WebSocket): requests
+// from a page, replies and events from the service, and frames. A carrier only moves them; it never looks inside.
+import type { CamdeckEvents, EventName, FrameMeta, Unsubscribe } from '../shared/contract';
+
+/** How a failure travels: the service's stable code, the cause as a sentence, and the hint apart. */
+export interface WireError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface RequestMessage {
+  type: 'request';
+  id: number;
+  name: string;
+  args: unknown[];
+}
+
+export type ReplyMessage =
+  | { type: 'reply'; id: number; ok: true; result: unknown }
+  | { type: 'reply'; id: number; ok: false; error: WireError };
+
+export type EventMessage = {
+  [K in EventName]: { type: 'event'; name: K; payload: CamdeckEvents[K] };
+}[EventName];
+
+export interface FrameMessage {
+  type: 'frame';
+  meta: FrameMeta;
+  /** The encoded image exactly as the camera sent it. */
+  image: Uint8Array;
+}
+
+export type PageMessage = RequestMessage;
+export type ServiceMessage = ReplyMessage | EventMessage | FrameMessage;
+export type RpcMessage = PageMessage | ServiceMessage;
+
+/** What a carrier hands the core for input it could not decode (bad JSON, a stray binary message). */
+export interface UndecodableMessage {
+  type: 'undecodable';
+  why: string;
+}
+
+/**
+ * One end of a message-passing link. `receive` gets whatever arrived (the core checks its shape: carriers never
+ * trust input); `onClose` fires when messages in flight are lost (socket gone, window reloaded).
+ */
+export interface RpcPort<Out extends RpcMessage> {
+  send(message: Out): void;
+  onMessage(listener: (message: unknown) => void): Unsubscribe;
+  onClose(listener: (reason: string) => void): Unsubscribe;
+}
+
+/** A page-side port that may be down for a while (a WebSocket between reconnects). */
+export interface PagePort extends RpcPort<PageMessage> {
+  /** Why a request cannot be sent now (a sentence), or null when it can. */
+  unavailable(): string | null;
+}
+
+export type ServicePort = RpcPort<ServiceMessage>;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

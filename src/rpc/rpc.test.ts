@@ -1,0 +1,233 @@
+// The RPC core end to end over a real MessagePort (as Electron carries it), plus the WebSocket encoding.
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  CamdeckEvents,
+  ContractProvider,
+  EventName,
+  FrameMeta,
+  StatsSnapshot,
+} from '../shared/contract';
+import { contractClient } from './client';
+import { deferredPagePort } from './message-port';
+import type { MessagePortLike } from './message-port';
+import type { ServicePort } from './messages';
+import { serveContract } from './serve';
+import { decodeWsMessage, encodeFrameMessage, encodeText } from './ws-wire';
+
+type Listener = (p: never) => void;
+
+/** A provider with just enough behaviour to see each path of the core. */
+function provider() {
+  const listeners = new Map<string, Set<Listener>>();
+  const frames = new Set<(m: FrameMeta, i: Uint8Array) => void>();
+  const fail = (code: string, message: string, hint?: string) =>
+    Object.assign(new Error(message), { code, ...(hint ? { hint } : {}) });
+  const p = {
+    listPorts: async () => [{ target: 'demo', path: 'demo', isCamera: true }],
+    connect: async (t: string) => {
+      if (t === 'fail')
+        throw fail('port-permission', 'Permission denied on /dev/ttyACM0.', 'Add yourself to dialout.');
+      return {
+        board: 'Fake',
+        protocolVersion: '2',
+        firmwareVersion: '5',
+        usbId: '',
+        maxPayload: 4096,
+        channels: [],
+      };
+    },
+    disconnect: async () => undefined,
+    getState: async () => ({ kind: 'disconnected' as const }),
+    readConfig: async () => ({ channel: 'config', values: {}, schema: { properties: {} } }),
+    writeConfig: async () => ({ channel: 'config', values: {}, schema: { properties: {} } }),
+    readChannel: async () => new Uint8Array([1, 2, 255]),
+    writeChannel: async () => undefined,
+    setStreaming: async () => undefined,
+    saveSnapshot: async () => ({ path: '/x', name: 'x', seq: 1, bytes: 1, format: 'jpeg' as const }),
+    getStats: async () => ({}) as StatsSnapshot,
+    on<K extends EventName>(name: K, l: (payload: CamdeckEvents[K]) => void) {
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
+      set.add(l as Listener);
+      return () => void set.delete(l as Listener);
+    },
+    onFrame(l: (m: FrameMeta, i: Uint8Array) => void) {
+      frames.add(l);
+      return () => void frames.delete(l);
+    },
+    emit<K extends EventName>(name: K, payload: CamdeckEvents[K]) {
+      for (const l of listeners.get(name) ?? []) (l as (x: CamdeckEvents[K]) => void)(payload);
+    },
+    emitFrame: (m: FrameMeta, i: Uint8Array) => frames.forEach((l) => l(m, i)),
+    listening: () => [...listeners.values()].reduce((n, s) => n + s.size, 0) + frames.size,
+  } satisfies ContractProvider & Record<string, unknown>;
+  return p;
+}
+
+function servicePortOver(port: MessagePortLike): ServicePort {
+  return {
+    send: (m) => port.postMessage(m),
+    onMessage(l) {
+      port.addEventListener('message', (ev) => l(ev.data));
+      return () => undefined;
+    },
+    onClose(l) {
+      port.addEventListener('close', () => l('closed'));
+      return () => undefined;
+    },
+  };
+}
+
+const channels: Array<InstanceType<typeof MessageChannel>> = [];
+afterEach(() => {
+  for (const c of channels.splice(0)) {
+    c.port1.close();
+    c.port2.close();
+  }
+});
+
+function pair() {
+  const ch = new MessageChannel();
+  channels.push(ch);
+  const svc = provider();
+  const served = serveContract(svc, servicePortOver(ch.port1 as unknown as MessagePortLike));
+  ch.port1.start();
+  const page = deferredPagePort();
+  const client = contractClient(page, { carrier: 'electron', peer: 'the test service' });
+  return { ch, svc, served, page, client };
+}
+
+const until = async (pred: () => boolean) => {
+  for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(pred()).toBe(true);
+};
+
+describe('RPC core over a MessagePort', () => {
+  it('requests made before the port arrives go out when it does; bytes travel as they are', async () => {
+    const { ch, page, client } = pair();
+    const ports = client.request('listPorts');
+    const bytes = client.request('readChannel', 'temp');
+    page.attach(ch.port2 as unknown as MessagePortLike);
+    await expect(ports).resolves.toEqual([{ target: 'demo', path: 'demo', isCamera: true }]);
+    await expect(bytes).resolves.toEqual(new Uint8Array([1, 2, 255]));
+  });
+
+  it('an error reply keeps code, message and hint apart; a bad request never reaches the provider', async () => {
+    const { ch, page, client } = pair();
+    page.attach(ch.port2 as unknown as MessagePortLike);
+    await expect(client.request('connect', 'fail')).rejects.toMatchObject({
+      name: 'ApiError',
+      code: 'port-permission',
+      message: 'Permission denied on /dev/ttyACM0.',
+      hint: 'Add yourself to dialout.',
+    });
+    await expect((client.request as (n: string) => Promise<unknown>)('formatDisk')).rejects.toMatchObject({
+      code: 'bad-request',
+      message: 'unknown request "formatDisk"',
+    });
+    await expect(client.request('saveSnapshot', 'gif' as 'png')).rejects.toMatchObject({
+      code: 'bad-request',
+    });
+  });
+
+  it('forwards events and frames; closing the server unsubscribes it', async () => {
+    const { ch, svc, served, page, client } = pair();
+    page.attach(ch.port2 as unknown as MessagePortLike);
+    const out: string[] = [];
+    const seqs: number[] = [];
+    client.on('stdout', (t) => out.push(t));
+    client.onFrame((m, i) => seqs.push(m.seq + i.length));
+    svc.emit('stdout', 'hello');
+    const meta: FrameMeta = {
+      seq: 4,
+      channel: 'frame',
+      width: 1,
+      height: 1,
+      bytes: 2,
+      format: 'jpeg',
+      receivedAt: 0,
+    };
+    svc.emitFrame(meta, new Uint8Array([0xff, 0xd8]));
+    await until(() => out.length === 1 && seqs.length === 1);
+    expect(out).toEqual(['hello']);
+    expect(seqs).toEqual([6]);
+    expect(svc.listening()).toBeGreaterThan(0);
+    served.close();
+    expect(svc.listening()).toBe(0);
+  });
+
+  it('input of the wrong shape is an error event on either side, never a throw', async () => {
+    const { ch, page, client } = pair();
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.code));
+    // the page side speaks garbage to the service: answered with bad-message events
+    const got: unknown[] = [];
+    ch.port2.addEventListener('message', (ev) => got.push((ev as unknown as { data: unknown }).data));
+    ch.port2.start();
+    ch.port2.postMessage({ type: 'request', name: 'listPorts', args: [] }); // no id
+    ch.port2.postMessage('nonsense');
+    await until(() => got.length === 2);
+    expect(got).toMatchObject([
+      { type: 'event', name: 'error', payload: { code: 'bad-message' } },
+      { type: 'event', name: 'error', payload: { code: 'bad-message' } },
+    ]);
+    // and the service side speaks garbage to the page: reported as wire errors
+    const ch2 = new MessageChannel();
+    channels.push(ch2);
+    page.attach(ch2.port2 as unknown as MessagePortLike);
+    ch2.port1.postMessage(42);
+    ch2.port1.postMessage({ type: 'undecodable', why: 'bad JSON' });
+    await until(() => errors.length === 2);
+    expect(errors).toEqual(['wire', 'wire']);
+  });
+
+  it('a request waiting when the port goes away rejects at once; dispose rejects and stops', async () => {
+    const page = deferredPagePort();
+    const client = contractClient(page, { carrier: 'electron', peer: 'the test service' });
+    const ch = new MessageChannel();
+    channels.push(ch);
+    page.attach(ch.port2 as unknown as MessagePortLike);
+    const p = client.request('getState');
+    ch.port1.close();
+    await expect(p).rejects.toMatchObject({ code: 'server-lost' });
+    await expect(client.request('getState')).rejects.toMatchObject({ code: 'server-lost' });
+    client.dispose('gone');
+    await expect(client.request('getState')).rejects.toThrow(/getState: gone/);
+  });
+});
+
+describe('WebSocket encoding', () => {
+  it('round-trips control messages with bytes, and frames as binary', () => {
+    const text = encodeText({ type: 'reply', id: 3, ok: true, result: { b: new Uint8Array([0, 255]) } });
+    expect(text).toBe('{"type":"reply","id":3,"ok":true,"result":{"b":{"$bytes":"AP8="}}}');
+    expect(decodeWsMessage(text, true)).toEqual({
+      type: 'reply',
+      id: 3,
+      ok: true,
+      result: { b: new Uint8Array([0, 255]) },
+    });
+    const meta: FrameMeta = {
+      seq: 1,
+      channel: 'frame',
+      width: 1,
+      height: 1,
+      bytes: 1,
+      format: 'jpeg',
+      receivedAt: 0,
+    };
+    const bin = encodeFrameMessage(meta, new Uint8Array([9]));
+    expect(decodeWsMessage(bin, true)).toEqual({ type: 'frame', meta, image: new Uint8Array([9]) });
+  });
+
+  it('says why it could not decode', () => {
+    expect(decodeWsMessage('{oops', false)).toMatchObject({ type: 'undecodable', why: /malformed JSON/ });
+    expect(decodeWsMessage(new Uint8Array([1, 2]), false)).toEqual({
+      type: 'undecodable',
+      why: 'binary messages are not accepted from the client',
+    });
+    expect(decodeWsMessage(new Uint8Array([7, 0, 0]), true)).toEqual({
+      type: 'undecodable',
+      why: 'a malformed frame message',
+    });
+  });
+});

@@ -1,0 +1,74 @@
+// The service side of the RPC core: answers requests arriving on a port, forwards every event, pushes frames.
+// One instance per port (one window, one browser connection); `close()` unsubscribes it from the provider.
+import { EVENT_NAMES } from '../shared/contract';
+import type { ContractProvider, EventName, Unsubscribe } from '../shared/contract';
+import { isObject } from './messages';
+import type { EventMessage, ServicePort, WireError } from './messages';
+import { dispatchRequest } from './validate';
+
+export interface ServeOptions {
+  /** Turns anything a request failed with into what the page is told (the service's one classification table). */
+  describeError?: (err: unknown) => WireError;
+  /** False: this port gets no frames (a client that only controls). Default true. */
+  frames?: boolean;
+}
+
+/** The error event for input the core could not use; the port stays open. */
+export function badMessage(message: string): EventMessage {
+  return { type: 'event', name: 'error', payload: { code: 'bad-message', message, at: Date.now() } };
+}
+
+function fieldsOf(err: unknown): WireError {
+  const f = (k: string): string | undefined => {
+    const v =
+      isObject(err) || err instanceof Error ? (err as unknown as Record<string, unknown>)[k] : undefined;
+    return typeof v === 'string' && v ? v : undefined;
+  };
+  const hint = f('hint');
+  return {
+    code: f('code') ?? 'request-failed',
+    message: f('message') ?? String(err),
+    ...(hint ? { hint } : {}),
+  };
+}
+
+const REQUEST_SHAPE = 'expected {"type":"request","id":<integer>,"name":…,"args":[…]}';
+
+export function serveContract(
+  provider: ContractProvider,
+  port: ServicePort,
+  opts: ServeOptions = {},
+): { close(): void } {
+  const describe = opts.describeError ?? fieldsOf;
+  let closed = false;
+  const send: ServicePort['send'] = (m) => {
+    if (!closed) port.send(m);
+  };
+
+  const offs: Unsubscribe[] = EVENT_NAMES.map(<K extends EventName>(name: K) =>
+    provider.on(name, (payload) => send({ type: 'event', name, payload } as EventMessage)),
+  );
+  if (opts.frames !== false)
+    offs.push(provider.onFrame((meta, image) => send({ type: 'frame', meta, image })));
+
+  offs.push(
+    port.onMessage((msg) => {
+      if (isObject(msg) && msg['type'] === 'undecodable') return send(badMessage(String(msg['why'])));
+      if (!isObject(msg) || msg['type'] !== 'request' || !Number.isSafeInteger(msg['id']))
+        return send(badMessage(REQUEST_SHAPE));
+      const id = msg['id'] as number;
+      dispatchRequest(provider, msg['name'] as never, msg['args']).then(
+        (result) => send({ type: 'reply', id, ok: true, result: result ?? null }),
+        (err: unknown) => send({ type: 'reply', id, ok: false, error: describe(err) }),
+      );
+    }),
+  );
+
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    for (const off of offs.splice(0)) off();
+  };
+  offs.push(port.onClose(close));
+  return { close };
+}
