@@ -1,33 +1,29 @@
 import { useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { liveSink, takeSnapshot } from '../frame/live';
+import { useLiveFrames } from '../frame/use-live-frames';
 import { SHORTCUTS, shortcutFor } from '../lib/shortcuts';
-import { oneToOne, zoomAt } from '../lib/viewport';
-import { disconnect, setStreaming } from '../store/actions';
-import { updateSettings, useApp, type Settings } from '../store/app-store';
+import { isZoomCommand } from '../lib/viewport';
+import type { PanelKey } from '../store/state';
+import { useActions, useApp, useAppStore } from '../store/use-app';
 import { ChannelList } from './ChannelList';
 import { ConfigPanel } from './ConfigPanel';
 import { ConnectionBar } from './ConnectionBar';
 import { ConsolePanel } from './ConsolePanel';
-import { FrameView } from './FrameView';
+import { FrameView } from './frame-view/FrameView';
+import { useZoomCommand } from './frame-view/use-zoom';
 import { Splitter } from './Splitter';
 import { StatsPanel } from './StatsPanel';
 import { StatusBar } from './StatusBar';
 import { Toasts } from './Toasts';
 
-type PanelKey = keyof Settings['panels'];
-
 function Panel({ id, title, children }: { id: PanelKey; title: string; children: ReactNode }) {
   const open = useApp((s) => s.settings.panels[id]);
+  const { setPanelOpen } = useActions();
   return (
     <details
       className={`panel panel-${id}`}
       open={open}
-      onToggle={(e) => {
-        const now = e.currentTarget.open;
-        const panels = useApp.getState().settings.panels;
-        if (panels[id] !== now) updateSettings({ panels: { ...panels, [id]: now } });
-      }}
+      onToggle={(e) => setPanelOpen(id, e.currentTarget.open)}
     >
       <summary>{title}</summary>
       {open && children}
@@ -37,6 +33,7 @@ function Panel({ id, title, children }: { id: PanelKey; title: string; children:
 
 function HelpPopover() {
   const open = useApp((s) => s.helpOpen);
+  const { setHelpOpen } = useActions();
   if (!open) return null;
   return (
     <div className="help-popover" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
@@ -54,25 +51,19 @@ function HelpPopover() {
       <p className="muted">
         Sliders: arrow keys, Page Up/Down, Home/End — each step is written to the camera.
       </p>
-      <button type="button" onClick={() => useApp.setState({ helpOpen: false })}>
+      <button type="button" onClick={() => setHelpOpen(false)}>
         Close
       </button>
     </div>
   );
 }
 
-function frameSize() {
-  const f = liveSink.shown();
-  return f ? { width: f.bitmap.width, height: f.bitmap.height } : { width: 640, height: 480 };
-}
-
-function viewSize() {
-  const c = document.querySelector('[data-testid="frame-canvas"]')?.getBoundingClientRect();
-  return c ? { width: c.width, height: c.height } : { width: 640, height: 480 };
-}
-
 function useShortcuts(): void {
+  const store = useAppStore();
+  const frames = useLiveFrames();
+  const zoom = useZoomCommand();
   useEffect(() => {
+    const { updateSettings, disconnect, setStreaming, toggleHelp, setHelpOpen } = store.actions;
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       const action = shortcutFor({
@@ -85,25 +76,12 @@ function useShortcuts(): void {
         targetType: t instanceof HTMLInputElement ? t.type : undefined,
       });
       if (!action) return;
-      const s = useApp.getState();
-      const zoom = s.settings.zoom;
+      const s = store.getState();
+      if (isZoomCommand(action)) zoom(action);
       switch (action) {
-        case 'fit':
-          updateSettings({ zoom: { mode: 'fit' } });
-          break;
-        case 'one-to-one':
-          updateSettings({ zoom: oneToOne(zoom, frameSize()) });
-          break;
-        case 'zoom-in':
-        case 'zoom-out': {
-          const v = viewSize();
-          const factor = action === 'zoom-in' ? 1.25 : 1 / 1.25;
-          updateSettings({ zoom: zoomAt(zoom, v, frameSize(), factor, v.width / 2, v.height / 2) });
-          break;
-        }
         case 'snapshot-jpeg':
         case 'snapshot-png':
-          void takeSnapshot(action === 'snapshot-png' ? 'png' : 'jpeg', s.carrier);
+          void frames.takeSnapshot(action === 'snapshot-png' ? 'png' : 'jpeg');
           break;
         case 'disconnect':
           void disconnect();
@@ -118,25 +96,24 @@ function useShortcuts(): void {
           updateSettings({ theme: s.settings.theme === 'dark' ? 'light' : 'dark' });
           break;
         case 'help':
-          useApp.setState({ helpOpen: !s.helpOpen });
+          toggleHelp();
           break;
         case 'close':
           if (!s.helpOpen) return;
-          useApp.setState({ helpOpen: false });
+          setHelpOpen(false);
           break;
       }
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [store, frames, zoom]);
 }
 
 export function App() {
-  const { theme, carrier, connected, consoleOpen, consoleHasLines, sideWidth, consoleHeight } = useApp(
+  const { theme, connected, consoleOpen, consoleHasLines, sideWidth, consoleHeight } = useApp(
     useShallow((s) => ({
       theme: s.settings.theme,
-      carrier: s.carrier,
       connected: s.connection.kind === 'connected',
       consoleOpen: s.settings.panels.console,
       consoleHasLines: s.stdout.lines.length > 0 || s.stdout.partial !== '',
@@ -153,6 +130,8 @@ export function App() {
     document.documentElement.style.setProperty('--console-height', `${consoleHeight}px`);
   }, [sideWidth, consoleHeight]);
   useShortcuts();
+  const { updateSettings, toggleHelp } = useActions();
+  const frames = useLiveFrames();
 
   return (
     <div className={`app${consoleOpen ? ' with-console' : ''}`}>
@@ -162,7 +141,7 @@ export function App() {
           type="button"
           data-testid="snapshot-jpeg"
           disabled={!connected}
-          onClick={() => void takeSnapshot('jpeg', carrier)}
+          onClick={() => void frames.takeSnapshot('jpeg')}
           title="Save the frame as received (S)"
         >
           Save JPEG
@@ -171,7 +150,7 @@ export function App() {
           type="button"
           data-testid="snapshot-png"
           disabled={!connected}
-          onClick={() => void takeSnapshot('png', carrier)}
+          onClick={() => void frames.takeSnapshot('png')}
           title="Save the frame as PNG (Shift+S)"
         >
           Save PNG
@@ -188,7 +167,7 @@ export function App() {
         <button
           type="button"
           data-testid="help-toggle"
-          onClick={() => useApp.setState((s) => ({ helpOpen: !s.helpOpen }))}
+          onClick={toggleHelp}
           aria-label="Keyboard shortcuts"
           title="Shortcuts (?)"
         >

@@ -1,21 +1,21 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { decodeTemperature, formatTemperature } from '../../../shared/sensor';
-import { getApi } from '../api';
+import { decodeTemperature, formatTemperature } from '../../../model';
 import { usePoll } from '../lib/use-poll';
-import { useApp } from '../store/app-store';
+import { useApi, useApp } from '../store/use-app';
 
 const TEMP_POLL_MS = 2000;
 
 /** The camera's `temp` channel (float32 °C), read every 2 s while the panel is open and a camera is connected. */
 function useTemperature(active: boolean): number | null {
   const [value, setValue] = useState<number | null>(null);
+  const api = useApi();
   useEffect(() => {
     if (!active) setValue(null);
   }, [active]);
   usePoll(active, TEMP_POLL_MS, async (isLive) => {
     try {
-      const v = decodeTemperature(await getApi().request('readChannel', 'temp'));
+      const v = decodeTemperature(await api.request('readChannel', 'temp'));
       if (isLive()) setValue(v);
     } catch {
       // a missed sample is not worth a toast: the next one comes in 2 s

@@ -3,9 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { DEMO_TARGET, type PortInfo } from '../../../shared/contract';
 import { formatUsbId } from '../lib/format';
 import { portOptions } from '../lib/ports';
-import { connect, disconnect, refreshPorts } from '../store/actions';
-import { useApp } from '../store/app-store';
 import { progressPercent } from '../store/reducers';
+import { useActions, useApp } from '../store/use-app';
 
 export function portLabel(p: PortInfo): string {
   if (p.target === DEMO_TARGET) return 'Demo camera (simulated)';
@@ -28,6 +27,7 @@ export function ConnectionBar() {
       linkUp: s.link.up,
     })),
   );
+  const { connect, disconnect, refreshPorts } = useActions();
   // A typed target (tcp://…) from last time goes back into the text box.
   const known = lastTarget === DEMO_TARGET || lastTarget.startsWith('/') || /^COM\d+$/i.test(lastTarget);
   const [selected, setSelected] = useState(lastTarget || DEMO_TARGET);

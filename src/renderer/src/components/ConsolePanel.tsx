@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
-import { visibleLines, emptyRing } from '../lib/stdout-ring';
-import { useApp } from '../store/app-store';
+import { visibleLines } from '../lib/stdout-ring';
+import { useActions, useApp } from '../store/use-app';
 
 const ROW_PX = 17;
 
@@ -9,6 +9,7 @@ const ROW_PX = 17;
 export function ConsolePanel() {
   const ring = useApp((s) => s.stdout);
   const lines = useMemo(() => visibleLines(ring), [ring]);
+  const { clearConsole } = useActions();
   const scrollRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const v = useVirtualizer({
@@ -36,7 +37,7 @@ export function ConsolePanel() {
           {lines.length} {lines.length === 1 ? 'line' : 'lines'}
           {ring.dropped ? ` · ${ring.dropped} older dropped` : ''}
         </span>
-        <button type="button" className="small" onClick={() => useApp.setState({ stdout: emptyRing })}>
+        <button type="button" className="small" onClick={clearConsole}>
           Clear
         </button>
       </div>

@@ -1,10 +1,10 @@
 import { useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { StatsSnapshot } from '../../../shared/contract';
-import { getApi, toAppError } from '../api';
+import { toAppError } from '../api';
 import { usePoll } from '../lib/use-poll';
 import { formatBytes, formatCount, formatFps, formatKbps, formatMs } from '../lib/format';
-import { showToast, useApp } from '../store/app-store';
+import { useActions, useApi, useApp } from '../store/use-app';
 
 const POLL_MS = 1000;
 
@@ -19,13 +19,15 @@ export function StatsPanel() {
   const { stats, connected } = useApp(
     useShallow((s) => ({ stats: s.stats, connected: s.connection.kind === 'connected' })),
   );
+  const api = useApi();
+  const { setStats, showToast } = useActions();
 
   const failing = useRef(false); // say it once per run of failures, not every second
   usePoll(connected, POLL_MS, async (isLive) => {
     try {
-      const s = await getApi().request('getStats');
+      const s = await api.request('getStats');
       failing.current = false;
-      if (isLive()) useApp.setState({ stats: s });
+      if (isLive()) setStats(s);
     } catch (e) {
       if (isLive() && !failing.current)
         showToast({ ...toAppError(e, 'stats-failed'), title: 'Reading the statistics failed' });

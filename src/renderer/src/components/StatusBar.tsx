@@ -1,8 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AppError } from '../../../shared/contract';
 import { presentError } from '../lib/messages';
-import { useApp } from '../store/app-store';
 import { describeConnection } from '../store/reducers';
+import { useApp } from '../store/use-app';
 
 function LastError({ err }: { err: AppError }) {
   const p = presentError(err);
@@ -47,7 +47,7 @@ export function StatusBar() {
         </span>
       )}
       <span className="muted" data-testid="carrier" title="How this window talks to the camera service">
-        {carrier === 'electron' ? 'Electron IPC' : carrier === 'browser' ? 'browser · WebSocket' : '…'}
+        {carrier === 'electron' ? 'Electron IPC' : 'browser · WebSocket'}
       </span>
     </footer>
   );

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { presentError, sentence } from '../lib/messages';
-import { closeToast, useApp } from '../store/app-store';
 import type { Toast } from '../store/reducers';
+import { useActions, useApp } from '../store/use-app';
 
 const ERROR_MS = 12_000;
 const INFO_MS = 4_000;
@@ -18,10 +18,11 @@ function ErrorText({ t }: { t: Toast }) {
 }
 
 function ToastItem({ t }: { t: Toast }) {
+  const { closeToast } = useActions();
   useEffect(() => {
     const timer = setTimeout(() => closeToast(t.id), t.kind === 'error' ? ERROR_MS : INFO_MS);
     return () => clearTimeout(timer);
-  }, [t.id, t.kind]);
+  }, [t.id, t.kind, closeToast]);
   return (
     <div
       className={`toast toast-${t.kind}`}

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type {
   CamdeckEvents,
   ConfigSnapshot,
@@ -7,10 +7,9 @@ import type {
   EventName,
   RequestName,
 } from '../../../shared/contract';
-import { installApi, type LinkState, type RendererApi } from '../api';
-import { updateSettings, useApp } from './app-store';
-import { bindApi } from './bind';
-import { editConfig } from './actions';
+import type { LinkState, RendererApi } from '../api';
+import { createAppStore, type AppStore } from './app-store';
+import { memoryStorage } from './settings-storage';
 
 const device: DeviceSummary = {
   board: 'Demo camera',
@@ -27,12 +26,12 @@ const snap = (quality: number): ConfigSnapshot => ({
   schema: { properties: {} },
 });
 
-// A fake carrier: requests answered from a table, events pushed by the test.
-const listeners = new Map<string, Set<(p: unknown) => void>>();
-let linkListener: ((s: LinkState) => void) | null = null;
-let cameraQuality = 85;
-let rejectWrites = false;
-const calls: string[] = [];
+// A fake carrier: requests answered from a table, events pushed by the test. Made afresh for every test.
+let listeners: Map<string, Set<(p: unknown) => void>>;
+let linkListener: ((s: LinkState) => void) | null;
+let cameraQuality: number;
+let rejectWrites: boolean;
+let calls: string[];
 const fake: RendererApi = {
   carrier: 'browser',
   async request(name: RequestName, ...args: unknown[]) {
@@ -74,39 +73,51 @@ function push<K extends EventName>(name: K, payload: CamdeckEvents[K]): void {
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('store bound to a carrier', () => {
+  let app: AppStore;
+  let unbind: () => void;
   beforeAll(() => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    installApi(fake);
-    bindApi();
   });
-  afterEach(() => vi.useRealTimers());
+  beforeEach(() => {
+    listeners = new Map();
+    linkListener = null;
+    cameraQuality = 85;
+    rejectWrites = false;
+    calls = [];
+    app = createAppStore(fake, { storage: memoryStorage() });
+    unbind = app.bind();
+  });
+  afterEach(() => {
+    unbind();
+    vi.useRealTimers();
+  });
 
   it('re-reads state, config and ports when the carrier link comes up', async () => {
-    expect(useApp.getState().carrier).toBe('browser');
+    expect(app.getState().carrier).toBe('browser');
     linkListener!({ up: true, attempt: 0 });
-    await vi.waitFor(() => expect(useApp.getState().config.confirmed).toEqual({ quality: 85 }));
-    expect(useApp.getState().connection).toEqual(connected);
-    expect(useApp.getState().channels).toEqual(device.channels);
+    await vi.waitFor(() => expect(app.getState().config.confirmed).toEqual({ quality: 85 }));
+    expect(app.getState().connection).toEqual(connected);
+    expect(app.getState().channels).toEqual(device.channels);
     expect(calls).toEqual(expect.arrayContaining(['getState', 'readConfig', 'listPorts']));
   });
 
   it('applies pushed config, channels and errors', () => {
     push('config', snap(60));
-    expect(useApp.getState().config.shown.quality).toBe(60);
+    expect(app.getState().config.shown.quality).toBe(60);
     push('channels', []);
-    expect(useApp.getState().channels).toEqual([]);
+    expect(app.getState().channels).toEqual([]);
     push('error', { code: 'timeout', message: 'no answer', at: 1 });
-    expect(useApp.getState().toasts.at(-1)).toMatchObject({ code: 'timeout', kind: 'error' });
+    expect(app.getState().toasts.at(-1)).toMatchObject({ code: 'timeout', kind: 'error' });
   });
 
   it('writes a slider edit and shows the readback; a refused one reverts with a toast', async () => {
-    editConfig('quality', 40);
-    expect(useApp.getState().config.shown.quality).toBe(40);
-    await vi.waitFor(() => expect(useApp.getState().config.confirmed.quality).toBe(40));
+    app.actions.editConfig('quality', 40);
+    expect(app.getState().config.shown.quality).toBe(40);
+    await vi.waitFor(() => expect(app.getState().config.confirmed.quality).toBe(40));
     rejectWrites = true;
-    editConfig('quality', 10);
-    await vi.waitFor(() => expect(useApp.getState().config.shown.quality).toBe(40));
-    expect(useApp.getState().toasts.at(-1)).toMatchObject({
+    app.actions.editConfig('quality', 10);
+    await vi.waitFor(() => expect(app.getState().config.shown.quality).toBe(40));
+    expect(app.getState().toasts.at(-1)).toMatchObject({
       title: 'Writing quality=10 failed',
       message: 'camera refused (NAK FAILED)',
     });
@@ -116,24 +127,34 @@ describe('store bound to a carrier', () => {
   it('batches stdout into the bounded ring', async () => {
     vi.useFakeTimers();
     for (let i = 0; i < 100; i++) push('stdout', `line ${i}\n`);
-    expect(useApp.getState().stdout.lines).toHaveLength(0); // not rendered per chunk
+    expect(app.getState().stdout.lines).toHaveLength(0); // not rendered per chunk
     vi.advanceTimersByTime(150);
-    expect(useApp.getState().stdout.lines).toHaveLength(100);
-    expect(useApp.getState().stdout.lines.at(-1)).toBe('line 99');
+    expect(app.getState().stdout.lines).toHaveLength(100);
+    expect(app.getState().stdout.lines.at(-1)).toBe('line 99');
   });
 
   it('shows Disconnected with the reason when the server goes away', async () => {
+    linkListener!({ up: true, attempt: 0 });
+    await vi.waitFor(() => expect(calls).toContain('listPorts')); // the resync on link-up is done
     linkListener!({ up: false, attempt: 1, error: 'connection to the camdeck server was lost' });
-    expect(useApp.getState().connection).toEqual({
+    expect(app.getState().connection).toEqual({
       kind: 'disconnected',
       reason: 'connection to the camdeck server was lost',
     });
     await settle();
   });
 
+  it('keeps each store to itself: a second one starts empty and its toasts are its own', () => {
+    push('error', { code: 'timeout', message: 'no answer', at: 1 });
+    const other = createAppStore(fake, { storage: memoryStorage() });
+    expect(other.getState().toasts).toEqual([]);
+    other.actions.showToast({ code: 'x', message: 'only here', at: 2 });
+    expect(app.getState().toasts.map((t) => t.code)).toEqual(['timeout']);
+  });
+
   it('persists only the settings', async () => {
-    updateSettings({ theme: 'light', lastTarget: '/dev/ttyACM0' });
-    const raw = await useApp.persist.getOptions().storage!.getItem('camdeck.settings');
+    app.actions.updateSettings({ theme: 'light', lastTarget: '/dev/ttyACM0' });
+    const raw = await app.persist.getOptions().storage!.getItem('camdeck.settings');
     const saved = raw as { state: Record<string, unknown>; version: number };
     expect(Object.keys(saved.state)).toEqual(['settings']);
     expect(saved.state['settings']).toMatchObject({ theme: 'light', lastTarget: '/dev/ttyACM0' });

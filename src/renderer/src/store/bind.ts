@@ -1,57 +1,71 @@
-// Wire the carrier's pushed events into the store, at module scope (outside React).
+// Wire the carrier's pushed events into a store (outside React). Returns the unwiring.
 // stdout is batched: a script printing fast must not re-render the console per chunk.
-import { getApi } from '../api';
+import type { StoreApi } from 'zustand';
+import type { RendererApi } from '../api';
 import { appendStdout } from '../lib/stdout-ring';
+import type { CameraActions } from './actions';
 import { applySnapshot } from './config-writer';
-import { showToast, STDOUT_MAX_LINES, useApp } from './app-store';
-import { resync } from './actions';
 import { applyConnectionState } from './reducers';
+import { STDOUT_MAX_LINES, type AppState } from './state';
+import type { UiActions } from './ui-actions';
 
 const STDOUT_FLUSH_MS = 100;
 /** Text held between flushes; the ring keeps far less than this anyway. */
 const STDOUT_PENDING_MAX = 512 * 1024;
 
-let bound = false;
-
-export function bindApi(): void {
-  if (bound) return;
-  bound = true;
-  const api = getApi();
-  useApp.setState({ carrier: api.carrier });
-
-  api.on('state', (cs) => useApp.setState((s) => applyConnectionState(s, cs)));
-  api.on('config', (snap) => useApp.setState((s) => ({ config: applySnapshot(s.config, snap) })));
-  api.on('channels', (channels) => useApp.setState({ channels }));
-  api.on('stats', (stats) => useApp.setState({ stats }));
-  api.on('error', (err) => showToast(err));
+export function bindApi(
+  store: StoreApi<AppState>,
+  api: RendererApi,
+  actions: Pick<CameraActions, 'resync'> & Pick<UiActions, 'showToast'>,
+): () => void {
+  const set = store.setState;
+  const offs = [
+    api.on('state', (cs) => set((s) => applyConnectionState(s, cs))),
+    api.on('config', (snap) => set((s) => ({ config: applySnapshot(s.config, snap) }))),
+    api.on('channels', (channels) => set({ channels })),
+    api.on('stats', (stats) => set({ stats })),
+    api.on('error', (err) => actions.showToast(err)),
+  ];
 
   let pendingText = '';
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
-  api.on('stdout', (text) => {
-    pendingText += text;
-    if (pendingText.length > STDOUT_PENDING_MAX) pendingText = pendingText.slice(-STDOUT_PENDING_MAX);
-    flushTimer ??= setTimeout(() => {
-      flushTimer = null;
-      const t = pendingText;
-      pendingText = '';
-      useApp.setState((s) => ({ stdout: appendStdout(s.stdout, t, STDOUT_MAX_LINES) }));
-    }, STDOUT_FLUSH_MS);
-  });
+  offs.push(
+    api.on('stdout', (text) => {
+      pendingText += text;
+      if (pendingText.length > STDOUT_PENDING_MAX) pendingText = pendingText.slice(-STDOUT_PENDING_MAX);
+      flushTimer ??= setTimeout(() => {
+        flushTimer = null;
+        const t = pendingText;
+        pendingText = '';
+        set((s) => ({ stdout: appendStdout(s.stdout, t, STDOUT_MAX_LINES) }));
+      }, STDOUT_FLUSH_MS);
+    }),
+  );
 
   if (api.onLink) {
     let wasUp = false;
-    api.onLink((link) => {
-      useApp.setState({ link });
-      if (link.up && !wasUp) void resync();
-      // Without the server we know nothing about the camera: do not keep showing a stale "Connected".
-      if (!link.up && wasUp)
-        useApp.setState((s) =>
-          applyConnectionState(s, { kind: 'disconnected', reason: link.error ?? 'lost the camdeck server' }),
-        );
-      wasUp = link.up;
-    });
+    offs.push(
+      api.onLink((link) => {
+        set({ link });
+        if (link.up && !wasUp) void actions.resync();
+        // Without the server we know nothing about the camera: do not keep showing a stale "Connected".
+        if (!link.up && wasUp)
+          set((s) =>
+            applyConnectionState(s, {
+              kind: 'disconnected',
+              reason: link.error ?? 'lost the camdeck server',
+            }),
+          );
+        wasUp = link.up;
+      }),
+    );
   } else {
-    useApp.setState({ link: { up: true, attempt: 0 } });
-    void resync();
+    set({ link: { up: true, attempt: 0 } });
+    void actions.resync();
   }
+
+  return () => {
+    for (const off of offs) off();
+    if (flushTimer) clearTimeout(flushTimer);
+  };
 }

@@ -1,7 +1,7 @@
 // Drives config-writer's transitions against the real writeConfig call: one write in flight, the next one
 // (the coalesced latest values) starts when it settles.
 import type { AppError, ConfigSnapshot, ConfigValue, ConfigValues } from '../../../shared/contract';
-import { toAppError } from '../api/errors';
+import { toAppError } from '../api';
 import * as cw from './config-writer';
 
 export interface ConfigControllerDeps {

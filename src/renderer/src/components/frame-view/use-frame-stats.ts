@@ -1,0 +1,97 @@
+// The stats line above the image, written to the DOM directly (no React render per frame).
+import { createRef, useEffect, useState } from 'react';
+import type { StatsSnapshot } from '../../../../shared/contract';
+import type { ShownFrame } from '../../frame/frame-sink';
+import type { LiveFrames } from '../../frame/live';
+import { useLiveFrames } from '../../frame/use-live-frames';
+import { formatBytes, formatFps, formatKbps } from '../../lib/format';
+import { useAppStore } from '../../store/use-app';
+
+const OVERLAY_REFRESH_MS = 250;
+
+function setStat(el: HTMLElement | null, value: number | string, text: string): void {
+  if (!el) return;
+  const v = String(value);
+  if (el.dataset.value !== v) el.dataset.value = v;
+  if (el.textContent !== text) el.textContent = text;
+}
+
+export class StatsLine {
+  readonly root = createRef<HTMLDivElement>();
+  readonly cam = createRef<HTMLSpanElement>();
+  readonly disp = createRef<HTMLSpanElement>();
+  readonly bytes = createRef<HTMLSpanElement>();
+  readonly kbps = createRef<HTMLSpanElement>();
+  readonly size = createRef<HTMLSpanElement>();
+  private lastOverlay = 0;
+
+  constructor(private readonly frames: LiveFrames) {}
+
+  /** Camera fps and data rate: the service's one measurement (the stats panel shows the same numbers). */
+  rates(st: StatsSnapshot | null): void {
+    const fps = st?.frames.fps ?? null;
+    const kbps = st?.frames.kbps ?? null;
+    setStat(this.cam.current, fps ?? '', fps === null ? '–' : formatFps(fps));
+    setStat(this.kbps.current, kbps ?? '', kbps === null ? '–' : formatKbps(kbps));
+    const clock = st?.frames.clock;
+    if (this.cam.current && clock) this.cam.current.dataset.clock = clock;
+  }
+
+  /** The figures that change per frame, at a calm pace. */
+  overlay(now: number): void {
+    this.lastOverlay = now;
+    const sink = this.frames.sink;
+    const root = this.root.current;
+    if (root) {
+      // pipeline counters for benchmarks and e2e (frames displayed ÷ frames received, drops)
+      const c = sink.counters;
+      root.dataset.received = String(c.received);
+      root.dataset.drawn = String(c.drawn);
+      root.dataset.dropped = String(c.dropped);
+      root.dataset.decodeErrors = String(c.decodeErrors);
+    }
+    const fps = sink.displayFps();
+    setStat(this.disp.current, Math.round(fps * 10) / 10, formatFps(fps));
+    const f = sink.shown();
+    if (!f) return;
+    setStat(this.bytes.current, f.meta.bytes, formatBytes(f.meta.bytes));
+    const { width, height } = f.bitmap;
+    setStat(this.size.current, `${width}x${height}`, `${width}×${height}`);
+    const size = this.size.current;
+    if (size) {
+      size.dataset.width = String(width);
+      size.dataset.height = String(height);
+    }
+  }
+
+  /** A new frame is on screen: its bytes exactly (e2e watches them), the rest when due. */
+  frameDrawn(f: ShownFrame<ImageBitmap>, now: number): void {
+    const el = this.bytes.current;
+    setStat(el, f.meta.bytes, formatBytes(f.meta.bytes));
+    if (el) {
+      el.dataset.seq = String(f.meta.seq);
+      if (f.meta.quality !== undefined) el.dataset.quality = String(f.meta.quality);
+      else delete el.dataset.quality;
+    }
+    if (now - this.lastOverlay > OVERLAY_REFRESH_MS) this.overlay(now);
+  }
+}
+
+/** The stats line's writer, fed by the store's stats and a timer (the fps figures fall when frames stop). */
+export function useFrameStats(): StatsLine {
+  const store = useAppStore();
+  const frames = useLiveFrames();
+  const [line] = useState(() => new StatsLine(frames));
+  useEffect(() => {
+    line.rates(store.getState().stats);
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.stats !== prev.stats) line.rates(s.stats);
+    });
+    const timer = setInterval(() => line.overlay(performance.now()), OVERLAY_REFRESH_MS);
+    return () => {
+      unsubscribe();
+      clearInterval(timer);
+    };
+  }, [store, line]);
+  return line;
+}

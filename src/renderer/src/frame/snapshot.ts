@@ -1,0 +1,57 @@
+// Saving the frame on screen: through the contract always, and in a browser also as a download here.
+import { snapshotFileName } from '../../../model';
+import type { AppStore } from '../store/app-store';
+import type { ShownFrame } from './frame-sink';
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The file a browser download of the frame on screen gets: the JPEG exactly as received, or a PNG of the
+ * decoded image. Copied now, synchronously: the next frame closes this frame's bitmap.
+ */
+export function encodeShown(f: ShownFrame<ImageBitmap>, format: 'jpeg' | 'png'): Promise<Blob> {
+  if (format === 'jpeg' && f.meta.format === 'jpeg')
+    return Promise.resolve(new Blob([f.image as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
+  try {
+    const c = new OffscreenCanvas(f.bitmap.width, f.bitmap.height);
+    const ctx = c.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas context for the PNG snapshot');
+    ctx.drawImage(f.bitmap, 0, 0);
+    return c.convertToBlob({ type: 'image/png' });
+  } catch (e) {
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+/** `shown` is the frame on screen, not whatever arrived since: the service saves the same one (by seq). */
+export async function saveShown(
+  shown: ShownFrame<ImageBitmap> | null,
+  format: 'jpeg' | 'png',
+  store: Pick<AppStore, 'getState' | 'actions'>,
+): Promise<void> {
+  const file = store.getState().carrier === 'browser' && shown ? encodeShown(shown, format) : null;
+  file?.catch(() => undefined); // reported below, once the save is done
+  const saved = await store.actions.saveSnapshot(format, shown?.meta.seq);
+  if (!file || !shown) return;
+  try {
+    // the service's name when it saved this very frame, so both copies are called the same
+    const same = saved?.seq === shown.meta.seq;
+    download(await file, same ? saved.name : snapshotFileName(shown.meta, format, new Date()));
+  } catch (e) {
+    store.actions.showToast({
+      code: 'snapshot-failed',
+      title: 'The download failed',
+      message: (e as Error).message,
+      at: Date.now(),
+    });
+  }
+}

@@ -1,0 +1,43 @@
+// What the page itself changes: toasts, settings, panels, the help popover, the console.
+import type { StoreApi } from 'zustand';
+import type { AppError, StatsSnapshot } from '../../../shared/contract';
+import { emptyRing } from '../lib/stdout-ring';
+import { dismissToast, pushToast, type Toast } from './reducers';
+import type { AppState, PanelKey, Settings } from './state';
+
+export interface UiActions {
+  showToast(err: AppError & { title?: string }, kind?: Toast['kind']): void;
+  closeToast(id: number): void;
+  updateSettings(patch: Partial<Settings>): void;
+  setPanelOpen(id: PanelKey, open: boolean): void;
+  setHelpOpen(open: boolean): void;
+  toggleHelp(): void;
+  clearConsole(): void;
+  /** A statistics snapshot read by the stats panel's poll (pushed ones arrive through bind). */
+  setStats(stats: StatsSnapshot): void;
+}
+
+export function createUiActions(store: StoreApi<AppState>): UiActions {
+  const set = store.setState;
+  let toastSeq = 1;
+  const updateSettings = (patch: Partial<Settings>) =>
+    set((s) => ({ settings: { ...s.settings, ...patch } }));
+  return {
+    showToast(err, kind = 'error') {
+      const t: Toast = { ...err, id: toastSeq++, kind };
+      set((s) => ({ toasts: pushToast(s.toasts, t) }));
+      if (kind === 'error')
+        console.warn(`[camdeck] ${err.code}: ${err.title ? `${err.title}: ` : ''}${err.message}`);
+    },
+    closeToast: (id) => set((s) => ({ toasts: dismissToast(s.toasts, id) })),
+    updateSettings,
+    setPanelOpen(id, open) {
+      const panels = store.getState().settings.panels;
+      if (panels[id] !== open) updateSettings({ panels: { ...panels, [id]: open } });
+    },
+    setHelpOpen: (helpOpen) => set({ helpOpen }),
+    toggleHelp: () => set((s) => ({ helpOpen: !s.helpOpen })),
+    clearConsole: () => set({ stdout: emptyRing }),
+    setStats: (stats) => set({ stats }),
+  };
+}
