@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { DEMO_TARGET, type PortInfo } from '../../../shared/contract';
+import { DEMO_TARGET, type ConnectionState, type PortInfo } from '../../../shared/contract';
 import { formatUsbId } from '../lib/format';
 import { portOptions } from '../lib/ports';
 import { progressPercent } from '../store/reducers';
@@ -14,6 +14,30 @@ export function portLabel(p: PortInfo): string {
   if (id) parts.push(id);
   if (p.serialNumber) parts.push(`SN ${p.serialNumber}`);
   return parts.join(' · ');
+}
+
+/** The button says what is going on: Connect only from Disconnected, else the state we are in. */
+function connectLabel(busy: boolean, kind: ConnectionState['kind']): string {
+  if (busy) return 'Connecting…';
+  switch (kind) {
+    case 'connected':
+      return 'Connected';
+    case 'disconnected':
+      return 'Connect';
+    case 'connecting':
+      return 'Connecting…';
+    default:
+      return 'Reconnecting…';
+  }
+}
+
+/** For screen readers; on screen the control's options or placeholder say it. */
+function HiddenLabel({ htmlFor, children }: { htmlFor: string; children: string }) {
+  return (
+    <label className="visually-hidden" htmlFor={htmlFor}>
+      {children}
+    </label>
+  );
 }
 
 export function ConnectionBar() {
@@ -49,15 +73,6 @@ export function ConnectionBar() {
   const onConnect = () => {
     if (canConnect) void connect(target);
   };
-  const connectLabel = busy
-    ? 'Connecting…'
-    : connection.kind === 'connected'
-      ? 'Connected'
-      : connection.kind === 'disconnected'
-        ? 'Connect'
-        : connection.kind === 'connecting'
-          ? 'Connecting…'
-          : 'Reconnecting…';
   const options = portOptions(ports);
 
   return (
@@ -65,9 +80,7 @@ export function ConnectionBar() {
       <div className="brand" aria-hidden="true">
         camdeck
       </div>
-      <label className="visually-hidden" htmlFor="port-select">
-        Port
-      </label>
+      <HiddenLabel htmlFor="port-select">Port</HiddenLabel>
       <select
         id="port-select"
         data-testid="port-select"
@@ -95,9 +108,7 @@ export function ConnectionBar() {
       >
         {portsLoading ? '…' : '⟳'}
       </button>
-      <label className="visually-hidden" htmlFor="port-input">
-        Target
-      </label>
+      <HiddenLabel htmlFor="port-input">Target</HiddenLabel>
       <input
         id="port-input"
         data-testid="port-input"
@@ -119,7 +130,7 @@ export function ConnectionBar() {
         onClick={onConnect}
         disabled={!canConnect}
       >
-        {connectLabel}
+        {connectLabel(busy, connection.kind)}
       </button>
       <button
         type="button"

@@ -23,6 +23,8 @@ export interface CameraActions {
   /** Save through the contract; `seq` is the frame on screen. Resolves with what was saved, null on failure. */
   saveSnapshot(format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult | null>;
   setStreaming(enable: boolean): Promise<void>;
+  /** Pause a running stream or resume a paused one; nothing without a camera. */
+  toggleStreaming(): Promise<void>;
 }
 
 export function createCameraActions(
@@ -65,9 +67,19 @@ export function createCameraActions(
     }
   }
 
+  async function setStreaming(enable: boolean): Promise<void> {
+    try {
+      await api.request('setStreaming', enable);
+      set({ paused: !enable });
+    } catch (e) {
+      fail(e, 'streaming-failed', enable ? 'Resuming the stream failed' : 'Pausing the stream failed');
+    }
+  }
+
   return {
     refreshPorts,
     loadConfig,
+    setStreaming,
 
     async connect(target) {
       const t = target.trim() || DEMO_TARGET;
@@ -129,13 +141,9 @@ export function createCameraActions(
       }
     },
 
-    async setStreaming(enable) {
-      try {
-        await api.request('setStreaming', enable);
-        set({ paused: !enable });
-      } catch (e) {
-        fail(e, 'streaming-failed', enable ? 'Resuming the stream failed' : 'Pausing the stream failed');
-      }
+    async toggleStreaming() {
+      const s = store.getState();
+      if (s.connection.kind === 'connected') await setStreaming(s.paused);
     },
   };
 }

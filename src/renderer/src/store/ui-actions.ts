@@ -9,6 +9,9 @@ export interface UiActions {
   showToast(err: AppError & { title?: string }, kind?: Toast['kind']): void;
   closeToast(id: number): void;
   updateSettings(patch: Partial<Settings>): void;
+  toggleTheme(): void;
+  /** Show or hide the frame stats line. */
+  toggleStats(): void;
   setPanelOpen(id: PanelKey, open: boolean): void;
   setHelpOpen(open: boolean): void;
   toggleHelp(): void;
@@ -31,6 +34,9 @@ export function createUiActions(store: StoreApi<AppState>): UiActions {
     },
     closeToast: (id) => set((s) => ({ toasts: dismissToast(s.toasts, id) })),
     updateSettings,
+    toggleTheme: () =>
+      updateSettings({ theme: store.getState().settings.theme === 'dark' ? 'light' : 'dark' }),
+    toggleStats: () => updateSettings({ showStats: !store.getState().settings.showStats }),
     setPanelOpen(id, open) {
       const panels = store.getState().settings.panels;
       if (panels[id] !== open) updateSettings({ panels: { ...panels, [id]: open } });

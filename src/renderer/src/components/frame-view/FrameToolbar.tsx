@@ -34,7 +34,7 @@ export function FrameToolbar({ pixelRef }: { pixelRef: RefObject<HTMLSpanElement
       connected: s.connection.kind === 'connected',
     })),
   );
-  const { updateSettings, setStreaming } = useActions();
+  const { toggleStats, toggleStreaming } = useActions();
   const zoom = useZoomCommand();
   return (
     <div className="frame-toolbar">
@@ -59,7 +59,7 @@ export function FrameToolbar({ pixelRef }: { pixelRef: RefObject<HTMLSpanElement
         type="button"
         data-testid="stats-toggle"
         aria-pressed={showStats}
-        onClick={() => updateSettings({ showStats: !showStats })}
+        onClick={toggleStats}
         title={showStats ? 'Hide the frame stats line (I)' : 'Show the frame stats line (I)'}
       >
         Stats
@@ -69,7 +69,7 @@ export function FrameToolbar({ pixelRef }: { pixelRef: RefObject<HTMLSpanElement
         data-testid="stream-toggle"
         aria-pressed={paused}
         disabled={!connected}
-        onClick={() => void setStreaming(paused)}
+        onClick={() => void toggleStreaming()}
         title={paused ? 'Resume streaming (P)' : 'Pause streaming (P)'}
       >
         {paused ? 'Resume' : 'Pause'}
