@@ -29,8 +29,8 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <AppStoreProvider store={store}>
-      <LiveFramesProvider frames={frames}>
+    <AppStoreProvider value={store}>
+      <LiveFramesProvider value={frames}>
         <App />
       </LiveFramesProvider>
     </AppStoreProvider>

@@ -1,4 +1,24 @@
+import type { RefObject } from 'react';
 import type { StatsLine } from './use-frame-stats';
+
+/** "cam 30 fps": the figure is written by the stats line, not rendered. */
+function Fps(p: {
+  label: string;
+  title: string;
+  valueRef: RefObject<HTMLSpanElement | null>;
+  testId: string;
+  value: string;
+}) {
+  return (
+    <span title={p.title}>
+      {p.label}{' '}
+      <span ref={p.valueRef} data-testid={p.testId} data-value={p.value}>
+        –
+      </span>{' '}
+      fps
+    </span>
+  );
+}
 
 /** The stats line's elements; `line` writes their figures. */
 export function FrameStatsBar({ line, hidden }: { line: StatsLine; hidden: boolean }) {
@@ -11,20 +31,14 @@ export function FrameStatsBar({ line, hidden }: { line: StatsLine; hidden: boole
       hidden={hidden}
       ref={line.root}
     >
-      <span title="Frames per second from the camera, on the camera's own clock (the stats panel's figure)">
-        cam{' '}
-        <span ref={line.cam} data-testid="camera-fps" data-value="">
-          –
-        </span>{' '}
-        fps
-      </span>
-      <span title="Frames per second drawn">
-        disp{' '}
-        <span ref={line.disp} data-testid="display-fps" data-value="0">
-          –
-        </span>{' '}
-        fps
-      </span>
+      <Fps
+        label="cam"
+        title="Frames per second from the camera, on the camera's own clock (the stats panel's figure)"
+        valueRef={line.cam}
+        testId="camera-fps"
+        value=""
+      />
+      <Fps label="disp" title="Frames per second drawn" valueRef={line.disp} testId="display-fps" value="0" />
       <span
         ref={line.bytes}
         data-testid="frame-bytes"
