@@ -4,7 +4,7 @@ import { write as fsWrite, writeSync } from 'node:fs';
 import { isatty, ReadStream } from 'node:tty';
 import { connect as tcpConnect } from 'node:net';
 import { SerialPort } from 'serialport';
-import { PROTOCOL_BAUD_RATE } from '../protocol';
+import { LinkListeners, PROTOCOL_BAUD_RATE } from '../protocol';
 import type { ByteLink } from '../protocol';
 import { BadTargetError, PortOpenError } from './errors';
 import { parseTarget } from './transport';
@@ -91,19 +91,8 @@ const connectTimeout = (url: string): PortOpenError =>
     "Check the camera's address and that it is powered on and on this network.",
   );
 
-/** Listener bookkeeping shared by the Node links. */
-class LinkBase {
-  closed = false;
-  protected dataListeners = new Set<(chunk: Uint8Array) => void>();
-  protected closeListeners = new Set<(reason?: Error) => void>();
-  onData(l: (chunk: Uint8Array) => void): () => void {
-    this.dataListeners.add(l);
-    return () => this.dataListeners.delete(l);
-  }
-  onClose(l: (reason?: Error) => void): () => void {
-    this.closeListeners.add(l);
-    return () => this.closeListeners.delete(l);
-  }
+/** What the Node links share: telling listeners, and closing once (listeners dropped after). */
+class LinkBase extends LinkListeners {
   protected emitData(chunk: Uint8Array): void {
     for (const l of this.dataListeners) l(chunk);
   }

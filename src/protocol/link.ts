@@ -11,21 +11,11 @@ export interface ByteLink {
   readonly closed: boolean;
 }
 
-class MemoryEnd implements ByteLink {
-  peer!: MemoryEnd;
+/** The listener bookkeeping every ByteLink shares; a carrier adds write() and close(). */
+export abstract class LinkListeners {
   closed = false;
-  private dataListeners = new Set<(chunk: Uint8Array) => void>();
-  private closeListeners = new Set<(reason?: Error) => void>();
-
-  write(data: Uint8Array): void {
-    if (this.closed) throw new Error('link is closed');
-    const peer = this.peer;
-    // Deliver asynchronously, like a real transport, so neither side re-enters the other.
-    queueMicrotask(() => {
-      if (peer.closed) return;
-      for (const l of peer.dataListeners) l(data);
-    });
-  }
+  protected readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
+  protected readonly closeListeners = new Set<(reason?: Error) => void>();
 
   onData(listener: (chunk: Uint8Array) => void): () => void {
     this.dataListeners.add(listener);
@@ -35,6 +25,20 @@ class MemoryEnd implements ByteLink {
   onClose(listener: (reason?: Error) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
+  }
+}
+
+class MemoryEnd extends LinkListeners implements ByteLink {
+  peer!: MemoryEnd;
+
+  write(data: Uint8Array): void {
+    if (this.closed) throw new Error('link is closed');
+    const peer = this.peer;
+    // Deliver asynchronously, like a real transport, so neither side re-enters the other.
+    queueMicrotask(() => {
+      if (peer.closed) return;
+      for (const l of peer.dataListeners) l(data);
+    });
   }
 
   close(reason?: Error): void {
