@@ -21,29 +21,6 @@ export const BACKEND_METHODS = [
 ] as const;
 export type BackendMethod = (typeof BACKEND_METHODS)[number];
 
-/** Anything a script may return where the firmware expects a buffer (bytes, bytearray, str). */
-export type BufferLike = Uint8Array | ArrayBuffer | string;
-
-/**
- * What a script backend may implement. All methods are optional and synchronous (the firmware calls
- * them from its protocol task). Extra methods and properties are ignored.
- */
-export interface ChannelBackend {
-  init?(): unknown;
-  poll?(): unknown;
-  lock?(): unknown;
-  unlock?(): unknown;
-  size?(): unknown;
-  shape?(): unknown;
-  read?(offset: number, size: number): unknown;
-  readp?(offset: number, size: number): unknown;
-  write?(offset: number, data: Uint8Array): unknown;
-  ioctl?(request: number, length: number, arg: Uint8Array | null): unknown;
-  flush?(): unknown;
-  is_active?(): unknown;
-  isActive?(): unknown;
-}
-
 type AnyFn = (...args: unknown[]) => unknown;
 
 /** Look a method up the way mp_load_method_maybe does: own or inherited (class prototype) functions. */

@@ -34,7 +34,6 @@ import type { FlipMatch, FlipPart, SimCamStats } from './types';
 export type { EngineConfig, EngineOptions, TraceHeader } from './engine/types';
 
 export class ProtocolEngine implements Device {
-  readonly bufferSize: number;
   readonly maxPayloadLimit: number;
   config: EngineConfig;
   private defaultConfig: EngineConfig;
@@ -69,7 +68,6 @@ export class ProtocolEngine implements Device {
   private readonly tx: Sender;
 
   constructor(readonly options: EngineOptions) {
-    this.bufferSize = options.bufferSize;
     this.maxPayloadLimit = options.bufferSize - HEADER_SIZE - PAYLOAD_CRC_SIZE;
     this.defaultConfig = defaultConfig(this.maxPayloadLimit);
     this.config = { ...this.defaultConfig };
@@ -219,25 +217,23 @@ export class ProtocolEngine implements Device {
     return id;
   }
 
-  /** omv_protocol_init(): forget every channel (soft reboot re-registers the static ones). */
-  clearChannels(): void {
-    this.channels.fill(undefined);
-    this.channelsCount = 0;
-  }
-
   findChannel(id: number): DeviceChannel | undefined {
     return id < this.channelsCount ? this.channels[id] : undefined;
   }
 
   // ---- protocol state -------------------------------------------------------------------------
 
-  /** omv_protocol_init() with the defaults: state, seq, lock time, config (soft reboot, power-up). */
+  /**
+   * omv_protocol_init() with the defaults: state, seq, lock time, config, and no channels (soft reboot
+   * and power-up register the static ones again).
+   */
   init(): void {
     this.tx.seq = 0;
     this.lastLockMs = 0;
     this.rx.reset();
     this.config = { ...this.defaultConfig };
-    this.clearChannels();
+    this.channels.fill(undefined);
+    this.channelsCount = 0;
   }
 
   /** omv_protocol_reset(): seq 0, buffer cleared, wait cancelled, default config, channels unlocked. */

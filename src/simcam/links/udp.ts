@@ -4,6 +4,7 @@
 import dgram from 'node:dgram';
 import { HEADER_SIZE, packetSize, type ByteLink } from '../../protocol';
 import type { SimCam } from '../types';
+import { LinkEvents } from './link-events';
 
 export interface UdpServer {
   readonly host: string;
@@ -17,17 +18,15 @@ export interface UdpServer {
 export function serveUdp(cam: SimCam, host: string, port: number): Promise<UdpServer> {
   const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
   let peer: { address: string; port: number } | null = null;
-  const data = new Set<(chunk: Uint8Array) => void>();
-  const closes = new Set<(reason?: Error) => void>();
-  let closed = false;
+  const events = new LinkEvents();
   // The engine writes header, payload and CRC separately; gather them into one datagram per packet.
   let pending = new Uint8Array(0);
   const link: ByteLink = {
     get closed() {
-      return closed;
+      return events.closed;
     },
     write(bytes) {
-      if (closed) throw new Error('link is closed');
+      if (events.closed) throw new Error('link is closed');
       const next = new Uint8Array(pending.length + bytes.length);
       next.set(pending);
       next.set(bytes, pending.length);
@@ -40,26 +39,16 @@ export function serveUdp(cam: SimCam, host: string, port: number): Promise<UdpSe
         pending = pending.slice(size);
       }
     },
-    onData(l) {
-      data.add(l);
-      return () => data.delete(l);
-    },
-    onClose(l) {
-      closes.add(l);
-      return () => closes.delete(l);
-    },
+    onData: (l) => events.onData(l),
+    onClose: (l) => events.onClose(l),
     close() {
-      if (closed) return;
-      closed = true;
-      for (const l of closes) l();
-      sock.close();
+      if (events.end()) sock.close();
     },
   };
   sock.on('message', (msg, rinfo) => {
     if (!peer || peer.address !== rinfo.address || peer.port !== rinfo.port)
       peer = { address: rinfo.address, port: rinfo.port };
-    const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
-    for (const l of data) l(bytes);
+    events.emitData(new Uint8Array(msg.buffer, msg.byteOffset, msg.length));
   });
   return new Promise((resolve, reject) => {
     sock.once('error', reject);
@@ -75,7 +64,7 @@ export function serveUdp(cam: SimCam, host: string, port: number): Promise<UdpSe
       const replug = (): void => {
         if (timer) clearTimeout(timer);
         timer = null;
-        if (!plugged && !closed) {
+        if (!plugged && !events.closed) {
           plugged = true;
           attach();
         }
@@ -93,9 +82,7 @@ export function serveUdp(cam: SimCam, host: string, port: number): Promise<UdpSe
         close: () =>
           new Promise<void>((done) => {
             if (timer) clearTimeout(timer);
-            if (closed) return done();
-            closed = true;
-            for (const l of closes) l();
+            if (!events.end()) return done();
             sock.close(() => done());
           }),
       });
