@@ -117,9 +117,9 @@ async function serve(
       const n = readU32s((await host.request(Opcode.CHANNEL_SIZE, ch)).body)[0]!;
       const body = (await host.request(Opcode.CHANNEL_READ, ch, encodeReadRequest(0, n))).body;
       const st = readStamp(body);
-      if (!st || st.f <= last) continue;
-      last = st.f;
-      latencies.push(Date.now() - st.t);
+      if (!st || st.cameraFrame <= last) continue;
+      last = st.cameraFrame;
+      latencies.push(Date.now() - st.captureTime);
       bytes += body.length;
       frames++;
     } else {
@@ -138,8 +138,8 @@ async function serve(
       await host.request(Opcode.CHANNEL_UNLOCK, ch);
       const st = readStamp(body.subarray(32));
       if (!st) throw new Error('stream frame without stamp');
-      last = st.f;
-      latencies.push(Date.now() - st.t);
+      last = st.cameraFrame;
+      latencies.push(Date.now() - st.captureTime);
       bytes += body.length;
       frames++;
     }

@@ -5,7 +5,7 @@ import { Camera } from './camera';
 import type { CameraOptions, ChannelRef } from './camera';
 import { ConfigChannel } from './config';
 import { percentile } from './stats';
-import type { HostStats } from './stats';
+import type { HostStats } from '../model';
 import type { Transport } from './transport';
 
 // The fault-recovery bench (runFaultBench) lives beside it; one import path serves both.

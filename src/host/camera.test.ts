@@ -17,7 +17,8 @@ import { ConfigChannel } from './config';
 import { ConfigFormatError, ConfigRejectedError, DeviceResponseError } from './errors';
 import { FrameSource } from './frames';
 import type { Frame } from './frames';
-import { parseJpeg, parseStamp } from './jpeg';
+import { parseStamp } from '../model';
+import { parseJpeg } from './jpeg';
 import { MiniDevice } from './testing/mini-device';
 import { memoryTransport } from './transport';
 
@@ -390,7 +391,7 @@ describe('jpeg', () => {
     const j = tinyJpeg(1280, 720, 'camdeck f=42 t=1700000000123 q=85');
     const info = parseJpeg(j)!;
     expect(info).toMatchObject({ width: 1280, height: 720 });
-    expect(parseStamp(info.comment)).toEqual({ frame: 42, time: 1700000000123, quality: 85 });
+    expect(parseStamp(info.comment)).toEqual({ cameraFrame: 42, captureTime: 1700000000123, quality: 85 });
     expect(parseJpeg(Uint8Array.of(1, 2, 3, 4))).toBeNull();
     expect(parseJpeg(j.subarray(0, 10))).toBeNull();
     expect(parseStamp('something else f=1')).toEqual({});

@@ -23,8 +23,11 @@ import {
   u32s,
 } from '../protocol';
 import type { Caps, DeviceStats, MemoryEntry, StreamHeader, SysInfo, VersionInfo } from '../protocol';
+import { CHANNEL_FLAG_NAMES } from '../model';
+import type { ChannelFlagName, ChannelInfo, ConnectionState, DeviceSummary, HostStats } from '../model';
 import { ProtocolClient } from './client';
 import type { ClientOptions, DeviceEvent, RequestOptions } from './client';
+import { summarizeDevice } from './device-summary';
 import { Emitter } from './emitter';
 import {
   ChannelNotFoundError,
@@ -35,15 +38,7 @@ import {
   ProtocolError,
   needsResync,
 } from './errors';
-import type { HostStats } from './stats';
 import type { Transport } from './transport';
-
-export interface ChannelInfo {
-  id: number;
-  name: string;
-  flags: number;
-  flagNames: string[];
-}
 
 export type ChannelRef = string | number;
 
@@ -54,12 +49,6 @@ export interface CameraEvent {
   code: number;
 }
 
-export type CameraState =
-  | { kind: 'disconnected'; reason?: string }
-  | { kind: 'connecting'; step: string; progress: number }
-  | { kind: 'connected' }
-  | { kind: 'resyncing'; reason: string; attempt: number };
-
 export interface StreamFrame {
   header: StreamHeader;
   /** The image bytes (JPEG/PNG as encoded, or raw pixels). */
@@ -69,7 +58,7 @@ export interface StreamFrame {
 
 export interface CameraEvents {
   event: CameraEvent;
-  state: CameraState;
+  state: ConnectionState;
   channels: ChannelInfo[];
   /** The camera soft-rebooted (script ended); dynamic channels are gone until the re-list. */
   reboot: void;
@@ -88,10 +77,12 @@ export interface CameraOptions extends ClientOptions {
   rebootSettleMs?: number;
   /** Injected sleep (for tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** Board name for a target its USB id does not tell (the embedded demo camera reports an H7 Plus id). */
+  boardName?: (target: string) => string | undefined;
 }
 
-const FLAG_NAMES: Array<[number, string]> = Object.entries(ChannelFlag).map(([n, v]) => [v, n]);
-export const decodeChannelFlags = (flags: number): string[] =>
+const FLAG_NAMES = CHANNEL_FLAG_NAMES.map((n) => [ChannelFlag[n], n] as const);
+export const decodeChannelFlags = (flags: number): ChannelFlagName[] =>
   FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n);
 
 const REBOOT_REASON = 'camera soft reboot';
@@ -105,7 +96,9 @@ export class Camera extends Emitter<CameraEvents> {
   private readonly sleep: (ms: number) => Promise<void>;
   private wantStreaming: boolean | null = null;
   private lastLockAt = -Infinity;
-  private state_: CameraState = { kind: 'disconnected' };
+  private state_: ConnectionState = { kind: 'disconnected' };
+  /** What this camera was reached by (the session's target, else the transport's description). */
+  private target_ = '';
   private info: { version?: VersionInfo; sysInfo?: SysInfo } = {};
   private scriptRunning_ = false;
   private explicitClose = false;
@@ -125,7 +118,7 @@ export class Camera extends Emitter<CameraEvents> {
     return this.client_;
   }
 
-  get state(): CameraState {
+  get state(): ConnectionState {
     return this.state_;
   }
 
@@ -158,8 +151,12 @@ export class Camera extends Emitter<CameraEvents> {
     return this.info.sysInfo;
   }
 
-  /** Use a (new) transport; the old client, if any, is closed. Subscribers and wanted state carry over. */
-  attach(transport: Transport): void {
+  /**
+   * Use a (new) transport, reached as `target`; the old client, if any, is closed. Subscribers and wanted
+   * state carry over.
+   */
+  attach(transport: Transport, target = transport.describe): void {
+    this.target_ = target;
     const old = this.client_;
     this.client_ = null; // the old link's close is not a loss
     old?.close('replaced by a new link');
@@ -175,36 +172,50 @@ export class Camera extends Emitter<CameraEvents> {
     client.setResyncHandler(() => this.resync(client));
   }
 
-  private setState(s: CameraState): void {
+  private setState(s: ConnectionState): void {
     this.state_ = s;
     this.emit('state', s);
   }
 
+  private setConnecting(step: string, progress: number): void {
+    this.setState({ kind: 'connecting', target: this.target_, step, progress });
+  }
+
+  private setConnected(): void {
+    this.setState({ kind: 'connected', target: this.target_, device: this.deviceSummary() });
+  }
+
+  /** Who is at the other end: board, versions, USB id, payload size and channels (as of the last list). */
+  deviceSummary(): DeviceSummary {
+    return summarizeDevice({
+      ...this.info,
+      maxPayload: this.client.caps.maxPayload,
+      channels: this.list,
+      board: this.opts.boardName?.(this.target_),
+    });
+  }
+
   /** Open the protocol: SYNC + caps (retried), CHANNEL_LIST, PROTO_VERSION, SYS_INFO, restore streaming. */
-  async connect(transport?: Transport): Promise<void> {
-    if (transport) this.attach(transport);
+  async connect(transport?: Transport, target?: string): Promise<void> {
+    if (transport) this.attach(transport, target);
     const client = this.client;
-    this.setState({ kind: 'connecting', step: 'sync', progress: 0.1 });
+    this.setConnecting('sync', 0.1);
     try {
       await this.syncWithRetries(client, (attempt) =>
-        this.setState({
-          kind: 'connecting',
-          step: attempt ? `sync (try ${attempt + 1})` : 'sync',
-          progress: 0.2,
-        }),
+        this.setConnecting(attempt ? `sync (try ${attempt + 1})` : 'sync', 0.2),
       );
-      this.setState({ kind: 'connecting', step: 'channels', progress: 0.5 });
+      this.setConnecting('channels', 0.5);
       await this.listChannels('control');
-      this.setState({ kind: 'connecting', step: 'version', progress: 0.7 });
+      this.setConnecting('version', 0.7);
       this.info.version = decodeVersion(
         await client.request(Opcode.PROTO_VERSION, 0, EMPTY, { priority: 'control' }),
       );
-      this.setState({ kind: 'connecting', step: 'system info', progress: 0.85 });
+      this.setConnecting('system info', 0.85);
       this.info.sysInfo = decodeSysInfo(
         await client.request(Opcode.SYS_INFO, 0, EMPTY, { priority: 'control' }),
       );
       await this.restore(client);
-      this.setState({ kind: 'connected' });
+      this.setConnected();
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       this.setState({ kind: 'disconnected', reason: e.message });
@@ -261,18 +272,18 @@ export class Camera extends Emitter<CameraEvents> {
     }
     const attempts = this.opts.syncAttempts ?? 3;
     let last: unknown;
-    this.setState({ kind: 'resyncing', reason, attempt: 1 });
+    this.setState({ kind: 'resyncing', target: this.target_, reason, attempt: 1 });
     // The firmware resets its protocol state just after announcing the reboot: let it finish first.
     if (reason === REBOOT_REASON) await this.sleep(this.opts.rebootSettleMs ?? 30);
     for (let i = 0; i < attempts; i++) {
-      if (i) this.setState({ kind: 'resyncing', reason, attempt: i + 1 });
+      if (i) this.setState({ kind: 'resyncing', target: this.target_, reason, attempt: i + 1 });
       try {
         await client.sync();
         if (!light || i > 0) {
           await this.listChannels('control');
           await this.restore(client);
         }
-        this.setState({ kind: 'connected' });
+        this.setConnected();
         return;
       } catch (err) {
         last = err;
@@ -342,6 +353,8 @@ export class Camera extends Emitter<CameraEvents> {
       throw new DeviceResponseError(`bad channel list: ${(err as Error).message}`);
     }
     this.list = entries.map((e) => ({ ...e, flagNames: decodeChannelFlags(e.flags) }));
+    // A re-list while connected (a channel registered): the state's device says so too, without a new state.
+    if (this.state_.kind === 'connected') this.state_ = { ...this.state_, device: this.deviceSummary() };
     this.emit('channels', this.list);
     return this.list;
   }

@@ -1,6 +1,7 @@
 // ConfigChannel: a JSON config channel. read() → values; write(patch) resolves with the camera's readback
 // only once the WRITE was ACKed. A write whose reply was lost is decided by a read-back after the resync
 // (re-sent only when it did not land), so it is never lost and never applied twice.
+import type { ConfigFieldSchema, ConfigSchema, ConfigValues } from '../model';
 import { ChannelId, Status } from '../protocol';
 import type { Camera, ChannelRef } from './camera';
 import {
@@ -10,23 +11,6 @@ import {
   WriteRefusedError,
   needsResync,
 } from './errors';
-
-export type ConfigValue = number | boolean | string;
-export type ConfigValues = Record<string, ConfigValue>;
-
-export interface ConfigFieldSchema {
-  type?: 'number' | 'integer' | 'boolean' | 'string';
-  title?: string;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  multipleOf?: number;
-  enum?: Array<string | number>;
-}
-
-export interface ConfigSchema {
-  properties: Record<string, ConfigFieldSchema>;
-}
 
 /** Sibling schema channel name: `<name>.schema`, truncated to the firmware's 13 characters. */
 export const schemaChannelName = (name: string): string => `${name}.schema`.slice(0, 13);

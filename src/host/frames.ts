@@ -1,27 +1,12 @@
 // FrameSource: pulls the `frame` channel (or the stream channel) when its event arrives and delivers the
 // newest frame only: events that arrive during a read collapse into one more read, never a backlog.
 // A gentle CHANNEL_POLL covers events lost on a noisy link.
+import { DropCounter, parseStamp } from '../model';
+import type { FrameMeta } from '../model';
 import { ChannelFlag, ChannelId } from '../protocol';
 import type { Camera } from './camera';
 import { Emitter } from './emitter';
-import { parseJpeg, parseStamp } from './jpeg';
-
-export interface FrameMeta {
-  /** Host-side running frame number. */
-  seq: number;
-  /** "frame" or "stream". */
-  channel: string;
-  width: number;
-  height: number;
-  bytes: number;
-  format: 'jpeg' | 'png' | 'raw';
-  cameraFps?: number;
-  cameraFrame?: number;
-  captureTime?: number;
-  quality?: number;
-  /** ms since epoch when the host had the whole frame. */
-  receivedAt: number;
-}
+import { parseJpeg } from './jpeg';
 
 export interface Frame {
   image: Uint8Array;
@@ -49,8 +34,9 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
   private idleTimer: ReturnType<typeof setInterval> | null = null;
   private unsubs: Array<() => void> = [];
   private readonly opts: Required<FrameSourceOptions>;
-  private stats_ = { frames: 0, errors: 0, bytes: 0, cameraGaps: 0 };
-  private lastCameraFrame: number | undefined;
+  private counts = { frames: 0, errors: 0, bytes: 0 };
+  /** Gaps in the camera's frame numbers over this source's life (every connection). */
+  private readonly drops = new DropCounter();
 
   constructor(
     private readonly camera: Camera,
@@ -60,8 +46,9 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     this.opts = { channel: opts.channel ?? 'auto', idlePollMs: opts.idlePollMs ?? 250 };
   }
 
-  get stats(): Readonly<{ frames: number; errors: number; bytes: number; cameraGaps: number }> {
-    return this.stats_;
+  /** Frames delivered, read errors, image bytes, and frames the camera numbered that never arrived. */
+  get stats(): Readonly<{ frames: number; errors: number; bytes: number; dropped: number }> {
+    return { ...this.counts, dropped: this.drops.dropped };
   }
 
   /** The channel name being pulled right now. */
@@ -123,17 +110,13 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
           const frame = await this.readOnce();
           if (frame && this.running) {
             this.lastFrameAt = performance.now();
-            this.stats_.frames++;
-            this.stats_.bytes += frame.image.length;
-            const cf = frame.meta.cameraFrame;
-            if (cf !== undefined && this.lastCameraFrame !== undefined && cf > this.lastCameraFrame + 1) {
-              this.stats_.cameraGaps += cf - this.lastCameraFrame - 1;
-            }
-            if (cf !== undefined) this.lastCameraFrame = cf;
+            this.counts.frames++;
+            this.counts.bytes += frame.image.length;
+            this.drops.add(frame.meta.cameraFrame);
             this.emit('frame', frame);
           }
         } catch (err) {
-          this.stats_.errors++;
+          this.counts.errors++;
           this.emit('error', err instanceof Error ? err : new Error(String(err)));
         }
       }
@@ -149,7 +132,6 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
       const f = await this.camera.readFrame({ timeoutMs: 40, waitForFrame: false });
       if (!f) return null;
       const jpeg = f.format === 'jpeg' ? parseJpeg(f.image) : null;
-      const stamp = parseStamp(jpeg?.comment);
       return {
         image: f.image,
         meta: {
@@ -160,9 +142,7 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
           bytes: f.image.length,
           format: f.format,
           cameraFps: f.header.fps > 0 ? f.header.fps : undefined,
-          cameraFrame: stamp.frame,
-          captureTime: stamp.time,
-          quality: stamp.quality,
+          ...parseStamp(jpeg?.comment),
           receivedAt: Date.now(),
         },
       };
@@ -181,7 +161,6 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     }
     if (!image.length) return null;
     const jpeg = parseJpeg(image);
-    const stamp = parseStamp(jpeg?.comment);
     return {
       image,
       meta: {
@@ -191,9 +170,7 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
         height: jpeg?.height ?? 0,
         bytes: image.length,
         format: jpeg ? 'jpeg' : image[0] === 0x89 && image[1] === 0x50 ? 'png' : 'raw',
-        cameraFrame: stamp.frame,
-        captureTime: stamp.time,
-        quality: stamp.quality,
+        ...parseStamp(jpeg?.comment),
         receivedAt: Date.now(),
       },
     };

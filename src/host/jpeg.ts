@@ -1,16 +1,11 @@
-// Just enough JPEG parsing for frame metadata: the SOF dimensions and the camdeck COM stamp.
+// Just enough JPEG parsing for frame metadata: the SOF dimensions and the first COM segment's text (where a
+// camera puts its frame stamp; its format is src/model's parseStamp).
 
 export interface JpegInfo {
   width: number;
   height: number;
   /** Text of the first COM segment, if any. */
   comment?: string;
-}
-
-export interface CamdeckStamp {
-  frame?: number;
-  time?: number;
-  quality?: number;
 }
 
 /** Walk the marker segments up to the first SOF; null when this is not a JPEG we can read. */
@@ -46,18 +41,4 @@ export function parseJpeg(b: Uint8Array): JpegInfo | null {
     i += 2 + len;
   }
   return null;
-}
-
-/** `camdeck f=<n> t=<ms> q=<quality>` → its numbers (missing or malformed fields are left out). */
-export function parseStamp(comment: string | undefined): CamdeckStamp {
-  const out: CamdeckStamp = {};
-  if (!comment || !comment.startsWith('camdeck')) return out;
-  for (const m of comment.matchAll(/\b([ftq])=(-?\d+(?:\.\d+)?)/g)) {
-    const v = Number(m[2]);
-    if (!Number.isFinite(v)) continue;
-    if (m[1] === 'f') out.frame = v;
-    else if (m[1] === 't') out.time = v;
-    else out.quality = v;
-  }
-  return out;
 }

@@ -18,7 +18,7 @@ import { FrameSource } from './frames';
 import type { Frame } from './frames';
 import { openTransport } from './open-transport';
 import { CameraSession } from './session';
-import type { SessionState } from './session';
+import type { ConnectionState } from '../model';
 
 const dir = mkdtempSync(join(tmpdir(), 'camdeck-host-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,7 +93,7 @@ describe('serial over a socat pty (real serialport)', () => {
     await serveOnPty(cam, pty.dev);
     const session = new CameraSession({ backoffMs: [100, 200, 300], timeoutMs: 500 });
     cleanups.push(() => session.disconnect());
-    const states: SessionState[] = [];
+    const states: ConnectionState[] = [];
     session.on('state', (s) => states.push(s));
     await session.connect(pty.host);
     await session.camera.streaming(true);

@@ -1,20 +1,8 @@
 // Serial port discovery: VID/PID, serial number and a friendly board name for known OpenMV ids.
 // Cameras are told apart by serial number, never by port order.
 import { SerialPort } from 'serialport';
+import type { PortInfo } from '../model';
 import { lookupBoard } from './boards';
-
-export interface PortInfo {
-  /** What to connect to (the serial path). */
-  target: string;
-  path: string;
-  vid?: number;
-  pid?: number;
-  serialNumber?: string;
-  manufacturer?: string;
-  board?: string;
-  /** True when the VID:PID is a camera that speaks the protocol. */
-  isCamera: boolean;
-}
 
 export interface RawPort {
   path: string;

@@ -7,7 +7,8 @@ import type { SimCam } from '../simcam';
 import { ConfigChannel } from './config';
 import { FrameSource } from './frames';
 import type { Frame } from './frames';
-import { parseJpeg, parseStamp } from './jpeg';
+import { parseStamp } from '../model';
+import { parseJpeg } from './jpeg';
 import type { CameraOptions } from './camera';
 import { CameraSession } from './session';
 import { memoryTransport } from './transport';
@@ -296,8 +297,8 @@ function expectIntact(f: Frame): number {
   const jpeg = parseJpeg(f.image);
   expect(jpeg).not.toBeNull();
   const stamp = parseStamp(jpeg!.comment);
-  expect(stamp.frame).toBeTypeOf('number');
-  return stamp.frame!;
+  expect(stamp.cameraFrame).toBeTypeOf('number');
+  return stamp.cameraFrame!;
 }
 
 describe('placed faults: one corrupted device packet at a time (flipNext)', () => {

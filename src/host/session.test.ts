@@ -3,7 +3,7 @@ import { ChannelFlag, Ioctl, createLinkPair, readU32s } from '../protocol';
 import type { ByteLink } from '../protocol';
 import { describePorts, pickCamera } from './ports';
 import { CameraSession } from './session';
-import type { SessionState } from './session';
+import type { ConnectionState } from '../model';
 import { MiniDevice } from './testing/mini-device';
 import { memoryTransport, parseTarget } from './transport';
 import { serialOpenError } from './open-transport';
@@ -38,7 +38,7 @@ describe('CameraSession', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const port = fakePort();
     const session = new CameraSession({ open: port.open, backoffMs: [100, 200, 400] });
-    const states: SessionState[] = [];
+    const states: ConnectionState[] = [];
     session.on('state', (s) => states.push(s));
     await session.connect('/dev/fake');
     expect(states.map((s) => s.kind)).toContain('connecting');
@@ -75,6 +75,37 @@ describe('CameraSession', () => {
     expect(session.state.kind).toBe('disconnected');
     await new Promise((r) => setTimeout(r, 20));
     expect(port.state.opens).toBe(1);
+  });
+});
+
+describe('connection state', () => {
+  it('names the target on every step, the device once connected, and keeps that device up to date', async () => {
+    const [host, device] = createLinkPair();
+    const sim = new MiniDevice(device);
+    const session = new CameraSession({
+      open: async () => memoryTransport(host, 'memory'),
+      boardName: (t) => (t === 'sim' ? 'Simulated board' : undefined),
+    });
+    const states: ConnectionState[] = [];
+    session.on('state', (s) => states.push(s));
+    await session.connect('sim');
+    expect(states.length).toBeGreaterThan(2);
+    for (const s of states) expect(s).toMatchObject({ target: 'sim' });
+    expect(session.state).toMatchObject({
+      kind: 'connected',
+      device: { board: 'Simulated board', usbId: '37C5:124A', protocolVersion: '1.0.2', maxPayload: 4082 },
+    });
+    expect(session.state).toBe(session.camera.state); // the camera's state, as it is
+    // a channel registered later: the connected state's device lists it too, without a new state
+    const n = states.length;
+    sim.addChannel({ name: 'temp', flags: ChannelFlag.READ, size: () => 4 });
+    await session.camera.refreshChannels();
+    expect(states.length).toBe(n);
+    const s = session.state;
+    expect(s.kind === 'connected' && s.device.channels.find((c) => c.name === 'temp')).toMatchObject({
+      flagNames: ['READ'],
+    });
+    await session.disconnect();
   });
 });
 

@@ -1,18 +1,12 @@
 // CameraSession: one target, kept connected. Reports progress states, reconnects with backoff when the
 // port vanishes or the camera stops answering, restores streaming (the Camera remembers it) and keeps
 // every subscription (they live on the one Camera object). An explicit disconnect ends all retrying.
+import type { ConnectionState } from '../model';
 import { Camera } from './camera';
 import type { CameraOptions } from './camera';
 import { Emitter } from './emitter';
 import { openTransport } from './open-transport';
 import type { Transport } from './transport';
-
-export type SessionState =
-  | { kind: 'disconnected'; reason?: string }
-  | { kind: 'connecting'; target: string; step: string; progress: number }
-  | { kind: 'connected'; target: string }
-  | { kind: 'resyncing'; target: string; reason: string }
-  | { kind: 'reconnecting'; target: string; reason: string; attempt: number; nextInMs: number };
 
 export interface SessionOptions extends CameraOptions {
   /** How to open a target (default openTransport). The demo camera and tests pass their own. */
@@ -24,13 +18,13 @@ export interface SessionOptions extends CameraOptions {
 }
 
 export interface SessionEvents {
-  state: SessionState;
+  state: ConnectionState;
 }
 
 export class CameraSession extends Emitter<SessionEvents> {
   readonly camera: Camera;
   private target_: string | null = null;
-  private state_: SessionState = { kind: 'disconnected' };
+  private state_: ConnectionState = { kind: 'disconnected' };
   private stopped = true;
   private reconnecting = false;
   private wake: (() => void) | null = null;
@@ -44,20 +38,22 @@ export class CameraSession extends Emitter<SessionEvents> {
     this.open = opts.open ?? ((t) => openTransport(t));
     this.backoff = opts.backoffMs?.length ? opts.backoffMs : [250, 500, 1000, 2000, 4000];
     this.camera.on('state', (s) => {
-      const target = this.target_;
-      if (!target || this.stopped) return;
-      if (s.kind === 'connecting')
-        this.setState({ kind: 'connecting', target, step: s.step, progress: s.progress });
-      else if (s.kind === 'resyncing') this.setState({ kind: 'resyncing', target, reason: s.reason });
-      else if (s.kind === 'connected') this.setState({ kind: 'connected', target });
-      // 'disconnected' is followed by 'lost' → reconnecting; the session reports that instead.
+      if (!this.target_ || this.stopped) return;
+      // The camera's states are the session's, as they are; but its 'disconnected' is followed by 'lost'
+      // → reconnecting, which the session reports instead.
+      if (s.kind !== 'disconnected') this.setState(s);
+    });
+    // A re-list while connected updates the device in the camera's state; getState() shows that one.
+    this.camera.on('channels', () => {
+      if (this.state_.kind === 'connected' && this.camera.state.kind === 'connected')
+        this.state_ = this.camera.state;
     });
     this.camera.on('lost', (err) => {
       if (!this.stopped && !this.reconnecting) void this.reconnectLoop(err.message);
     });
   }
 
-  get state(): SessionState {
+  get state(): ConnectionState {
     return this.state_;
   }
 
@@ -65,7 +61,7 @@ export class CameraSession extends Emitter<SessionEvents> {
     return this.target_;
   }
 
-  private setState(s: SessionState): void {
+  private setState(s: ConnectionState): void {
     this.state_ = s;
     this.emit('state', s);
   }
@@ -82,7 +78,7 @@ export class CameraSession extends Emitter<SessionEvents> {
         transport.link.close();
         throw new Error('disconnected while connecting');
       }
-      await this.camera.connect(transport);
+      await this.camera.connect(transport, target);
     } catch (err) {
       this.stopped = true;
       this.camera.disconnect('connect failed');
@@ -127,7 +123,7 @@ export class CameraSession extends Emitter<SessionEvents> {
             transport.link.close();
             return;
           }
-          await this.camera.connect(transport);
+          await this.camera.connect(transport, target);
           return;
         } catch (err) {
           reason = err instanceof Error ? err.message : String(err);

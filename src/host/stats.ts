@@ -1,30 +1,4 @@
-// Host-side link statistics, with a bounded window of round-trip samples for percentiles.
-
-export interface HostStats {
-  packetsSent: number;
-  packetsReceived: number;
-  bytesSent: number;
-  bytesReceived: number;
-  /** Packets dropped by the parser for a bad header or payload CRC. */
-  crcErrors: number;
-  /** Device retransmissions seen (RTX flag). */
-  retransmits: number;
-  /** RTX duplicates of packets already accepted (re-ACKed and dropped). */
-  duplicates: number;
-  /** ACKs sent in the same write as the next request. */
-  foldedAcks: number;
-  resyncs: number;
-  timeouts: number;
-  sequenceErrors: number;
-  naks: number;
-  /** NAKs we sent for corrupted packets (asking the device to retransmit at once). */
-  naksSent: number;
-  busy: number;
-  events: number;
-  commands: number;
-  rttMsP50: number;
-  rttMsP99: number;
-}
+// Host-side link statistics (HostStats, in src/model): a bounded window of round-trip samples for percentiles.
 
 const WINDOW = 1024;
 

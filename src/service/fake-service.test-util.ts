@@ -9,6 +9,7 @@ import type {
   StatsSnapshot,
   Unsubscribe,
 } from '../shared/contract';
+import { emptyStats } from '../model';
 import type { CamdeckService } from './api';
 
 type Listener = (payload: never) => void;
@@ -29,22 +30,7 @@ const device: DeviceSummary = {
   channels: [],
 };
 
-const stats: StatsSnapshot = {
-  host: {
-    packetsSent: 0,
-    packetsReceived: 0,
-    bytesSent: 0,
-    bytesReceived: 0,
-    crcErrors: 0,
-    retransmits: 0,
-    resyncs: 0,
-    timeouts: 0,
-    busy: 0,
-    rttMsP50: 0,
-    rttMsP99: 0,
-  },
-  frames: { received: 0, dropped: 0, fps: null, kbps: null, clock: 'camera' },
-};
+const stats: StatsSnapshot = emptyStats();
 
 export function createFakeService(): FakeService {
   const listeners = new Map<string, Set<Listener>>();

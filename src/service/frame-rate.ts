@@ -3,13 +3,11 @@
 // and the stats panel can never disagree. Both figures come from the same window of frames:
 //   fps  = (frames in window − 1) ÷ span,   kbps = bytes of those frames (all but the first) × 8 ÷ span,
 // so kbps ÷ fps is always the mean size of real frames (no 34 Mbit/s beside 13 KB frames at 30 fps).
-
-/** Which clock the figures were measured on. */
-export type RateClock = 'camera' | 'header' | 'host';
+import type { RateClock } from '../model';
 
 export interface RateSample {
-  /** Capture time from the camera's frame stamp (ms), when it carries one. */
-  cameraMs?: number;
+  /** FrameStamp.captureTime (ms), when the frame carries one. */
+  captureTime?: number;
   /** The camera's own fps claim (stream header), used only when frames carry no capture time. */
   headerFps?: number;
   /** When the host had the frame (ms, monotonic). */
@@ -68,12 +66,12 @@ export class FrameRateEstimator {
 
   add(s: RateSample): void {
     const clock: RateClock =
-      s.cameraMs !== undefined && Number.isFinite(s.cameraMs)
+      s.captureTime !== undefined && Number.isFinite(s.captureTime)
         ? 'camera'
         : s.headerFps !== undefined && s.headerFps > 0
           ? 'header'
           : 'host';
-    const t = clock === 'camera' ? s.cameraMs! : s.hostMs;
+    const t = clock === 'camera' ? s.captureTime! : s.hostMs;
     const last = this.points.at(-1);
     // a different clock, or the camera's clock running backwards (it restarted): start over
     if (clock !== this.clock || (last && t < last.t)) {
@@ -124,28 +122,5 @@ export class FrameRateEstimator {
       kbps = 0;
     }
     return { fps, kbps, clock: this.clock, frames: n, spanMs: span };
-  }
-}
-
-/**
- * Frames lost while connected: gaps in the camera's frame numbers within one connection. Frames before the
- * first one of a connection, and a camera whose numbering starts over, are not losses.
- */
-export class DropCounter {
-  private last: number | undefined;
-  received = 0;
-  dropped = 0;
-
-  reset(): void {
-    this.last = undefined;
-    this.received = 0;
-    this.dropped = 0;
-  }
-
-  add(cameraFrame: number | undefined): void {
-    this.received++;
-    if (cameraFrame === undefined || !Number.isFinite(cameraFrame)) return;
-    if (this.last !== undefined && cameraFrame > this.last + 1) this.dropped += cameraFrame - this.last - 1;
-    this.last = cameraFrame;
   }
 }

@@ -5,34 +5,34 @@ import {
   CameraSession,
   ConfigChannel,
   FrameSource,
-  formatUsbId,
   listPorts as listSerialPorts,
-  lookupBoard,
   memoryTransport,
   openTransport,
   pickCamera,
 } from '../host';
-import type { Camera, Frame, SessionState, Transport } from '../host';
+import type { Camera, Frame, Transport } from '../host';
+import {
+  DEMO_TARGET,
+  DropCounter,
+  emptyHostStats,
+  emptyStats,
+  mergeSchema,
+  type ConfigSnapshot,
+  type ConfigValues,
+  type ConnectionKind,
+  type ConnectionState,
+  type DeviceSummary,
+  type FrameMeta,
+  type PortInfo,
+  type SnapshotResult,
+  type StatsSnapshot,
+} from '../model';
 import { ChannelId, createLinkPair } from '../protocol';
 import { createSimCam } from '../simcam';
-import { DEMO_TARGET } from '../shared/contract';
-import type {
-  CamdeckEvents,
-  ConfigSnapshot,
-  ConfigValues,
-  ConnectionState,
-  DeviceSummary,
-  EventName,
-  FrameMeta,
-  PortInfo,
-  SnapshotResult,
-  StatsSnapshot,
-  Unsubscribe,
-} from '../shared/contract';
+import type { CamdeckEvents, EventName, Unsubscribe } from '../shared/contract';
 import type { CamdeckService } from './api';
-import { mergeSchema } from './config-schema';
 import { ServiceError, asServiceError, toAppError } from './errors';
-import { DropCounter, FrameRateEstimator } from './frame-rate';
+import { FrameRateEstimator } from './frame-rate';
 import { saveSnapshotFile } from './snapshot';
 
 export type { SimCamOptions } from '../simcam';
@@ -86,7 +86,7 @@ class Service implements CamdeckService {
   /** Set when the session leaves connected/resyncing: the next 'connected' is a new connection. */
   private linkWentAway = true;
   private readonly drops = new DropCounter();
-  private lastStateKind: SessionState['kind'] = 'disconnected';
+  private lastStateKind: ConnectionKind = 'disconnected';
   private schemaCache: Promise<ConfigSnapshot['schema']> | null = null;
   private configQueue: Promise<unknown> = Promise.resolve();
   private streamingWanted = true;
@@ -100,6 +100,7 @@ class Service implements CamdeckService {
   constructor(private readonly opts: ServiceOptions) {
     this.session = new CameraSession({
       open: (t) => this.openTarget(t),
+      boardName: (t) => (t === DEMO_TARGET ? 'Demo camera (simulated)' : undefined),
       ...(opts.backoffMs ? { backoffMs: opts.backoffMs } : {}),
     });
     this.camera = this.session.camera;
@@ -114,7 +115,7 @@ class Service implements CamdeckService {
       )
         this.recentBytes -= this.recent.shift()!.image.length;
       this.rate.add({
-        cameraMs: f.meta.captureTime,
+        captureTime: f.meta.captureTime,
         headerFps: f.meta.cameraFps,
         hostMs: performance.now(),
         bytes: f.meta.bytes,
@@ -189,40 +190,11 @@ class Service implements CamdeckService {
     await this.connect(t).catch((err: unknown) => this.emit('error', toAppError(err)));
   }
 
-  private deviceSummary(): DeviceSummary {
-    const v = this.camera.cachedVersion;
-    const s = this.camera.cachedSysInfo;
-    const target = this.session.target;
-    const board =
-      target === DEMO_TARGET
-        ? 'Demo camera (simulated)'
-        : (lookupBoard(s?.usbVid, s?.usbPid)?.board ?? 'OpenMV camera');
-    return {
-      board,
-      protocolVersion: v ? Array.from(v.protocol).join('.') : '',
-      firmwareVersion: v ? Array.from(v.firmware).join('.') : '',
-      usbId: s ? formatUsbId(s.usbVid, s.usbPid) : '',
-      maxPayload: this.camera.caps.maxPayload,
-      channels: this.channelList(),
-    };
-  }
-
-  private channelList(): DeviceSummary['channels'] {
-    return this.camera
-      .channels()
-      .map((c) => ({ id: c.id, name: c.name, flags: c.flags, flagNames: c.flagNames }));
-  }
-
   private emitChannels(): void {
-    this.emit('channels', this.channelList());
+    this.emit('channels', this.camera.channels());
   }
 
-  private toConnectionState(s: SessionState): ConnectionState {
-    if (s.kind === 'connected') return { kind: 'connected', target: s.target, device: this.deviceSummary() };
-    return s;
-  }
-
-  private onSessionState(s: SessionState): void {
+  private onSessionState(s: ConnectionState): void {
     const prev = this.lastStateKind;
     this.lastStateKind = s.kind;
     // A new connection counts from zero; a resync is the same connection going on. A reconnect passes
@@ -235,7 +207,7 @@ class Service implements CamdeckService {
       this.recent = [];
       this.recentBytes = 0;
     }
-    this.emit('state', this.toConnectionState(s));
+    this.emit('state', s);
     if (s.kind !== 'connected' && s.kind !== 'resyncing' && prev === 'connected') {
       // the stream stopped: say so at once (fps 0), not a second later
       this.tickStats(true);
@@ -284,7 +256,7 @@ class Service implements CamdeckService {
     } catch (err) {
       throw asServiceError(err); // the caller shows it; no duplicate error event
     }
-    return this.deviceSummary();
+    return this.camera.deviceSummary();
   }
 
   async disconnect(): Promise<void> {
@@ -296,7 +268,7 @@ class Service implements CamdeckService {
   }
 
   async getState(): Promise<ConnectionState> {
-    return this.toConnectionState(this.session.state);
+    return this.session.state;
   }
 
   private requireConnected(): void {
@@ -445,23 +417,8 @@ class Service implements CamdeckService {
   private measureStats(): StatsSnapshot {
     const r = this.rate.estimate(performance.now());
     const live = this.camera.connected;
-    const h = this.camera.hostStats;
     return {
-      host: h
-        ? {
-            packetsSent: h.packetsSent,
-            packetsReceived: h.packetsReceived,
-            bytesSent: h.bytesSent,
-            bytesReceived: h.bytesReceived,
-            crcErrors: h.crcErrors,
-            retransmits: h.retransmits,
-            resyncs: h.resyncs,
-            timeouts: h.timeouts,
-            busy: h.busy,
-            rttMsP50: h.rttMsP50,
-            rttMsP99: h.rttMsP99,
-          }
-        : emptyStats().host,
+      host: this.camera.hostStats ?? emptyHostStats(),
       frames: {
         received: this.drops.received,
         dropped: this.drops.dropped,
@@ -489,25 +446,6 @@ class Service implements CamdeckService {
     this.listeners.clear();
     this.frameListeners.clear();
   }
-}
-
-function emptyStats(): StatsSnapshot {
-  return {
-    host: {
-      packetsSent: 0,
-      packetsReceived: 0,
-      bytesSent: 0,
-      bytesReceived: 0,
-      crcErrors: 0,
-      retransmits: 0,
-      resyncs: 0,
-      timeouts: 0,
-      busy: 0,
-      rttMsP50: 0,
-      rttMsP99: 0,
-    },
-    frames: { received: 0, dropped: 0, fps: null, kbps: null, clock: 'camera' },
-  };
 }
 
 export function createCamdeckService(opts: ServiceOptions): CamdeckService {

@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { FrameMeta, SnapshotResult } from '../shared/contract';
-import { snapshotFileName } from '../shared/snapshot-name';
+import { snapshotFileName } from '../model';
+import type { FrameMeta, SnapshotResult } from '../model';
 import { ServiceError } from './errors';
 
 export async function saveSnapshotFile(

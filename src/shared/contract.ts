@@ -3,133 +3,38 @@
 // `CamdeckRequests` are request/response calls, `CamdeckEvents` are pushed to the UI, and frames travel
 // on their own binary path (see frame-wire.ts). A newcomer reads this file to know what the UI can do.
 
-/** The embedded simulated camera's target name. */
-export const DEMO_TARGET = 'demo';
+import type {
+  ChannelInfo,
+  ConfigSnapshot,
+  ConfigValues,
+  ConnectionState,
+  DeviceSummary,
+  FrameMeta,
+  PortInfo,
+  SnapshotResult,
+  StatsSnapshot,
+} from '../model';
 
-/** A serial port as discovery sees it; `board` is set for known OpenMV USB ids. */
-export interface PortInfo {
-  /** What to pass to connect(): a serial path, `udp://host:port`, `tcp://host:port`, or `demo`. */
-  target: string;
-  path: string;
-  vid?: number;
-  pid?: number;
-  serialNumber?: string;
-  manufacturer?: string;
-  /** Friendly board name for known OpenMV ids, e.g. "OpenMV Cam H7 Plus". */
-  board?: string;
-  /** True when the VID:PID is a camera that speaks the protocol. */
-  isCamera: boolean;
-}
-
-export interface ChannelInfo {
-  id: number;
-  name: string;
-  flags: number;
-  /** Decoded flag names: READ, WRITE, EXEC, LOCK, STREAM, DYNAMIC, PHYSICAL. */
-  flagNames: string[];
-}
-
-export interface DeviceSummary {
-  board: string;
-  protocolVersion: string;
-  firmwareVersion: string;
-  /** "37C5:124A" */
-  usbId: string;
-  maxPayload: number;
-  channels: ChannelInfo[];
-}
-
-export type ConnectionState =
-  | { kind: 'disconnected'; reason?: string }
-  | { kind: 'connecting'; target: string; step: string; progress: number }
-  | { kind: 'connected'; target: string; device: DeviceSummary }
-  | { kind: 'resyncing'; target: string; reason: string }
-  | { kind: 'reconnecting'; target: string; reason: string; attempt: number; nextInMs: number };
-
-// ---- config channel ------------------------------------------------------------------------------
-
-export type ConfigValue = number | boolean | string;
-export type ConfigValues = Record<string, ConfigValue>;
-
-/**
- * Per-key UI hints. A small JSON Schema subset a camera may publish on a sibling channel
- * (`config.schema`, or the config channel name + ".schema" truncated to 13 chars); see docs/config-schema.md.
- */
-export interface ConfigFieldSchema {
-  type?: 'number' | 'integer' | 'boolean' | 'string';
-  title?: string;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  multipleOf?: number;
-  enum?: Array<string | number>;
-}
-
-export interface ConfigSchema {
-  properties: Record<string, ConfigFieldSchema>;
-}
-
-export interface ConfigSnapshot {
-  /** Name of the config channel the values came from. */
-  channel: string;
-  /** The camera's confirmed values (its readback), never a guess. */
-  values: ConfigValues;
-  /** The schema the camera published, merged with built-in ranges for well-known keys. */
-  schema: ConfigSchema;
-}
-
-// ---- frames, stats, log --------------------------------------------------------------------------
-
-export interface FrameMeta {
-  /** Host-side running frame number. */
-  seq: number;
-  /** Which channel delivered it: "frame" or "stream". */
-  channel: string;
-  width: number;
-  height: number;
-  /** Encoded bytes of the image. */
-  bytes: number;
-  format: 'jpeg' | 'png' | 'raw';
-  /** The camera's own fps (stream header), when it reports one. */
-  cameraFps?: number;
-  /** Frame number stamped by the camera, when it provides one (demo camera does). */
-  cameraFrame?: number;
-  /** Capture time stamped by the camera (ms since epoch), when known; for latency. */
-  captureTime?: number;
-  /** When the host finished receiving it (ms since epoch). */
-  receivedAt: number;
-  /** Config version in force when the frame was captured, if the camera stamps it (demo camera does). */
-  quality?: number;
-}
-
-export interface StatsSnapshot {
-  host: {
-    packetsSent: number;
-    packetsReceived: number;
-    bytesSent: number;
-    bytesReceived: number;
-    crcErrors: number;
-    retransmits: number;
-    resyncs: number;
-    timeouts: number;
-    busy: number;
-    rttMsP50: number;
-    rttMsP99: number;
-  };
-  /**
-   * Frames of the current (or last) connection; reset on every connect. `dropped`: gaps in the camera's own
-   * frame numbers while connected. `fps`/`kbps`: one window of recent frames on the camera's clock (`clock`
-   * says which clock: the frames' capture stamps, the stream header's fps, or host arrival times); null until
-   * two frames are in. The overlay and the stats panel both show these figures.
-   */
-  frames: {
-    received: number;
-    dropped: number;
-    fps: number | null;
-    kbps: number | null;
-    clock: 'camera' | 'header' | 'host';
-  };
-}
+// The domain types the contract speaks live in src/model; they are re-exported for the contract's importers.
+export { DEMO_TARGET } from '../model';
+export type {
+  ChannelFlagName,
+  ChannelInfo,
+  ConfigFieldSchema,
+  ConfigSchema,
+  ConfigSnapshot,
+  ConfigValue,
+  ConfigValues,
+  ConnectionState,
+  DeviceSummary,
+  FrameMeta,
+  FrameStats,
+  HostStats,
+  PortInfo,
+  RateClock,
+  SnapshotResult,
+  StatsSnapshot,
+} from '../model';
 
 export interface AppError {
   /** Stable machine-readable code, e.g. "port-permission", "config-rejected", "timeout". */
@@ -138,16 +43,6 @@ export interface AppError {
   /** What the user can do about it, when we know. */
   hint?: string;
   at: number;
-}
-
-export interface SnapshotResult {
-  path: string;
-  /** The file's name (what a browser download of the same frame is called too). */
-  name: string;
-  /** FrameMeta.seq of the frame saved. */
-  seq: number;
-  bytes: number;
-  format: 'jpeg' | 'png';
 }
 
 // ---- the contract --------------------------------------------------------------------------------
@@ -217,13 +112,17 @@ export const EVENT_NAMES = [
 ] as const satisfies readonly EventName[];
 
 /**
- * Electron's frame path (used inside `window.camdeck.onFrame`; a page never needs these itself): the page posts
- * FRAME_PORT_REQUEST to its window; the preload answers with a `message` event whose data is FRAME_PORT_MESSAGE
- * and whose `ports[0]` is a MessagePort from main; each message on that port is one frame-wire message
- * (Uint8Array). Frames never cross the context bridge.
+ * Electron: the preload exposes `window[ELECTRON_BRIDGE_KEY]`; the page calls `openContractPort()` and receives a
+ * window `message` event whose data is CONTRACT_PORT_MESSAGE and whose `ports[0]` is a MessagePort to main that
+ * carries the whole contract (src/rpc). Nothing else crosses the context bridge.
  */
-export const FRAME_PORT_REQUEST = 'camdeck:frame-port-request';
-export const FRAME_PORT_MESSAGE = 'camdeck:frame-port';
+export const ELECTRON_BRIDGE_KEY = 'camdeckElectron';
+export const CONTRACT_PORT_MESSAGE = 'camdeck:contract-port';
+/** The IPC channel on which the preload asks main for the port, and main answers with it. */
+export const CONTRACT_PORT_CHANNEL = 'camdeck:contract-port';
+export interface ElectronBridge {
+  openContractPort(): void;
+}
 
 export type Unsubscribe = () => void;
 
@@ -235,4 +134,11 @@ export interface CamdeckApi {
   onFrame(listener: (meta: FrameMeta, image: Uint8Array) => void): Unsubscribe;
   /** Which carrier is in use, for the status bar. */
   readonly carrier: 'electron' | 'browser';
+}
+
+/** What serves the contract (the camera service): its requests, events and newest-frame feed. */
+export interface ContractProvider extends CamdeckRequests {
+  on<K extends EventName>(name: K, listener: (payload: CamdeckEvents[K]) => void): Unsubscribe;
+  /** Newest frame only; `image` is the encoded image exactly as received from the camera. */
+  onFrame(listener: (meta: FrameMeta, image: Uint8Array) => void): Unsubscribe;
 }

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CameraSession, FrameSource, openTransport } from '../../host';
-import type { Camera, Frame, SessionState } from '../../host';
+import type { Camera, ConnectionState, Frame } from '../../host';
 import { createSimCam } from '../../simcam';
 import { choiceOption, intOption, outputError, parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
@@ -196,7 +196,7 @@ function watchSession(
   cb: { onDown: () => void; onUp: () => void; onGaveUp: (cause: string) => void },
 ): () => void {
   let downAt: number | null = null;
-  return session.on('state', (s: SessionState) => {
+  return session.on('state', (s: ConnectionState) => {
     if (s.kind === 'reconnecting' || s.kind === 'resyncing') {
       if (downAt === null) {
         downAt = performance.now();

@@ -98,7 +98,7 @@ export class CaptureLoop {
       quality: s.quality,
       width: s.width,
       height: s.height,
-      jpeg: insertStamp(jpeg, { f: n, t, q: s.quality }),
+      jpeg: insertStamp(jpeg, { cameraFrame: n, captureTime: t, quality: s.quality }),
       ...(rgb ? { rgb } : {}),
     };
   }

@@ -2,23 +2,11 @@
 // change; invalid JSON, an unknown key, a wrong type or an out-of-range value refuses the whole write
 // (backend returns 0 → NAK FAILED), leaves the config unchanged and prints the reason on stdout, as a
 // camera script would. READ returns the current JSON.
+import type { ConfigFieldSchema, ConfigSchema, ConfigValue, ConfigValues } from '../../model';
 
-export type ConfigValue = number | boolean | string;
-export type ConfigValues = Record<string, ConfigValue>;
-
-/** The JSON Schema subset published on `config.schema`. */
-export interface ConfigProperty {
-  type: 'integer' | 'number' | 'boolean' | 'string';
-  title?: string;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  multipleOf?: number;
-  enum?: (string | number)[];
-}
-export interface ConfigSchema {
-  properties: Record<string, ConfigProperty>;
-}
+/** What the demo takes for one key: a schema field that always names its type (it validates writes by it). */
+export type ConfigProperty = ConfigFieldSchema & { type: NonNullable<ConfigFieldSchema['type']> };
+export type DemoConfigSchema = ConfigSchema<ConfigProperty>;
 
 export const FRAME_SIZES: Record<string, [number, number]> = {
   QQVGA: [160, 120],
@@ -42,7 +30,7 @@ export function frameSizeDims(name: string): [number, number] | null {
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
-export function demoSchema(initialSize: string): ConfigSchema {
+export function demoSchema(initialSize: string): DemoConfigSchema {
   const sizes = Object.keys(FRAME_SIZES);
   if (!sizes.includes(initialSize)) sizes.unshift(initialSize);
   return {
@@ -105,7 +93,7 @@ const kindOf = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
 
 /** Check `patch` against `schema`; throws ConfigError naming the first bad key, what it takes and what came. */
-export function validatePatch(schema: ConfigSchema, patch: unknown): ConfigValues {
+export function validatePatch(schema: DemoConfigSchema, patch: unknown): ConfigValues {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
     throw new ConfigError(`not a JSON object (got ${kindOf(patch)})`);
   }
@@ -166,7 +154,7 @@ function openDepth(text: string): number {
 export type ConfigFault = 'none' | 'reject-writes' | 'invalid-json';
 
 export interface ConfigStoreOptions {
-  schema: ConfigSchema;
+  schema: DemoConfigSchema;
   initial: ConfigValues;
   /** The device's current max_payload, to tell a full first chunk of a split write from a short one. */
   maxPayload: () => number;

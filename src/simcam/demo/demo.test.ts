@@ -15,7 +15,8 @@ import {
 } from '../../protocol';
 import { createSimCam, readStamp, type SimCam, type SimCamOptions } from '..';
 import { RawHost } from '../testkit';
-import { insertStamp, stampText } from './stamp';
+import { stampText } from '../../model';
+import { insertStamp } from './stamp';
 import { ConfigBackend, demoSchema, jsonErrorPosition, validatePatch } from './config';
 import { Scene } from './scene';
 import { packFloat32 } from './backends';
@@ -184,17 +185,17 @@ describe('demo channels', () => {
     const jpeg = await readChannel(host, ch);
     expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
     const stamp = readStamp(jpeg)!;
-    expect(stamp.q).toBe(85);
-    expect(Math.abs(stamp.t - Date.now())).toBeLessThan(5000);
+    expect(stamp.quality).toBe(85);
+    expect(Math.abs(stamp.captureTime - Date.now())).toBeLessThan(5000);
     const meta = await sharp(Buffer.from(jpeg)).metadata();
     expect([meta.width, meta.height, meta.format]).toEqual([64, 48, 'jpeg']);
     expect(readU32s((await host.request(Opcode.CHANNEL_SHAPE, ch)).body)).toEqual([64, 48]);
     await write(host, id('config'), '{"quality": 20}');
     const later = await waitFor(async () => {
       const s = readStamp(await readChannel(host, ch));
-      return s && s.q === 20 ? s : null;
+      return s && s.quality === 20 ? s : null;
     });
-    expect(later.f).toBeGreaterThan(stamp.f);
+    expect(later.cameraFrame).toBeGreaterThan(stamp.cameraFrame);
   });
 
   it('framesize and fps in the config change the capture', async () => {
@@ -227,9 +228,9 @@ describe('simple scenario (the seeds)', () => {
     );
     const s = await waitFor(async () => {
       const st = readStamp(await readChannel(host, id('frame')));
-      return st?.q === 42 ? st : null;
+      return st?.quality === 42 ? st : null;
     });
-    expect(s.q).toBe(42);
+    expect(s.quality).toBe(42);
   });
 });
 
@@ -255,10 +256,10 @@ describe('custom scenario (openmv custom_channels.py)', () => {
 describe('pieces', () => {
   it('stamp round-trips and sits after APP0', async () => {
     const jpeg = await encodeJpeg(new Uint8Array(16 * 16 * 3).fill(128), 16, 16, 50);
-    const stamped = insertStamp(jpeg, { f: 12, t: 1700000000123, q: 50 });
-    expect(readStamp(stamped)).toEqual({ f: 12, t: 1700000000123, q: 50 });
+    const stamped = insertStamp(jpeg, { cameraFrame: 12, captureTime: 1700000000123, quality: 50 });
+    expect(readStamp(stamped)).toEqual({ cameraFrame: 12, captureTime: 1700000000123, quality: 50 });
     expect(readStamp(jpeg)).toBeNull();
-    expect(stampText({ f: 1, t: 2, q: 3 })).toBe('camdeck f=1 t=2 q=3');
+    expect(stampText({ cameraFrame: 1, captureTime: 2, quality: 3 })).toBe('camdeck f=1 t=2 q=3');
     expect([stamped[2], stamped[3]]).toEqual([0xff, 0xfe]); // sharp writes no APP0: COM right after SOI
     const meta = await sharp(Buffer.from(stamped)).metadata();
     expect(meta.width).toBe(16);
@@ -268,10 +269,12 @@ describe('pieces', () => {
     jfif.set(jpeg.subarray(0, 2));
     jfif.set(app0, 2);
     jfif.set(jpeg.subarray(2), 2 + app0.length);
-    const s2 = insertStamp(jfif, { f: 1, t: 2, q: 3 });
+    const s2 = insertStamp(jfif, { cameraFrame: 1, captureTime: 2, quality: 3 });
     expect([s2[2], s2[3], s2[20], s2[21]]).toEqual([0xff, 0xe0, 0xff, 0xfe]);
-    expect(readStamp(s2)).toEqual({ f: 1, t: 2, q: 3 });
-    expect(() => insertStamp(Uint8Array.of(1, 2, 3), { f: 1, t: 1, q: 1 })).toThrow();
+    expect(readStamp(s2)).toEqual({ cameraFrame: 1, captureTime: 2, quality: 3 });
+    expect(() =>
+      insertStamp(Uint8Array.of(1, 2, 3), { cameraFrame: 1, captureTime: 1, quality: 1 }),
+    ).toThrow();
   });
 
   it('quality is visible: lower quality gives smaller frames; frames change over time', async () => {

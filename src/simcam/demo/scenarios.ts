@@ -3,18 +3,12 @@
 //   simple  the seeds' variant: temp, write-only config taking a raw integer quality, frame
 //   custom  openmv's 12-Protocol/custom_channels.py: "static" + "buffer", event 0xAA every 100 ms
 //   idle    registers nothing (a camera with no script)
+import type { ConfigValues } from '../../model';
 import type { Clock } from '../clock';
 import type { ChannelHandle, ChannelSpec } from '../types';
 import { FrameBackend, RawQualityBackend, StaticTextBackend, TempBackend } from './backends';
 import { CaptureLoop, type CapturedFrame } from './capture';
-import {
-  ConfigBackend,
-  demoSchema,
-  frameSizeDims,
-  frameSizeName,
-  type ConfigFault,
-  type ConfigValues,
-} from './config';
+import { ConfigBackend, demoSchema, frameSizeDims, frameSizeName, type ConfigFault } from './config';
 
 export interface ScriptContext {
   readonly clock: Clock;

@@ -1,19 +1,8 @@
-// The frame stamp: an ASCII JPEG comment (COM, FF FE) "camdeck f=<n> t=<ms> q=<quality>" placed after the
-// JFIF APP0 segment, so a host can read frame number, capture time (ms since epoch) and encoding quality
-// without decoding pixels.
-
-export interface FrameStamp {
-  /** Frame number from the capture loop (starts at 1 per script run). */
-  f: number;
-  /** Capture time, ms since the Unix epoch. */
-  t: number;
-  /** JPEG quality the frame was encoded at. */
-  q: number;
-}
-
-export function stampText(s: FrameStamp): string {
-  return `camdeck f=${s.f} t=${s.t} q=${s.q}`;
-}
+// The frame stamp in a JPEG: its text (src/model's stampText, "camdeck f=… t=… q=…") as a COM segment (FF FE)
+// placed after the JFIF APP0 segment, so a host reads frame number, capture time and quality without
+// decoding pixels.
+import { completeStamp, parseStamp, stampText } from '../../model';
+import type { FrameStamp } from '../../model';
 
 /** Insert the stamp as a COM segment; `jpeg` must start with SOI (FF D8). */
 export function insertStamp(jpeg: Uint8Array, s: FrameStamp): Uint8Array {
@@ -34,7 +23,7 @@ export function insertStamp(jpeg: Uint8Array, s: FrameStamp): Uint8Array {
   return out;
 }
 
-/** Find and parse the stamp in a JPEG (scans the marker segments before SOS). */
+/** Find and parse the whole stamp in a JPEG (scans the marker segments before SOS). */
 export function readStamp(jpeg: Uint8Array): FrameStamp | null {
   let o = 2;
   while (o + 4 <= jpeg.length && jpeg[o] === 0xff) {
@@ -42,9 +31,8 @@ export function readStamp(jpeg: Uint8Array): FrameStamp | null {
     if (marker === 0xda) break; // SOS: entropy-coded data follows
     const len = (jpeg[o + 2]! << 8) | jpeg[o + 3]!;
     if (marker === 0xfe) {
-      const text = new TextDecoder().decode(jpeg.subarray(o + 4, o + 2 + len));
-      const m = /^camdeck f=(\d+) t=(\d+) q=(\d+)$/.exec(text);
-      if (m) return { f: Number(m[1]), t: Number(m[2]), q: Number(m[3]) };
+      const stamp = completeStamp(parseStamp(new TextDecoder().decode(jpeg.subarray(o + 4, o + 2 + len))));
+      if (stamp) return stamp;
     }
     o += 2 + len;
   }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTemperature, formatTemperature } from '../../../shared/sensor';
-import { snapshotFileName } from '../../../shared/snapshot-name';
+import { decodeTemperature, formatTemperature, snapshotFileName } from '../../../model';
 import { ApiError, toAppError } from '../api/errors';
 import { presentError, sentence } from './messages';
 import { portOptions } from './ports';

@@ -1,5 +1,16 @@
 // The one name of a snapshot file: the service's copy and the browser's download of the same frame share it.
-import type { FrameMeta } from './contract';
+import type { FrameMeta } from './frames';
+
+/** A frame saved by the service. */
+export interface SnapshotResult {
+  path: string;
+  /** The file's name (what a browser download of the same frame is called too). */
+  name: string;
+  /** FrameMeta.seq of the frame saved. */
+  seq: number;
+  bytes: number;
+  format: 'jpeg' | 'png';
+}
 
 function stamp(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');

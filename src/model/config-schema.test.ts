@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeSchema } from './config-schema';
+import { WELL_KNOWN, mergeField, mergeSchema } from './config-schema';
 
 describe('mergeSchema', () => {
   it('gives well-known keys their ranges and every key a type', () => {
@@ -22,5 +22,25 @@ describe('mergeSchema', () => {
 
   it('ignores a built-in whose kind does not fit the value', () => {
     expect(mergeSchema({ quality: true }, undefined).properties['quality']).toEqual({ type: 'boolean' });
+  });
+});
+
+describe('the well-known table', () => {
+  it('says what a camera accepts: integer fps, exposure in µs up to 1 s, no made-up steps', () => {
+    const s = mergeSchema({ fps: 30, exposure_us: 20_000, gain_db: 1.5 }, undefined).properties;
+    expect(s['fps']).toMatchObject({ type: 'integer', minimum: 1, maximum: 120 });
+    expect(s['exposure_us']).toEqual({
+      type: 'integer',
+      title: 'Exposure (µs)',
+      minimum: 10,
+      maximum: 1_000_000,
+    });
+    expect(s['gain_db']?.multipleOf).toBeUndefined();
+  });
+
+  it('applies to a value of its kind only, and to keys the camera describes without a value', () => {
+    expect(mergeField('quality', 'high', undefined)).toEqual({ type: 'string' });
+    expect(mergeField('gain_db', 3, undefined)).toMatchObject({ type: 'number', maximum: 32 });
+    expect(mergeSchema({}, { properties: { vflip: {} } }).properties['vflip']).toEqual(WELL_KNOWN['vflip']);
   });
 });
