@@ -20,7 +20,7 @@ export type ParsedTarget =
   { kind: 'serial'; path: string } | { kind: 'tcp' | 'udp'; host: string; port: number };
 
 /** Default UDP/TCP port of the firmware's network transport. */
-export const DEFAULT_NET_PORT = 5555;
+const DEFAULT_NET_PORT = 5555;
 
 /** Split a --port value into its carrier: `udp://h:p`, `tcp://h:p`, else a serial path. */
 export function parseTarget(target: string): ParsedTarget {
