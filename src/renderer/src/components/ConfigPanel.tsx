@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ConfigValue } from '../../../shared/contract';
+import type { ConfigValue } from '../../../model';
 import { coerce, resolveFields, type ConfigField } from '../lib/config-fields';
 import { editConfig, loadConfig, setConfigDragging } from '../store/actions';
 import { isPending } from '../store/config-writer';

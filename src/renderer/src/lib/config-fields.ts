@@ -1,6 +1,7 @@
-// Which control each config key gets, from the camera's readback value and its published schema
-// (docs/config-schema.md), with built-in ranges for well-known keys the camera did not describe.
-import type { ConfigFieldSchema, ConfigSchema, ConfigValue } from '../../../shared/contract';
+// Which control each config key gets: a slider, toggle, select, number or text field, from the readback value
+// and the schema the service merged (the camera's own, over src/model's built-in ranges; docs/config-schema.md).
+import { mergeSchema } from '../../../model';
+import type { ConfigSchema, ConfigValue } from '../../../model';
 
 export type FieldControl =
   | { kind: 'slider'; min: number; max: number; step: number }
@@ -15,19 +16,6 @@ export interface ConfigField {
   description?: string;
   control: FieldControl;
 }
-
-/** Ranges for keys OpenMV scripts commonly expose (sensor API ranges); a camera's schema overrides them. */
-export const WELL_KNOWN: Record<string, ConfigFieldSchema> = {
-  quality: { type: 'integer', title: 'JPEG quality', minimum: 1, maximum: 100, multipleOf: 1 },
-  brightness: { type: 'integer', title: 'Brightness', minimum: -3, maximum: 3, multipleOf: 1 },
-  contrast: { type: 'integer', title: 'Contrast', minimum: -3, maximum: 3, multipleOf: 1 },
-  saturation: { type: 'integer', title: 'Saturation', minimum: -3, maximum: 3, multipleOf: 1 },
-  fps: { type: 'number', title: 'Frame rate (fps)', minimum: 1, maximum: 120, multipleOf: 1 },
-  hmirror: { type: 'boolean', title: 'Mirror horizontally' },
-  vflip: { type: 'boolean', title: 'Flip vertically' },
-  gain_db: { type: 'number', title: 'Gain (dB)', minimum: 0, maximum: 32, multipleOf: 0.5 },
-  exposure_us: { type: 'integer', title: 'Exposure (µs)', minimum: 10, maximum: 100000, multipleOf: 10 },
-};
 
 /** "gain_db" → "Gain db" when nobody gave a title. */
 export function titleFromKey(key: string): string {
@@ -51,16 +39,16 @@ export function snapToStep(value: number, step: number, min = 0): number {
   return Number(snapped.toFixed(Math.max(decimals(step), decimals(min))));
 }
 
-export function resolveField(key: string, value: ConfigValue, schema?: ConfigSchema): ConfigField {
-  const own = schema?.properties[key];
-  const known = WELL_KNOWN[key];
-  // The camera's own description wins key by key; built-ins only fill gaps and only when the type agrees.
-  const typeOfValue = typeof value;
-  const knownFits =
-    known &&
-    ((typeOfValue === 'number' && (known.type === 'number' || known.type === 'integer')) ||
-      (typeOfValue === 'boolean' && known.type === 'boolean'));
-  const f: ConfigFieldSchema = { ...(knownFits ? known : {}), ...(own ?? {}) };
+/**
+ * The control for one key of a merged schema (ConfigSnapshot.schema). Without a schema, the one the service
+ * would have merged for this value alone (built-in ranges for well-known keys).
+ */
+export function resolveField(
+  key: string,
+  value: ConfigValue,
+  schema: ConfigSchema = mergeSchema({ [key]: value }, undefined),
+): ConfigField {
+  const f = schema.properties[key] ?? {};
   const title = f.title ?? titleFromKey(key);
   const base = { key, title, ...(f.description ? { description: f.description } : {}) };
 
