@@ -7,16 +7,8 @@ export const APP_HOST = 'camdeck';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 
-/** Same policy as the browser-host server. */
-export const CSP = [
-  "default-src 'self'",
-  "img-src 'self' blob: data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The page's policy on app:// responses: the same one the browser-host server sends (src/model). */
+export { CSP } from '../model';
 
 /** File for an app:// URL, or null when the URL is for another host or escapes the renderer directory. */
 export function resolveAppRequest(rendererDir: string, url: string): string | null {

@@ -6,5 +6,6 @@ export * from './config';
 export * from './config-schema';
 export * from './frames';
 export * from './stats';
+export * from './csp';
 export * from './snapshot-name';
 export * from './sensor';
