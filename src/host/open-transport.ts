@@ -91,20 +91,6 @@ const connectTimeout = (url: string): PortOpenError =>
     "Check the camera's address and that it is powered on and on this network.",
   );
 
-/** What the Node links share: telling listeners, and closing once (listeners dropped after). */
-class LinkBase extends LinkListeners {
-  protected emitData(chunk: Uint8Array): void {
-    for (const l of this.dataListeners) l(chunk);
-  }
-  protected emitClose(reason?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const l of this.closeListeners) l(reason);
-    this.closeListeners.clear();
-    this.dataListeners.clear();
-  }
-}
-
 // ---- serial ----------------------------------------------------------------------------------------
 
 type SerialBinding = Awaited<ReturnType<typeof SerialPort.binding.open>>;
@@ -147,7 +133,7 @@ export function serialOpenError(path: string, err: unknown): PortOpenError {
  * loop, no thread-pool hop per packet. Elsewhere the serialport bindings' read/write are used. Writes made
  * in one turn go out as one write.
  */
-class SerialLink extends LinkBase implements ByteLink {
+class SerialLink extends LinkListeners implements ByteLink {
   private queue: Uint8Array[] = [];
   private writing = false;
   private readBuf = Buffer.allocUnsafe(1 << 16);
@@ -221,7 +207,7 @@ class SerialLink extends LinkBase implements ByteLink {
   private fail(err: unknown): void {
     if (this.closed) return;
     // what the user sees as the cause of a lost camera: the port, not the bindings' wording
-    this.emitClose(new Error(`The port ${this.path} went away (unplugged or reset).`, { cause: err }));
+    this.end(new Error(`The port ${this.path} went away (unplugged or reset).`, { cause: err }));
     this.release();
   }
 
@@ -238,7 +224,7 @@ class SerialLink extends LinkBase implements ByteLink {
 
   close(): void {
     if (this.closed) return;
-    this.emitClose();
+    this.end();
     this.release();
   }
 }
@@ -323,20 +309,20 @@ async function openTcp(host: string, port: number, opts: OpenOptions): Promise<T
       reject(netOpenError(url, err));
     });
   });
-  class TcpLink extends LinkBase implements ByteLink {
+  class TcpLink extends LinkListeners implements ByteLink {
     constructor() {
       super();
       sock.on('data', (b: Buffer) => this.emitData(b));
       // say who closed it: "link closed" alone reads like our own doing
-      sock.on('error', () => this.emitClose(new Error(`The connection to ${url} was lost.`)));
-      sock.on('close', () => this.emitClose(new Error(`${url} closed the connection.`)));
+      sock.on('error', () => this.end(new Error(`The connection to ${url} was lost.`)));
+      sock.on('close', () => this.end(new Error(`${url} closed the connection.`)));
     }
     write(data: Uint8Array): void {
       if (this.closed) throw new Error('link is closed');
       sock.write(data);
     }
     close(): void {
-      this.emitClose();
+      this.end();
       sock.destroy();
     }
   }
@@ -354,14 +340,14 @@ async function openUdp(host: string, port: number): Promise<Transport> {
     });
     sock.connect(port, host, () => resolve());
   });
-  class UdpLink extends LinkBase implements ByteLink {
+  class UdpLink extends LinkListeners implements ByteLink {
     constructor() {
       super();
       sock.on('message', (b: Buffer) => this.emitData(b));
       sock.on('error', (err) => {
         // ICMP port-unreachable on a connected socket: the camera is not listening (yet); keep the socket.
         if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') return;
-        this.emitClose(err);
+        this.end(err);
         sock.close();
       });
     }
@@ -371,7 +357,7 @@ async function openUdp(host: string, port: number): Promise<Transport> {
     }
     close(): void {
       if (this.closed) return;
-      this.emitClose();
+      this.end();
       sock.close();
     }
   }

@@ -11,8 +11,11 @@ export interface ByteLink {
   readonly closed: boolean;
 }
 
-/** The listener bookkeeping every ByteLink shares; a carrier adds write() and close(). */
-export abstract class LinkListeners {
+/**
+ * The listener half every ByteLink shares: data and close subscribers, and a close that is told once. A carrier
+ * adds write() and close() (by extending it, or holding one).
+ */
+export class LinkListeners {
   closed = false;
   protected readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
   protected readonly closeListeners = new Set<(reason?: Error) => void>();
@@ -26,6 +29,20 @@ export abstract class LinkListeners {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
   }
+
+  emitData(chunk: Uint8Array): void {
+    for (const l of this.dataListeners) l(chunk);
+  }
+
+  /** Mark the link closed and tell the close listeners (then forget them all); false when it already was. */
+  end(reason?: Error): boolean {
+    if (this.closed) return false;
+    this.closed = true;
+    for (const l of this.closeListeners) l(reason);
+    this.closeListeners.clear();
+    this.dataListeners.clear();
+    return true;
+  }
 }
 
 class MemoryEnd extends LinkListeners implements ByteLink {
@@ -36,16 +53,12 @@ class MemoryEnd extends LinkListeners implements ByteLink {
     const peer = this.peer;
     // Deliver asynchronously, like a real transport, so neither side re-enters the other.
     queueMicrotask(() => {
-      if (peer.closed) return;
-      for (const l of peer.dataListeners) l(data);
+      if (!peer.closed) peer.emitData(data);
     });
   }
 
   close(reason?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const l of this.closeListeners) l(reason);
-    this.peer.close(reason);
+    if (this.end(reason)) this.peer.close(reason);
   }
 }
 

@@ -1,12 +1,11 @@
 // Adapt a Node byte stream (socket, tty) to the ByteLink the engine serves.
 import type { Readable, Writable } from 'node:stream';
-import type { ByteLink } from '../../protocol';
-import { LinkEvents } from './link-events';
+import { LinkListeners, type ByteLink } from '../../protocol';
 
 const MAX_BACKLOG = 256 * 1024;
 
 export function streamLink(input: Readable, output: Writable, destroy: () => void): ByteLink {
-  const events = new LinkEvents();
+  const events = new LinkListeners();
   const finish = (reason?: Error): void => {
     if (events.end(reason)) destroy();
   };

@@ -2,9 +2,8 @@
 // both directions, the client learnt from the first datagram (the host speaks first), defaults of the
 // network_transport.py example (ACKs off, max_payload 1400 or the board's limit if lower).
 import dgram from 'node:dgram';
-import { HEADER_SIZE, packetSize, type ByteLink } from '../../protocol';
+import { HEADER_SIZE, LinkListeners, packetSize, type ByteLink } from '../../protocol';
 import type { SimCam } from '../types';
-import { LinkEvents } from './link-events';
 
 export interface UdpServer {
   readonly host: string;
@@ -18,7 +17,7 @@ export interface UdpServer {
 export function serveUdp(cam: SimCam, host: string, port: number): Promise<UdpServer> {
   const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
   let peer: { address: string; port: number } | null = null;
-  const events = new LinkEvents();
+  const events = new LinkListeners();
   // The engine writes header, payload and CRC separately; gather them into one datagram per packet.
   let pending = new Uint8Array(0);
   const link: ByteLink = {
