@@ -1,43 +1,30 @@
 // `camdeck <command> [options]`: dispatches to one module per command in ./commands.
-// Each command module exports `summary`, `usage` and `run(argv) → exit code`.
+// Each command module exports `usage` and `run(argv) → exit code`; its summary lives here.
 import { EXIT } from './exit';
 
 export interface CommandModule {
-  summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
 }
 
-/** Lazily loaded so `camdeck --help` and light commands start fast. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  ports: { summary: 'list serial ports, marking OpenMV cameras', load: () => import('./commands/ports') },
-  info: {
-    summary: 'print version, system info, caps and channels as JSON',
-    load: () => import('./commands/info'),
-  },
-  read: { summary: 'read a channel', load: () => import('./commands/read') },
-  write: { summary: 'write data or @file to a channel', load: () => import('./commands/write') },
-  frames: {
-    summary: 'save frames from the frame or stream channel',
-    load: () => import('./commands/frames'),
-  },
-  bench: {
-    summary: 'measure frame rate, throughput and round trips',
-    load: () => import('./commands/bench'),
-  },
-  simcam: {
-    summary: 'run the simulated camera on a pty, TCP or UDP',
-    load: () => import('./commands/simcam'),
-  },
-  serve: {
-    summary: 'serve the app to a browser (browser-host mode)',
-    load: () => import('./commands/serve'),
-  },
+/**
+ * Each command's one-line summary (for `camdeck --help` and the command's own --help) and its module,
+ * loaded lazily so `camdeck --help` and light commands start fast.
+ */
+const COMMANDS: Record<string, [summary: string, load: () => Promise<CommandModule>]> = {
+  ports: ['list serial ports, marking OpenMV cameras', () => import('./commands/ports')],
+  info: ['print version, system info, caps and channels as JSON', () => import('./commands/info')],
+  read: ['read a channel', () => import('./commands/read')],
+  write: ['write data or @file to a channel', () => import('./commands/write')],
+  frames: ['save frames from the frame or stream channel', () => import('./commands/frames')],
+  bench: ['measure frame rate, throughput and round trips', () => import('./commands/bench')],
+  simcam: ['run the simulated camera on a pty, TCP or UDP', () => import('./commands/simcam')],
+  serve: ['serve the app to a browser (browser-host mode)', () => import('./commands/serve')],
 };
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, [summary]]) => `  ${name.padEnd(width)}  ${summary}`);
   return [
     'camdeck — watch and tune cameras speaking the OpenMV Protocol',
     '',
@@ -46,7 +33,7 @@ export function helpText(): string {
     'Commands:',
     ...lines,
     '',
-    '--port accepts a serial path (e.g. /dev/ttyACM0), udp://host:port, tcp://host:port or "demo".',
+    '--camera accepts a serial path (e.g. /dev/ttyACM0), udp://host:port, tcp://host:port or "demo".',
     "Run `camdeck <command> --help` for a command's options.",
   ].join('\n');
 }
@@ -72,9 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`camdeck: unknown command "${name}".\n  hint: Run \`camdeck --help\` for the commands.`);
     return EXIT.USAGE;
   }
-  const cmd = await entry.load();
+  const [summary, load] = entry;
+  const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`${cmd.summary}\n\n${cmd.usage}`);
+    console.log(`${summary}\n\n${cmd.usage}`);
     return EXIT.OK;
   }
   try {

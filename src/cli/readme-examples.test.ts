@@ -57,41 +57,41 @@ const jpegs = (dir: string): string[] =>
 /** What each README command must do. A README command missing here (or an entry the README lost) fails. */
 const EXPECT: Record<string, Expectation> = {
   'camdeck ports': { lane: 'b', kind: 'run', exit: 0 },
-  'camdeck info --port /dev/ttyACM0 | jq .channels': {
+  'camdeck info --camera /dev/ttyACM0 | jq .channels': {
     lane: 'b',
     kind: 'run',
     exit: 0,
     stdout: /"name": "frame"/,
   },
-  'camdeck frames --port udp://192.168.1.50:5000 --count 100 --out shots/': {
+  'camdeck frames --camera udp://192.168.1.50:5000 --count 100 --out shots/': {
     lane: 'b',
     kind: 'run',
     exit: 0,
     after: (dir) => expect(jpegs(dir).length).toBeGreaterThanOrEqual(100),
   },
-  'camdeck frames --port /dev/ttyACM0 --ack off --count 300 --out shots/ --reconnect': {
+  'camdeck frames --camera /dev/ttyACM0 --ack off --count 300 --out shots/ --reconnect': {
     lane: 'b',
     kind: 'run',
     exit: 0,
     stdout: /"channel":"frame"/,
     after: (dir) => expect(jpegs(dir).length).toBeGreaterThanOrEqual(300),
   },
-  'camdeck read temp --port demo --as f32': { lane: 'a', kind: 'run', exit: 0, stdout: /^\d+(\.\d+)?\n$/ },
+  'camdeck read temp --camera demo --as f32': { lane: 'a', kind: 'run', exit: 0, stdout: /^\d+(\.\d+)?\n$/ },
   'camdeck simcam --pty /tmp/cam &': { lane: 'a', kind: 'server', ready: /^simcam: ready pty / },
-  'camdeck write config \'{"quality": 40}\' --port /tmp/cam && camdeck read config --port /tmp/cam': {
+  'camdeck write config \'{"quality": 40}\' --camera /tmp/cam && camdeck read config --camera /tmp/cam': {
     lane: 'a',
     kind: 'run',
     exit: 0,
     stdout: /"quality":40/,
   },
-  'camdeck write config \'{"qualty": 40}\' --port /tmp/cam': {
+  'camdeck write config \'{"qualty": 40}\' --camera /tmp/cam': {
     lane: 'a',
     kind: 'run',
     exit: 1,
     stderr:
       /camdeck write: The camera refused the write to "config" \(FAILED\): config: refused: unknown key "qualty"\./,
   },
-  'camdeck bench --port /tmp/cam --seconds 1': { lane: 'a', kind: 'run', exit: 0, stdout: /frames: / },
+  'camdeck bench --camera /tmp/cam --seconds 1': { lane: 'a', kind: 'run', exit: 0, stdout: /frames: / },
   'camdeck simcam --tty /tmp/cam': { lane: 'c', kind: 'server', ready: /^simcam: ready (tty|pty) / },
   'camdeck simcam --tcp 127.0.0.1:5000': {
     lane: 'c',

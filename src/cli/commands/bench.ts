@@ -5,8 +5,10 @@ import { createSimCam, registerBenchChannels } from '../../simcam';
 import { parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
 import {
+  CAMERA_HELP,
+  CAMERA_OPTIONS,
   LINK_OPTIONS,
-  PORT_HELP,
+  cameraTarget,
   channelRef,
   linkOptions,
   inProcessCamera,
@@ -15,17 +17,16 @@ import {
   withExitCode,
 } from './ports';
 
-export const summary = 'measure frame rate, throughput and round trips';
-export const usage = `Usage: camdeck bench [--port P] [--seconds N] [--channel CH] [--max-payload N] [--json]
+export const usage = `Usage: camdeck bench [--camera T] [--seconds N] [--channel CH] [--max-payload N] [--json]
 
-Measures against the camera on --port: connect time; small-command and config-write round trips
+Measures against the camera (--camera): connect time; small-command and config-write round trips
 (p50/p99; the config write re-sends a value the camera already has, so nothing changes); frame
 reads/s on the stream channel (LOCK → SIZE → READ → UNLOCK) with BUSY answers per frame; bulk READ
 MB/s of one frame with ACK on and with ACK off. The camera must be streaming for frame figures.
-With --port demo an in-process simulated camera serves a fixed ~31 KB JPEG as fast as the
+With --camera demo an in-process simulated camera serves a fixed ~31 KB JPEG as fast as the
 firmware's 11 ms lock grid allows. For the raw-pty comparison run \`npm run bench:host\`.
 
-  ${PORT_HELP}
+  ${CAMERA_HELP}
   --seconds N    seconds of frame reads (default 3)
   --channel CH   frame channel (default: stream, or "benchframe" on the demo camera)
   --max-payload N  ask for at most N payload bytes per packet (e.g. 498 to measure like an OpenMV2/3
@@ -35,7 +36,7 @@ firmware's 11 ms lock grid allows. For the raw-pty comparison run \`npm run benc
 export async function run(argv: string[]): Promise<number> {
   return withExitCode('bench', async () => {
     const { values } = parseCommandArgs('bench', argv, {
-      port: { type: 'string', short: 'p' },
+      ...CAMERA_OPTIONS,
       seconds: { type: 'string' },
       channel: { type: 'string' },
       'max-payload': LINK_OPTIONS['max-payload'],
@@ -43,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     const seconds = positiveOption('bench', 'seconds', values.seconds) ?? 3;
     const camera = linkOptions({ 'max-payload': values['max-payload'] });
-    const target = await resolveTarget(values.port);
+    const target = await resolveTarget(cameraTarget(values));
     const demo = target === 'demo' ? demoCamera() : null;
     const open = async (): Promise<Transport> => {
       if (demo) return demo.open();

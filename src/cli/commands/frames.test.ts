@@ -91,7 +91,7 @@ afterEach(async () => {
 
 describe('camdeck frames (process, pty camera)', () => {
   it('an unplugged camera: "camera disconnected: <cause>" at once, exit 1, the process ends', async () => {
-    const r = runCli(['frames', '--port', pty.hostPath, '--count', '100000', '--timeout', '60000']);
+    const r = runCli(['frames', '--camera', pty.hostPath, '--count', '100000', '--timeout', '60000']);
     runs.push(r);
     await r.waitFor(/"channel":"frame"/);
     const unpluggedAt = performance.now();
@@ -109,7 +109,7 @@ describe('camdeck frames (process, pty camera)', () => {
   }, 60_000);
 
   it('--reconnect rides through unplug/replug and a camera restart, saying when it lost and regained it', async () => {
-    const r = runCli(['frames', '--port', pty.hostPath, '--count', '100000', '--reconnect']);
+    const r = runCli(['frames', '--camera', pty.hostPath, '--count', '100000', '--reconnect']);
     runs.push(r);
     await r.waitFor(/"channel":"frame"/);
     await pty.unplug(800);

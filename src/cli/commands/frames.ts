@@ -11,6 +11,7 @@ import {
   CliError,
   TARGET_HELP,
   TARGET_OPTIONS,
+  cameraTarget,
   inProcessCamera,
   linkOptions,
   openTarget,
@@ -19,8 +20,7 @@ import {
   withExitCode,
 } from './ports';
 
-export const summary = 'save frames from the frame or stream channel';
-export const usage = `Usage: camdeck frames [--port P] [--count N] [--out DIR] [--channel stream|frame] [--timeout MS]
+export const usage = `Usage: camdeck frames [--camera T] [--count N] [--out DIR] [--channel stream|frame] [--timeout MS]
                       [--reconnect] [--ack on|off] [--max-payload N]
 
 Pulls N frames (default 10) as the camera announces them and prints one JSON line per frame
@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     let close: () => void;
     let session: CameraSession | null = null;
     if (values.reconnect) {
-      const target = await resolveTarget(values.port);
+      const target = await resolveTarget(cameraTarget(values));
       const demo = target === 'demo' ? inProcessCamera(createSimCam({ streamEnabled: false })) : null;
       session = new CameraSession({
         ...link,

@@ -4,8 +4,7 @@ import { parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
 import { TARGET_HELP, TARGET_OPTIONS, openTarget, withExitCode } from './ports';
 
-export const summary = 'print version, system info, caps and channels as JSON';
-export const usage = `Usage: camdeck info [--port P] [--ack on|off] [--max-payload N]
+export const usage = `Usage: camdeck info [--camera T] [--ack on|off] [--max-payload N]
 
 Prints one JSON object: target, board, usbId, version (protocol, bootloader, firmware), sysinfo,
 caps (negotiated), channels (id, name, flags), device stats.

@@ -19,7 +19,6 @@ import { EXIT } from '../exit';
 
 export { CliError } from '../args';
 
-export const summary = 'list serial ports, marking OpenMV cameras';
 export const usage = `Usage: camdeck ports [--json]
 
 Lists serial ports with USB VID:PID, serial number and board name. Cameras that speak the
@@ -40,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const p of ports) console.log(formatPort(p));
     }
     if (!values.json && !ports.some((p) => p.isCamera))
-      console.error('camdeck ports: no OpenMV camera among them (try --port demo for the simulated one)');
+      console.error('camdeck ports: no OpenMV camera among them (try --camera demo for the simulated one)');
     return EXIT.OK;
   });
 }
@@ -54,8 +53,8 @@ export function formatPort(p: PortInfo): string {
 
 // ---- shared by the host commands -------------------------------------------------------------------
 
-export const PORT_HELP = `--port P   serial path (/dev/ttyACM0, COM3), udp://host:port, tcp://host:port, or "demo"
-             (an in-process simulated camera). Omitted: the one attached camera.`;
+export const CAMERA_HELP = `--camera T  serial path (/dev/ttyACM0, COM3), udp://host:port, tcp://host:port, or "demo"
+              (an in-process simulated camera). Omitted: the one attached camera.`;
 
 const LINK_HELP = `--ack on|off   per-packet ACKs (default on; off over UDP). Off, the camera sends a reply's packets
                  back to back (far faster on 498-byte boards) but never re-sends a corrupted one:
@@ -68,17 +67,37 @@ export const LINK_OPTIONS = {
   'max-payload': { type: 'string' },
 } as const;
 
-/** --port plus the link options: what every command that talks to one camera takes. */
-export const TARGET_OPTIONS = { port: { type: 'string', short: 'p' }, ...LINK_OPTIONS } as const;
-export const TARGET_HELP = `${PORT_HELP}\n  ${LINK_HELP}`;
+/**
+ * The camera target, for parseArgs. --port/-p is its old spelling, still taken (not in the usage texts) so
+ * existing scripts keep working; only `camdeck serve --port` is the HTTP port.
+ */
+export const CAMERA_OPTIONS = {
+  camera: { type: 'string', short: 'c' },
+  port: { type: 'string', short: 'p' },
+} as const;
+
+/** --camera plus the link options: what every command that talks to one camera takes. */
+export const TARGET_OPTIONS = { ...CAMERA_OPTIONS, ...LINK_OPTIONS } as const;
+export const TARGET_HELP = `${CAMERA_HELP}\n  ${LINK_HELP}`;
+
+/** The target named by --camera or its old spelling --port; both naming different cameras is a usage error. */
+export function cameraTarget(values: { camera?: string; port?: string }): string | undefined {
+  const { camera, port } = values;
+  if (camera !== undefined && port !== undefined && camera !== port)
+    throw new UsageError(
+      `--camera "${camera}" and --port "${port}" name different cameras; give one (--port is the old name of --camera).`,
+    );
+  return camera ?? port;
+}
 
 /** Open the camera named by parsed TARGET_OPTIONS. */
 export function openTarget(values: {
+  camera?: string;
   port?: string;
   ack?: string;
   'max-payload'?: string;
 }): Promise<OpenedCamera> {
-  return openCamera(values.port, linkOptions(values));
+  return openCamera(cameraTarget(values), linkOptions(values));
 }
 
 /** --ack and --max-payload as camera options; a usage error when malformed. */
@@ -160,7 +179,7 @@ export function inProcessCamera(cam: SimCam): { open: () => Transport; close: ()
 const formatCamera = (p: PortInfo): string =>
   [p.path, p.board, p.serialNumber ? `serial ${p.serialNumber}` : ''].filter(Boolean).join(' ');
 
-/** --port as given (checked: a bad scheme is a usage error), or the one attached camera. */
+/** --camera as given (checked: a bad scheme is a usage error), or the one attached camera. */
 export async function resolveTarget(target: string | undefined): Promise<string> {
   if (target === undefined) {
     const ports = await listPorts();
@@ -172,12 +191,12 @@ export async function resolveTarget(target: string | undefined): Promise<string>
         ? new CliError(
             `${cams.length} cameras are attached: ${cams.map(formatCamera).join('; ')}.`,
             EXIT.NOT_FOUND,
-            'Choose one with --port.',
+            'Choose one with --camera.',
           )
         : new CliError(
             'No OpenMV camera is attached.',
             EXIT.NOT_FOUND,
-            'Connect one, name a port with --port (see `camdeck ports`), or use --port demo for the simulated camera.',
+            'Connect one, name it with --camera (a port from `camdeck ports`), or use --camera demo for the simulated camera.',
           );
     }
     return pick.port.path;
@@ -187,7 +206,7 @@ export async function resolveTarget(target: string | undefined): Promise<string>
     parseTarget(target);
   } catch {
     throw new UsageError(
-      `--port takes a serial path (/dev/ttyACM0, COM3), udp://host:port, tcp://host:port or "demo", not "${target}".`,
+      `--camera takes a serial path (/dev/ttyACM0, COM3), udp://host:port, tcp://host:port or "demo", not "${target}".`,
     );
   }
   return target;

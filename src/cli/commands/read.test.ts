@@ -11,16 +11,9 @@ import type { TcpServer } from '../../simcam/links';
 import { CliError } from '../args';
 import { EXIT } from '../exit';
 import { decode, run, shortestF32 } from './read';
+import { captureConsole } from '../test-console.test-util';
 
-let out: string[];
-let err: string[];
-beforeEach(() => {
-  out = [];
-  err = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-});
-afterEach(() => vi.restoreAllMocks());
+const { err } = captureConsole();
 
 const f32 = (...v: number[]): Uint8Array => {
   const b = new Uint8Array(4 * v.length);
@@ -91,14 +84,14 @@ describe('camdeck read', () => {
 
   it('a frame before the first capture is waited for, then written', async () => {
     const file = join(dir, 'f.jpg');
-    expect(await run(['frame', '--port', `tcp://127.0.0.1:${tcp.port}`, '--out', file])).toBe(EXIT.OK);
+    expect(await run(['frame', '--camera', `tcp://127.0.0.1:${tcp.port}`, '--out', file])).toBe(EXIT.OK);
     expect([...readFileSync(file)]).toEqual([0xff, 0xd8, 1, 2, 3, 0xff, 0xd9]);
   }, 20_000);
 
   it('a channel that stays empty says so, exit 1, and writes no file', async () => {
     const file = join(dir, 'e.bin');
     expect(
-      await run(['empty', '--port', `tcp://127.0.0.1:${tcp.port}`, '--out', file, '--timeout', '300']),
+      await run(['empty', '--camera', `tcp://127.0.0.1:${tcp.port}`, '--out', file, '--timeout', '300']),
     ).toBe(EXIT.FAILURE);
     expect(existsSync(file)).toBe(false);
     expect(err.join('\n')).toMatch(
@@ -113,13 +106,13 @@ describe('camdeck read', () => {
       cb?.();
       return true;
     }) as typeof process.stdout.write);
-    expect(await run(['temp', '--port', 'demo', '--as', 'f32'])).toBe(EXIT.OK);
+    expect(await run(['temp', '--camera', 'demo', '--as', 'f32'])).toBe(EXIT.OK);
     expect(chunks.join('')).toMatch(/^\d{2}(\.\d+)?\n$/);
-    expect(await run(['temp', '--port', 'demo', '--as', 'f16'])).toBe(EXIT.USAGE);
-    expect(await run(['temp', '--port', 'demo', '--offset', '-1'])).toBe(EXIT.USAGE);
-    expect(await run(['temp', '--port', 'foo://x'])).toBe(EXIT.USAGE);
+    expect(await run(['temp', '--camera', 'demo', '--as', 'f16'])).toBe(EXIT.USAGE);
+    expect(await run(['temp', '--camera', 'demo', '--offset', '-1'])).toBe(EXIT.USAGE);
+    expect(await run(['temp', '--camera', 'foo://x'])).toBe(EXIT.USAGE);
     expect(err.join('\n')).toMatch(/--as takes f32, .* or json, not "f16"\./);
     expect(err.join('\n')).toMatch(/--offset takes a whole number of 0 or more, not "-1"\./);
-    expect(err.join('\n')).toMatch(/--port takes a serial path .*not "foo:\/\/x"\./);
+    expect(err.join('\n')).toMatch(/--camera takes a serial path .*not "foo:\/\/x"\./);
   }, 20_000);
 });

@@ -21,8 +21,7 @@ export const DECODERS = [
 ] as const;
 export type Decoder = (typeof DECODERS)[number];
 
-export const summary = 'read a channel';
-export const usage = `Usage: camdeck read CHANNEL [--port P] [--out FILE] [--offset N] [--length N] [--as TYPE]
+export const usage = `Usage: camdeck read CHANNEL [--camera T] [--out FILE] [--offset N] [--length N] [--as TYPE]
                     [--timeout MS] [--ack on|off] [--max-payload N]
 
 Reads a channel by name (config, frame, temp, stdout…) or id. Without --length it asks the channel's

@@ -18,6 +18,7 @@ describe('camdeck serve', () => {
     [['--camera', '/dev/ttyACM0', '--demo']],
     [['--bogus']],
     [['--camera', 'foo://x']],
+    [['-c', 'foo://x']],
   ])('refuses %j with a usage error', async (argv) => {
     expect(await run(argv)).toBe(EXIT.USAGE);
   });

@@ -12,7 +12,6 @@ import { UsageError, intOption, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
 import { report, toCliError } from './ports';
 
-export const summary = 'serve the app to a browser (browser-host mode)';
 export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--camera TARGET | --demo] [--open]
 
   --port N         HTTP/WebSocket port (default 7410; 0 picks a free one)
@@ -108,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
     ({ values } = parseCommandArgs('serve', argv, {
       port: { type: 'string', default: '7410' },
       host: { type: 'string', default: '127.0.0.1' },
-      camera: { type: 'string' },
+      camera: { type: 'string', short: 'c' },
       demo: { type: 'boolean', default: false },
       open: { type: 'boolean', default: false },
       static: { type: 'string' },

@@ -16,8 +16,6 @@ import {
 } from '../../simcam/links';
 import { EXIT } from '../exit';
 
-export const summary = 'run the simulated camera on a pty, TCP or UDP';
-
 export const usage = `Usage: camdeck simcam (--tty PATH | --pty HOSTPATH | --tcp HOST:PORT | --udp HOST:PORT) [options]
 
 Transports:

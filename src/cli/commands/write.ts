@@ -7,11 +7,10 @@ import { CliError, UsageError, intOption, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
 import { TARGET_HELP, TARGET_OPTIONS, channelRef, openTarget, withExitCode } from './ports';
 
-export const summary = 'write data or @file to a channel';
-export const usage = `Usage: camdeck write CHANNEL DATA|@FILE [--port P] [--offset N] [--ack on|off] [--max-payload N]
+export const usage = `Usage: camdeck write CHANNEL DATA|@FILE [--camera T] [--offset N] [--ack on|off] [--max-payload N]
 
 Writes DATA (as UTF-8 text) or the bytes of FILE to a channel, e.g.
-  camdeck write config '{"quality": 50}' --port demo
+  camdeck write config '{"quality": 50}' --camera demo
 Exit code 0 when the camera accepted the write, 1 when it refused it (NAK) or did not answer. A
 refusal names the camera's status and what the camera printed on stdout right after, if anything.
 
