@@ -34,7 +34,7 @@ import {
   ChecksumError,
   DeviceResponseError,
   DisconnectedError,
-  HostError,
+  NoAnswerError,
   ProtocolError,
   needsResync,
 } from './errors';
@@ -248,9 +248,9 @@ export class Camera extends Emitter<CameraEvents> {
         await this.sleep(100 * 2 ** i);
       }
     }
-    throw new HostError(
+    throw new NoAnswerError(
       `camera not answering SYNC after ${attempts} attempts: ${last instanceof Error ? last.message : String(last)}`,
-      'no-answer',
+      'connect',
       'check that the camera runs OpenMV firmware 5.x and that no other program holds the port',
     );
   }
@@ -292,9 +292,9 @@ export class Camera extends Emitter<CameraEvents> {
         if (!(err instanceof ChecksumError) || i > 0) await this.sleep(100 * 2 ** i);
       }
     }
-    const err = new HostError(
+    const err = new NoAnswerError(
       `camera stopped answering (${reason}); ${attempts} resyncs failed: ${last instanceof Error ? last.message : String(last)}`,
-      'no-answer',
+      'resync',
     );
     this.setState({ kind: 'disconnected', reason: err.message });
     if (!this.explicitClose) this.emit('lost', err);

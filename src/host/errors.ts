@@ -1,15 +1,26 @@
-// Typed errors of the host side. Each carries a stable `code` a UI or a script can switch on.
+// Typed errors of the host side. Each carries a stable `code` (one of the model's ErrorCodes) a UI or a script
+// switches on; the facts a sentence needs (a channel name, a status) ride beside it, not inside the text.
+import type { ErrorCode, NakCode } from '../model';
+import { NAK_CODES } from '../model';
 import { OPCODE_NAMES, STATUS_NAMES, Status } from '../protocol';
 
 export class HostError extends Error {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly hint?: string,
   ) {
     super(message);
     this.name = new.target.name;
   }
+}
+
+const NAKS: ReadonlySet<string> = new Set(NAK_CODES);
+
+/** A NAK status as its code; a status this host does not know (or SUCCESS in a NAK) is nak-unknown. */
+function nakCode(statusName: string): NakCode {
+  const code = `nak-${statusName.toLowerCase()}`;
+  return NAKS.has(code) ? (code as NakCode) : 'nak-unknown';
 }
 
 /** The device answered NAK. `statusName` is the firmware's status (FAILED, INVALID, BUSY, …). */
@@ -23,7 +34,7 @@ export class ProtocolError extends HostError {
     const statusName = STATUS_NAMES[status] ?? `STATUS_${status}`;
     super(
       `${OPCODE_NAMES[opcode] ?? `opcode 0x${opcode.toString(16)}`} on channel ${channel} failed: ${statusName}`,
-      status === Status.BUSY ? 'busy' : `nak-${statusName.toLowerCase()}`,
+      status === Status.BUSY ? 'busy' : nakCode(statusName),
     );
     this.statusName = statusName;
   }
@@ -79,18 +90,49 @@ export class DeviceResponseError extends HostError {
   }
 }
 
+/** The reason a link gives when nothing says why it closed. */
+export const LINK_CLOSED = 'link closed';
+
 /** The link went away or was closed. */
 export class DisconnectedError extends HostError {
-  constructor(reason = 'link closed') {
+  constructor(reason = LINK_CLOSED) {
     super(reason, 'disconnected');
   }
 }
 
 /**
- * Opening a port failed; `code` tells why: port-permission, port-not-found, port-busy, port-open (serial);
- * connection-refused, host-not-found, host-unreachable, connect-timeout (TCP/UDP).
+ * The camera did not answer SYNC: at connect (`phase` 'connect'), or it stopped answering after it had and
+ * every resync failed ('resync').
  */
-export class PortOpenError extends HostError {}
+export class NoAnswerError extends HostError {
+  constructor(
+    message: string,
+    readonly phase: 'connect' | 'resync',
+    hint?: string,
+  ) {
+    super(message, 'no-answer', hint);
+  }
+}
+
+/** Why opening a port failed: serial first, then TCP/UDP. */
+export type PortOpenCode = Extract<
+  ErrorCode,
+  | 'port-permission'
+  | 'port-not-found'
+  | 'port-busy'
+  | 'port-open'
+  | 'connection-refused'
+  | 'host-not-found'
+  | 'host-unreachable'
+  | 'connect-timeout'
+>;
+
+/** Opening a port failed; `code` tells why. */
+export class PortOpenError extends HostError {
+  constructor(message: string, code: PortOpenCode, hint?: string) {
+    super(message, code, hint);
+  }
+}
 
 /** A target string we cannot use (unknown scheme like `foo://x`, bad port number, empty): the caller's mistake. */
 export class BadTargetError extends HostError {
@@ -103,9 +145,15 @@ export class BadTargetError extends HostError {
   }
 }
 
+/** `channel`: the name (or id) asked for; `known`: the channels the camera has. */
 export class ChannelNotFoundError extends HostError {
-  constructor(name: string | number, known: string[]) {
+  readonly channel: string;
+  constructor(
+    name: string | number,
+    readonly known: readonly string[],
+  ) {
     super(`no channel "${name}" (camera has: ${known.join(', ') || 'none'})`, 'channel-not-found');
+    this.channel = String(name);
   }
 }
 
@@ -115,7 +163,7 @@ export class WriteRefusedError extends HostError {
     message: string,
     readonly statusName: string,
     readonly reason?: string,
-    code = 'write-refused',
+    code: 'write-refused' | 'config-rejected' = 'write-refused',
   ) {
     super(
       message,
@@ -134,10 +182,10 @@ export class ConfigRejectedError extends WriteRefusedError {
   }
 }
 
-/** The config channel returned something that is not a JSON object. */
+/** The config channel returned something that is not a JSON object (the class keeps its name; the code is the one users see). */
 export class ConfigFormatError extends HostError {
   constructor(message: string) {
-    super(message, 'config-format');
+    super(message, 'config-invalid');
   }
 }
 

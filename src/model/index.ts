@@ -1,4 +1,5 @@
 // The domain vocabulary every layer speaks: pure TypeScript, no Node, no DOM, no other layer.
+export * from './errors';
 export * from './ports';
 export * from './device';
 export * from './connection';

@@ -1,7 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError, asServiceError, classifyError, toAppError } from './errors';
 import { udevHint } from './udev-hint';
-import { RebootError } from '../host';
+import {
+  BadTargetError,
+  ChannelNotFoundError,
+  ChecksumError,
+  ConfigFormatError,
+  ConfigRejectedError,
+  DeviceResponseError,
+  DisconnectedError,
+  HostError,
+  NoAnswerError,
+  PortOpenError,
+  ProtocolError,
+  RebootError,
+  SequenceError,
+  TimeoutError,
+  WriteRefusedError,
+} from '../host';
+import { ERROR_CODES, NAK_CODES } from '../model';
+import type { ErrorCode } from '../model';
+import { Opcode, Status } from '../protocol';
 
 describe('classifyError', () => {
   it('maps a permission failure to port-permission with what to do (the udev command on Linux)', () => {
@@ -12,13 +31,9 @@ describe('classifyError', () => {
     expect(c.hint).toBe(udevHint());
     if (process.platform === 'linux') expect(c.hint).toContain('/etc/udev/rules.d/');
   });
-  it('maps config errors by class name', () => {
-    class ConfigRejectedError extends Error {
-      override name = 'ConfigRejectedError';
-    }
-    expect(classifyError(new ConfigRejectedError('no')).code).toBe('config-rejected');
-    const fmt = new Error('bad');
-    fmt.name = 'ConfigFormatError';
+  it('maps config errors by their codes (the host calls a bad config config-invalid too)', () => {
+    expect(classifyError(new ConfigRejectedError('no', 'FAILED')).code).toBe('config-rejected');
+    const fmt = new ConfigFormatError('bad');
     expect(classifyError(fmt).code).toBe('config-invalid');
   });
   it('keeps ServiceError codes and falls back to internal', () => {
@@ -167,13 +182,88 @@ describe('classifyError: every error is a sentence with a hint, never a raw Node
 
 describe('classifyError: channel not found', () => {
   it("names the channel in the message and lists the camera's channels in the hint", () => {
-    const e = Object.assign(new Error('no channel "nope" (camera has: stdin, stdout, frame)'), {
-      code: 'channel-not-found',
-    });
+    const e = new ChannelNotFoundError('nope', ['stdin', 'stdout', 'frame']);
+    expect(e.message).toBe('no channel "nope" (camera has: stdin, stdout, frame)');
     expect(classifyError(e)).toEqual({
       code: 'channel-not-found',
       message: 'The camera has no channel "nope".',
       hint: 'Its channels: stdin, stdout, frame. The camera script registers them; check the name.',
     });
+  });
+});
+
+describe('the table: one sentence and one hint for every code', () => {
+  const isSentence = (s: string): boolean => /^[A-Z"'a-z].*[.!?)]$/.test(s) && !/\bE[A-Z]{4,}\b/.test(s);
+
+  it.each(ERROR_CODES.map((c) => [c]))('%s', (code) => {
+    // with no text of its own, the table says it; with text, the code survives and a hint comes along
+    for (const text of ['', 'the error text.']) {
+      const c = classifyError(Object.assign(new Error(text), { code }));
+      expect(c.code).toBe(code);
+      expect(isSentence(c.message), c.message).toBe(true);
+      expect(isSentence(c.hint), c.hint).toBe(true);
+    }
+  });
+
+  it("a service error without a hint gets the code's", () => {
+    expect(classifyError(new ServiceError('no-config', 'no config channel')).hint).toMatch(/config/);
+  });
+
+  it('a code that is not one of ours is not passed on: the error is classified like any foreign one', () => {
+    expect(classifyError(Object.assign(new Error('boom'), { code: 'made-up' })).code).toBe('internal');
+  });
+});
+
+describe('every host error class maps to its code', () => {
+  const cases: [string, Error, ErrorCode][] = [
+    ['ProtocolError INVALID', new ProtocolError(Status.INVALID, Opcode.CHANNEL_WRITE, 5), 'nak-invalid'],
+    ['ProtocolError BUSY', new ProtocolError(Status.BUSY, Opcode.CHANNEL_WRITE, 5), 'busy'],
+    ['ProtocolError of an unknown status', new ProtocolError(42, Opcode.CHANNEL_WRITE, 5), 'nak-unknown'],
+    ['TimeoutError', new TimeoutError('PROTO_SYNC on channel 0', 1000), 'timeout'],
+    ['SequenceError', new SequenceError(3, 5), 'sequence'],
+    ['ChecksumError', new ChecksumError('CHANNEL_READ on channel 5'), 'checksum'],
+    ['RebootError', new RebootError('CHANNEL_WRITE on channel 5'), 'reboot'],
+    ['DeviceResponseError', new DeviceResponseError('SIZE reply of 2 bytes'), 'bad-response'],
+    ['DisconnectedError', new DisconnectedError(), 'disconnected'],
+    ['NoAnswerError', new NoAnswerError('camera not answering SYNC', 'connect'), 'no-answer'],
+    [
+      'PortOpenError',
+      new PortOpenError('/dev/x is in use by another program.', 'port-busy', 'Close it.'),
+      'port-busy',
+    ],
+    ['BadTargetError', new BadTargetError('"foo://x" uses the unsupported scheme foo://.'), 'bad-target'],
+    ['ChannelNotFoundError', new ChannelNotFoundError('nope', []), 'channel-not-found'],
+    ['WriteRefusedError', new WriteRefusedError('refused', 'FAILED'), 'write-refused'],
+    ['ConfigRejectedError', new ConfigRejectedError('refused', 'FAILED', 'unknown key'), 'config-rejected'],
+    ['ConfigFormatError', new ConfigFormatError('not JSON'), 'config-invalid'],
+    ['HostError', new HostError('poll dropped: resync', 'purged'), 'purged'],
+  ];
+  it.each(cases)('%s', (_name, err, code) => {
+    expect((err as HostError).code).toBe(code);
+    const c = classifyError(err);
+    expect(c.code).toBe(code);
+    expect(c.hint).toMatch(/[.!?)]$/);
+  });
+
+  it('every NAK status but BUSY has its own code', () => {
+    for (const [name, status] of Object.entries(Status)) {
+      if (status === Status.SUCCESS || status === Status.BUSY) continue;
+      const code = new ProtocolError(status, Opcode.CHANNEL_WRITE, 1).code;
+      expect(code).toBe(`nak-${name.toLowerCase()}`);
+      expect(NAK_CODES).toContain(code);
+    }
+  });
+
+  it("says from the user's side what the host says in opcodes", () => {
+    expect(classifyError(new NoAnswerError('camera stopped answering (resync)', 'resync')).message).toBe(
+      'The camera stopped answering.',
+    );
+    expect(classifyError(new DisconnectedError()).message).toBe("The camera's link closed.");
+    expect(classifyError(new DisconnectedError('the camera closed the connection')).message).toBe(
+      'the camera closed the connection',
+    );
+    expect(classifyError(new ProtocolError(42, Opcode.CHANNEL_WRITE, 5)).message).toBe(
+      'The camera refused the request (status STATUS_42).',
+    );
   });
 });
