@@ -2,9 +2,8 @@ import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConfigValue } from '../../../model';
 import { coerce, resolveFields, type ConfigField } from '../lib/config-fields';
-import { editConfig, loadConfig, setConfigDragging } from '../store/actions';
 import { isPending } from '../store/config-writer';
-import { useApp } from '../store/app-store';
+import { useActions, useApp } from '../store/use-app';
 
 function Readout({ field, value }: { field: ConfigField; value: ConfigValue }) {
   return (
@@ -25,6 +24,7 @@ function CommitInput({
   pending: boolean;
 }) {
   const [draft, setDraft] = useState(String(value));
+  const { editConfig } = useActions();
   useEffect(() => setDraft(String(value)), [value]);
   const commit = () => {
     if (draft === String(value)) return;
@@ -53,6 +53,7 @@ function CommitInput({
 
 function Field({ field, value, pending }: { field: ConfigField; value: ConfigValue; pending: boolean }) {
   const id = `cfg-${field.key}`;
+  const { editConfig, setConfigDragging } = useActions();
   const common = {
     id,
     'data-testid': `config-${field.key}`,
@@ -127,6 +128,7 @@ export function ConfigPanel() {
   const { config, connected } = useApp(
     useShallow((s) => ({ config: s.config, connected: s.connection.kind === 'connected' })),
   );
+  const { loadConfig } = useActions();
   const fields = useMemo(
     () => resolveFields(config.confirmed, config.schema),
     [config.confirmed, config.schema],
