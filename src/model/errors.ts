@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   'busy',
   'bad-response',
   'purged',
+  // the state notices while the link is being restored (shown like an error, not one)
+  'resyncing',
+  'reconnecting',
   ...NAK_CODES,
   // opening a serial port or a socket
   'port-permission',
@@ -60,6 +63,9 @@ export const ERROR_CODES = [
   'stats-failed',
   'ports-failed',
   'connect-failed',
+  'disconnect-failed',
+  'state-failed',
+  'streaming-failed',
   'config-read-failed',
   'snapshot-saved',
 ] as const;

@@ -101,6 +101,14 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
     'The camera sent a reply camdeck cannot use; check the firmware version (5.x).',
   ),
   purged: words('A queued poll was dropped while the link resynced.', 'It is asked again at the next poll.'),
+  resyncing: words(
+    'The link to the camera is being restored.',
+    'Wait a moment; the frames resume by themselves.',
+  ),
+  reconnecting: words(
+    'The camera went away; camdeck is reconnecting.',
+    'Check the cable; it reconnects when the camera is back.',
+  ),
   ...(Object.fromEntries(NAK_CODES.map((c) => [c, NAK])) as Record<NakCode, Wording>),
   // opening a port or a socket
   'port-permission': {
@@ -186,6 +194,15 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
   ),
   'ports-failed': words('The ports could not be listed.', 'Press Refresh to list the ports again.'),
   'connect-failed': words('Connecting failed.', 'Check the cable or the address, then connect again.'),
+  'disconnect-failed': words(
+    'Disconnecting failed.',
+    'Unplug the camera or close camdeck if it stays connected.',
+  ),
+  'state-failed': words('The connection state could not be read.', 'Reload the page.'),
+  'streaming-failed': words(
+    'Frames could not be switched on or off.',
+    'Try again; reconnect the camera if it keeps failing.',
+  ),
   'config-read-failed': words(
     'The config could not be read.',
     'Press Reload in the Config panel to read it again.',
@@ -329,9 +346,4 @@ export function asServiceError(err: unknown): ServiceError {
   const e = new ServiceError(c.code, c.message, c.hint);
   if (err instanceof Error) e.stack = err.stack;
   return e;
-}
-
-/** The text a person sees for a failed request: the cause, then what to do (carriers that cannot carry a hint). */
-export function userMessage(c: { message: string; hint?: string }): string {
-  return c.hint ? `${c.message} — ${c.hint}` : c.message;
 }

@@ -1,9 +1,10 @@
-// The whole API between the UI and the camera services, in one file.
-// Both carriers (Electron IPC + MessagePort, and the browser-host WebSocket) carry exactly this:
-// `CamdeckRequests` are request/response calls, `CamdeckEvents` are pushed to the UI, and frames travel
-// on their own binary path (see frame-wire.ts). A newcomer reads this file to know what the UI can do.
+// The whole API between the UI and the camera services, in one file: the model's types plus requests and events.
+// Both carriers (the Electron MessagePort and the browser-host WebSocket) carry exactly this through the one RPC
+// core (src/rpc): `CamdeckRequests` are request/response calls, `CamdeckEvents` are pushed to the UI, frames
+// travel beside them. A newcomer reads this file to know what the UI can do.
 
 import type {
+  AppError,
   ChannelInfo,
   ConfigSnapshot,
   ConfigValues,
@@ -18,6 +19,8 @@ import type {
 // The domain types the contract speaks live in src/model; they are re-exported for the contract's importers.
 export { DEMO_TARGET } from '../model';
 export type {
+  AppError,
+  ErrorCode,
   ChannelFlagName,
   ChannelInfo,
   ConfigFieldSchema,
@@ -35,15 +38,6 @@ export type {
   SnapshotResult,
   StatsSnapshot,
 } from '../model';
-
-export interface AppError {
-  /** Stable machine-readable code, e.g. "port-permission", "config-rejected", "timeout". */
-  code: string;
-  message: string;
-  /** What the user can do about it, when we know. */
-  hint?: string;
-  at: number;
-}
 
 // ---- the contract --------------------------------------------------------------------------------
 

@@ -97,7 +97,7 @@ describe('ws client', () => {
       hint: 'Use 1…100.',
     });
     // the toast shows cause and hint apart
-    expect(toAppError(await p.catch((e: unknown) => e), 'x', 1)).toEqual({
+    expect(toAppError(await p.catch((e: unknown) => e), 'ui-error', 1)).toEqual({
       code: 'config-rejected',
       message: 'quality out of range',
       hint: 'Use 1…100.',

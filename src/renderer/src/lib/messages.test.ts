@@ -26,12 +26,16 @@ describe('error text', () => {
 
   it('takes the hint apart from a carrier message that folded it in', () => {
     const hint = 'Check the cable and pick the port again (Refresh).';
-    const e = toAppError(new ApiError(`There is no port /dev/x. — ${hint}`, 'port-not-found', hint), 'f', 1);
+    const e = toAppError(
+      new ApiError(`There is no port /dev/x. — ${hint}`, 'port-not-found', hint),
+      'ui-error',
+      1,
+    );
     expect(e).toEqual({ code: 'port-not-found', message: 'There is no port /dev/x.', hint, at: 1 });
     // Electron's main-world errors are plain Errors with code and hint fields
     const plain = Object.assign(new Error(`x — ${hint}`), { code: 'port-not-found', hint });
-    expect(toAppError(plain, 'f', 1)).toMatchObject({ message: 'x', hint });
-    expect(toAppError('boom', 'fallback', 1)).toEqual({ code: 'fallback', message: 'boom', at: 1 });
+    expect(toAppError(plain, 'ui-error', 1)).toMatchObject({ message: 'x', hint });
+    expect(toAppError('boom', 'ui-error', 1)).toEqual({ code: 'ui-error', message: 'boom', at: 1 });
   });
 });
 

@@ -41,7 +41,8 @@ export interface Presented {
 }
 
 /** The text of an error as shown: never a raw code, always with a hint. */
-export function presentError(e: Pick<AppError, 'code' | 'message' | 'hint'>): Presented {
+/** `code` as text: it may come from a newer or older server than this page. */
+export function presentError(e: { code: string; message: string; hint?: string }): Presented {
   const raw = e.message.trim();
   const message = !raw || isBareCode(raw) ? 'Something went wrong in camdeck.' : sentence(raw);
   const hint = sentence(e.hint?.trim() || HINTS[e.code] || FALLBACK_HINT);

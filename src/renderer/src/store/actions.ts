@@ -1,7 +1,7 @@
 // What the user asks of the camera: each calls the contract and turns a failure into a toast with its cause
 // (never silent).
 import type { StoreApi } from 'zustand';
-import type { ConfigValue, SnapshotResult } from '../../../shared/contract';
+import type { ConfigValue, ErrorCode, SnapshotResult } from '../../../shared/contract';
 import { DEMO_TARGET } from '../../../shared/contract';
 import { toAppError, type RendererApi } from '../api';
 import { createConfigController } from './config-controller';
@@ -34,7 +34,7 @@ export function createCameraActions(
 ): CameraActions {
   const set = store.setState;
   const { showToast } = ui;
-  const fail = (err: unknown, code: string, title?: string) =>
+  const fail = (err: unknown, code: ErrorCode, title?: string) =>
     showToast({ ...toAppError(err, code), ...(title ? { title } : {}) });
 
   const configController = createConfigController({

@@ -148,7 +148,7 @@ describe('store bound to a carrier', () => {
     push('error', { code: 'timeout', message: 'no answer', at: 1 });
     const other = createAppStore(fake, { storage: memoryStorage() });
     expect(other.getState().toasts).toEqual([]);
-    other.actions.showToast({ code: 'x', message: 'only here', at: 2 });
+    other.actions.showToast({ code: 'internal', message: 'only here', at: 2 });
     expect(app.getState().toasts.map((t) => t.code)).toEqual(['timeout']);
   });
 

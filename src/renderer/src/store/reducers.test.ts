@@ -18,7 +18,13 @@ const device: DeviceSummary = {
   maxPayload: 4082,
   channels: [{ id: 1, name: 'stdin', flags: 0x42, flagNames: ['WRITE', 'DYNAMIC'] }],
 };
-const toast = (id: number, message = `m${id}`): Toast => ({ id, code: 'x', message, at: 0, kind: 'error' });
+const toast = (id: number, message = `m${id}`): Toast => ({
+  id,
+  code: 'internal',
+  message,
+  at: 0,
+  kind: 'error',
+});
 
 describe('toasts', () => {
   it('bounds the stack and collapses repeats', () => {
