@@ -24,7 +24,7 @@ describe('FrameSender', () => {
     s.callbacks.shift()!();
     f.push(msg(2));
     expect(s.sent.map((m) => m[0])).toEqual([1, 2]);
-    expect(f.stats).toEqual({ sent: 2, dropped: 0 });
+    expect(f.stats).toEqual({ sent: 2, superseded: 0 });
   });
 
   it('keeps only the newest frame while the client is behind, then sends it', () => {
@@ -37,7 +37,7 @@ describe('FrameSender', () => {
     expect(s.sent.map((m) => m[0])).toEqual([1]);
     s.callbacks.shift()!(); // 1 flushed → newest (4) goes
     expect(s.sent.map((m) => m[0])).toEqual([1, 4]);
-    expect(f.stats).toEqual({ sent: 2, dropped: 2 });
+    expect(f.stats).toEqual({ sent: 2, superseded: 2 });
   });
 
   it('waits while bufferedAmount is above the high-water mark', () => {
@@ -47,7 +47,7 @@ describe('FrameSender', () => {
     f.push(msg(1));
     f.push(msg(2));
     expect(s.sent).toHaveLength(0);
-    expect(f.stats.dropped).toBe(1);
+    expect(f.stats.superseded).toBe(1);
   });
 
   it('stops after a send error or close', () => {

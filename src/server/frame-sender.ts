@@ -7,14 +7,15 @@ export interface FrameSocket {
 
 export interface FrameSenderStats {
   sent: number;
-  dropped: number;
+  /** Frames replaced by a newer one before they were sent (newest wins; not a camera-side drop). */
+  superseded: number;
 }
 
 export class FrameSender {
   private pending: Uint8Array | null = null;
   private inFlight = 0;
   private closed = false;
-  readonly stats: FrameSenderStats = { sent: 0, dropped: 0 };
+  readonly stats: FrameSenderStats = { sent: 0, superseded: 0 };
 
   constructor(
     private readonly socket: FrameSocket,
@@ -26,7 +27,7 @@ export class FrameSender {
 
   push(message: Uint8Array): void {
     if (this.closed) return;
-    if (this.pending) this.stats.dropped++;
+    if (this.pending) this.stats.superseded++;
     this.pending = message;
     this.flush();
   }

@@ -24,7 +24,7 @@ export function ConsolePanel() {
   }, [lines, v]);
 
   // nothing printed yet: one quiet line, not an empty box a quarter of the window high
-  if (lines.length === 0 && !ring.dropped)
+  if (lines.length === 0 && !ring.evicted)
     return (
       <div className="console console-empty" data-testid="console">
         <p className="muted empty">No output from the camera yet.</p>
@@ -35,7 +35,7 @@ export function ConsolePanel() {
       <div className="panel-tools">
         <span className="muted">
           {lines.length} {lines.length === 1 ? 'line' : 'lines'}
-          {ring.dropped ? ` · ${ring.dropped} older dropped` : ''}
+          {ring.evicted ? ` · ${ring.evicted} older dropped` : ''}
         </span>
         <button type="button" className="small" onClick={clearConsole}>
           Clear

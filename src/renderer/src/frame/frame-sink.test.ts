@@ -46,7 +46,7 @@ describe('FrameSink', () => {
     h.decodes[0]!.resolve(new FakeBitmap(1));
     await flush();
     expect(h.decodes.map((d) => d.id)).toEqual([1, 5]); // 2..4 were replaced while 1 decoded
-    expect(h.sink.counters.dropped).toBe(3);
+    expect(h.sink.counters.superseded).toBe(3);
     expect(h.draws()).toBe(1);
   });
 

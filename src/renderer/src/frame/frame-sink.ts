@@ -1,5 +1,5 @@
 // Newest-frame-only pipeline between the carrier and the canvas: at most one decode in flight, at most one
-// decoded frame waiting for the next animation frame; anything older is dropped (and its bitmap closed).
+// decoded frame waiting for the next animation frame; anything older is superseded (and its bitmap closed).
 import type { FrameMeta } from '../../../shared/contract';
 import { RateMeter } from '../lib/rate-meter';
 
@@ -29,7 +29,7 @@ export interface SinkCounters {
   decoded: number;
   drawn: number;
   /** Frames replaced before they were drawn. */
-  dropped: number;
+  superseded: number;
   decodeErrors: number;
 }
 
@@ -39,7 +39,7 @@ export class FrameSink<B extends Decoded> {
   private ready: ShownFrame<B> | null = null;
   private current: ShownFrame<B> | null = null;
   private disposed = false;
-  readonly counters: SinkCounters = { received: 0, decoded: 0, drawn: 0, dropped: 0, decodeErrors: 0 };
+  readonly counters: SinkCounters = { received: 0, decoded: 0, drawn: 0, superseded: 0, decodeErrors: 0 };
   readonly draws = new RateMeter(1000);
 
   constructor(private readonly deps: FrameSinkDeps<B>) {}
@@ -47,7 +47,7 @@ export class FrameSink<B extends Decoded> {
   push(meta: FrameMeta, image: Uint8Array): void {
     if (this.disposed) return;
     this.counters.received++;
-    if (this.pending) this.counters.dropped++;
+    if (this.pending) this.counters.superseded++;
     this.pending = { meta, image };
     this.pump();
   }
@@ -67,7 +67,7 @@ export class FrameSink<B extends Decoded> {
         this.counters.decoded++;
         if (this.ready) {
           this.ready.bitmap.close();
-          this.counters.dropped++;
+          this.counters.superseded++;
         }
         this.ready = { bitmap, meta: job.meta, image: job.image };
         this.deps.requestDraw();

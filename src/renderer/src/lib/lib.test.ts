@@ -75,10 +75,10 @@ describe('stdout ring', () => {
     for (let i = 0; i < 25; i++) r = appendStdout(r, `line ${i}\n`, 10);
     expect(r.lines).toHaveLength(10);
     expect(r.lines[0]).toBe('line 15');
-    expect(r.dropped).toBe(15);
+    expect(r.evicted).toBe(15);
     r = appendStdout(r, Array.from({ length: 50 }, (_, i) => `x${i}`).join('\n') + '\n', 10);
     expect(r.lines).toEqual(Array.from({ length: 10 }, (_, i) => `x${40 + i}`));
-    expect(r.dropped).toBe(15 + 10 + 40);
+    expect(r.evicted).toBe(15 + 10 + 40);
   });
 
   it('splits a line that never ends', () => {

@@ -1,14 +1,15 @@
 // A bounded ring of stdout lines. Text arrives in arbitrary chunks; a trailing partial line stays open
-// until its newline arrives. Oldest lines drop first; `dropped` counts them for the console header.
+// until its newline arrives. Oldest lines go first; `evicted` counts them for the console header.
 
 export interface StdoutRing {
   lines: readonly string[];
   /** The unterminated tail of the last chunk. */
   partial: string;
-  dropped: number;
+  /** Lines pushed out of the ring by newer ones. */
+  evicted: number;
 }
 
-export const emptyRing: StdoutRing = { lines: [], partial: '', dropped: 0 };
+export const emptyRing: StdoutRing = { lines: [], partial: '', evicted: 0 };
 
 /** Longest single line kept; a script printing without newlines must not grow one string forever. */
 export const MAX_LINE = 4000;
@@ -28,7 +29,7 @@ export function appendStdout(ring: StdoutRing, text: string, maxLines: number): 
   const drop = Math.max(0, all - maxLines);
   const lines =
     drop >= ring.lines.length ? added.slice(drop - ring.lines.length) : [...ring.lines.slice(drop), ...added];
-  return { lines, partial, dropped: ring.dropped + drop };
+  return { lines, partial, evicted: ring.evicted + drop };
 }
 
 /** Lines to render: the complete ones plus the open tail, if any. */

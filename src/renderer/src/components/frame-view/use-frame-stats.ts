@@ -47,7 +47,7 @@ export class StatsLine {
       const c = sink.counters;
       root.dataset.received = String(c.received);
       root.dataset.drawn = String(c.drawn);
-      root.dataset.dropped = String(c.dropped);
+      root.dataset.superseded = String(c.superseded);
       root.dataset.decodeErrors = String(c.decodeErrors);
     }
     const fps = sink.displayFps();
