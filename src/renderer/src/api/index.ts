@@ -7,7 +7,7 @@ import { electronApi, type WindowLike } from './electron';
 import type { RendererApi } from './types';
 import { createWsApi, wsUrlFromLocation } from './ws-client';
 
-export type { LinkState, RendererApi } from './types';
+export type { ServerState, RendererApi } from './types';
 export { ApiError, toAppError } from './errors';
 
 let api: RendererApi | null = null;

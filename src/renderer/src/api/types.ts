@@ -1,7 +1,7 @@
 import type { CamdeckApi, Unsubscribe } from '../../../shared/contract';
 
-/** The carrier's own link (the WebSocket to the server); the Electron port is always up. */
-export interface LinkState {
+/** The page's connection to the camdeck server (the WebSocket); the Electron port is always up. */
+export interface ServerState {
   up: boolean;
   /** Reconnect attempt number while down (0 before the first failure). */
   attempt: number;
@@ -9,9 +9,9 @@ export interface LinkState {
   nextInMs?: number;
 }
 
-/** CamdeckApi plus the carrier's own link state, which the UI shows separately from the camera's. */
+/** CamdeckApi plus the state of the connection to the server, which the UI shows separately from the camera's. */
 export interface RendererApi extends CamdeckApi {
-  onLink?(listener: (s: LinkState) => void): Unsubscribe;
+  onServer?(listener: (s: ServerState) => void): Unsubscribe;
 }
 
 declare global {

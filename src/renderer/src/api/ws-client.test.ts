@@ -3,7 +3,7 @@ import type { AppError, FrameMeta } from '../../../shared/contract';
 import { decodeWsMessage, encodeFrameMessage, encodeText as encodeWire } from '../../../rpc';
 import type { RequestMessage as ClientMessage } from '../../../rpc';
 import { ApiError, toAppError } from './errors';
-import type { LinkState } from './types';
+import type { ServerState } from './types';
 import { createWsApi, wsUrlFromLocation, type SocketLike } from './ws-client';
 
 class FakeSocket implements SocketLike {
@@ -49,8 +49,8 @@ function setup(opts: { requestTimeoutMs?: number } = {}) {
     backoffInitialMs: 100,
     backoffMaxMs: 400,
   });
-  const links: LinkState[] = [];
-  api.onLink!((l) => links.push(l));
+  const links: ServerState[] = [];
+  api.onServer!((l) => links.push(l));
   return { api, sockets, links, last: () => sockets[sockets.length - 1]! };
 }
 

@@ -4,7 +4,7 @@
 import type { Unsubscribe } from '../../../shared/contract';
 import { contractClient, decodeWsMessage, encodeText } from '../../../rpc';
 import type { PagePort, Timers } from '../../../rpc';
-import type { LinkState, RendererApi } from './types';
+import type { ServerState, RendererApi } from './types';
 
 /** The part of the browser WebSocket we use; tests pass a fake. */
 export interface SocketLike {
@@ -40,7 +40,7 @@ export interface WsApi extends RendererApi {
 }
 
 interface ReconnectingPort extends PagePort {
-  onLink(listener: (s: LinkState) => void): Unsubscribe;
+  onServer(listener: (s: ServerState) => void): Unsubscribe;
   close(): void;
 }
 
@@ -51,16 +51,16 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
   const backoffMaxMs = opts.backoffMaxMs ?? 5_000;
   const messageListeners = new Set<(m: unknown) => void>();
   const closeListeners = new Set<(why: string) => void>();
-  const linkListeners = new Set<(s: LinkState) => void>();
+  const serverListeners = new Set<(s: ServerState) => void>();
   let socket: SocketLike | null = null;
-  let link: LinkState = { up: false, attempt: 0 };
+  let server: ServerState = { up: false, attempt: 0 };
   let closed = false;
   let retryTimer: unknown = null;
   let failures = 0;
 
-  function setLink(next: LinkState): void {
-    link = next;
-    for (const l of linkListeners) l(link);
+  function setServer(next: ServerState): void {
+    server = next;
+    for (const l of serverListeners) l(server);
   }
 
   function lost(why: string): void {
@@ -71,7 +71,7 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
     if (closed) return;
     failures += 1;
     const delay = Math.min(backoffMaxMs, backoffInitialMs * 2 ** (failures - 1));
-    setLink({ up: false, attempt: failures, error: reason, nextInMs: delay });
+    setServer({ up: false, attempt: failures, error: reason, nextInMs: delay });
     retryTimer = timers.setTimeout(() => {
       retryTimer = null;
       open();
@@ -93,7 +93,7 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
     s.onopen = () => {
       wasOpen = true;
       failures = 0;
-      setLink({ up: true, attempt: 0 });
+      setServer({ up: true, attempt: 0 });
     };
     s.onmessage = (ev) => {
       const data = ev.data;
@@ -126,8 +126,8 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
     unavailable: () =>
       closed
         ? 'the client is closed'
-        : !socket || socket.readyState !== OPEN || !link.up
-          ? `not connected to the camdeck server (${link.error ?? 'connecting'})`
+        : !socket || socket.readyState !== OPEN || !server.up
+          ? `not connected to the camdeck server (${server.error ?? 'connecting'})`
           : null,
     send(msg) {
       socket!.send(encodeText(msg));
@@ -140,10 +140,10 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
       closeListeners.add(l);
       return () => void closeListeners.delete(l);
     },
-    onLink(listener) {
-      linkListeners.add(listener);
-      listener(link);
-      return () => void linkListeners.delete(listener);
+    onServer(listener) {
+      serverListeners.add(listener);
+      listener(server);
+      return () => void serverListeners.delete(listener);
     },
     close() {
       closed = true;
@@ -152,7 +152,7 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
       const s = socket;
       socket = null;
       s?.close();
-      setLink({ up: false, attempt: 0, error: 'closed' });
+      setServer({ up: false, attempt: 0, error: 'closed' });
     },
   };
 }
@@ -175,7 +175,7 @@ export function createWsApi(opts: WsApiOptions): WsApi {
     request: client.request,
     on: client.on,
     onFrame: client.onFrame,
-    onLink: port.onLink,
+    onServer: port.onServer,
     close() {
       port.close();
       client.dispose('the client is closed');

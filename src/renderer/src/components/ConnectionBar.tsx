@@ -41,14 +41,14 @@ function HiddenLabel({ htmlFor, children }: { htmlFor: string; children: string 
 }
 
 export function ConnectionBar() {
-  const { ports, portsLoading, connection, busy, lastTarget, linkUp } = useApp(
+  const { ports, portsLoading, connection, busy, lastTarget, serverUp } = useApp(
     useShallow((s) => ({
       ports: s.ports,
       portsLoading: s.portsLoading,
       connection: s.connection,
       busy: s.connectBusy,
       lastTarget: s.settings.lastTarget,
-      linkUp: s.link.up,
+      serverUp: s.server.up,
     })),
   );
   const { connect, disconnect, refreshPorts } = useActions();
@@ -69,7 +69,7 @@ export function ConnectionBar() {
   const active = connection.kind !== 'disconnected';
   const target = typed.trim() || shown;
   // Connect only from Disconnected: while connected (or on the way) the button says what is going on
-  const canConnect = !busy && linkUp && !active;
+  const canConnect = !busy && serverUp && !active;
   const onConnect = () => {
     if (canConnect) void connect(target);
   };
@@ -102,7 +102,7 @@ export function ConnectionBar() {
         type="button"
         data-testid="port-refresh"
         onClick={() => void refreshPorts()}
-        disabled={portsLoading || !linkUp}
+        disabled={portsLoading || !serverUp}
         title="Refresh the port list"
         aria-label="Refresh ports"
       >

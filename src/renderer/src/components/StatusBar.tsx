@@ -14,12 +14,12 @@ function LastError({ err }: { err: AppError }) {
 }
 
 export function StatusBar() {
-  const { connection, lastError, carrier, link, device } = useApp(
+  const { connection, lastError, carrier, server, device } = useApp(
     useShallow((s) => ({
       connection: s.connection,
       lastError: s.lastError,
       carrier: s.carrier,
-      link: s.link,
+      server: s.server,
       device: s.device,
     })),
   );
@@ -40,10 +40,10 @@ export function StatusBar() {
           {device.usbId} · payload {device.maxPayload} B · proto {device.protocolVersion}
         </span>
       )}
-      {!link.up && carrier === 'browser' && (
+      {!server.up && carrier === 'browser' && (
         <span className="link-down" data-testid="link-state">
-          server unreachable{link.attempt ? ` — retry ${link.attempt}` : ''}
-          {link.nextInMs ? ` in ${(link.nextInMs / 1000).toFixed(1)} s` : ''}
+          server unreachable{server.attempt ? ` — retry ${server.attempt}` : ''}
+          {server.nextInMs ? ` in ${(server.nextInMs / 1000).toFixed(1)} s` : ''}
         </span>
       )}
       <span className="muted" data-testid="carrier" title="How this window talks to the camera service">

@@ -19,7 +19,8 @@ export interface CameraActions {
   editConfig(key: string, value: ConfigValue): void;
   setConfigDragging(key: string, dragging: boolean): void;
   /** Re-read state after the carrier (re)attaches: the service kept running while we were away. */
-  resync(): Promise<void>;
+  /** Re-read the camera state, config and ports (after the page (re)gains the server). */
+  reload(): Promise<void>;
   /** Save through the contract; `seq` is the frame on screen. Resolves with what was saved, null on failure. */
   saveSnapshot(format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult | null>;
   setStreaming(enable: boolean): Promise<void>;
@@ -109,7 +110,7 @@ export function createCameraActions(
     editConfig: (key, value) => configController.edit(key, value),
     setConfigDragging: (key, dragging) => configController.setDragging(key, dragging),
 
-    async resync() {
+    async reload() {
       try {
         const cs = await api.request('getState');
         set((s) => applyConnectionState(s, cs));

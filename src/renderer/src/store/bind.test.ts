@@ -7,7 +7,7 @@ import type {
   EventName,
   RequestName,
 } from '../../../shared/contract';
-import type { LinkState, RendererApi } from '../api';
+import type { ServerState, RendererApi } from '../api';
 import { createAppStore, type AppStore } from './app-store';
 import { memoryStorage } from './settings-storage';
 
@@ -28,7 +28,7 @@ const snap = (quality: number): ConfigSnapshot => ({
 
 // A fake carrier: requests answered from a table, events pushed by the test. Made afresh for every test.
 let listeners: Map<string, Set<(p: unknown) => void>>;
-let linkListener: ((s: LinkState) => void) | null;
+let serverListener: ((s: ServerState) => void) | null;
 let cameraQuality: number;
 let rejectWrites: boolean;
 let calls: string[];
@@ -60,8 +60,8 @@ const fake: RendererApi = {
     return () => set.delete(l as (p: unknown) => void);
   },
   onFrame: () => () => undefined,
-  onLink(l) {
-    linkListener = l;
+  onServer(l) {
+    serverListener = l;
     l({ up: false, attempt: 0 });
     return () => undefined;
   },
@@ -80,7 +80,7 @@ describe('store bound to a carrier', () => {
   });
   beforeEach(() => {
     listeners = new Map();
-    linkListener = null;
+    serverListener = null;
     cameraQuality = 85;
     rejectWrites = false;
     calls = [];
@@ -94,7 +94,7 @@ describe('store bound to a carrier', () => {
 
   it('re-reads state, config and ports when the carrier link comes up', async () => {
     expect(app.getState().carrier).toBe('browser');
-    linkListener!({ up: true, attempt: 0 });
+    serverListener!({ up: true, attempt: 0 });
     await vi.waitFor(() => expect(app.getState().config.confirmed).toEqual({ quality: 85 }));
     expect(app.getState().connection).toEqual(connected);
     expect(app.getState().channels).toEqual(device.channels);
@@ -134,9 +134,9 @@ describe('store bound to a carrier', () => {
   });
 
   it('shows Disconnected with the reason when the server goes away', async () => {
-    linkListener!({ up: true, attempt: 0 });
-    await vi.waitFor(() => expect(calls).toContain('listPorts')); // the resync on link-up is done
-    linkListener!({ up: false, attempt: 1, error: 'connection to the camdeck server was lost' });
+    serverListener!({ up: true, attempt: 0 });
+    await vi.waitFor(() => expect(calls).toContain('listPorts')); // the reload on server-up is done
+    serverListener!({ up: false, attempt: 1, error: 'connection to the camdeck server was lost' });
     expect(app.getState().connection).toEqual({
       kind: 'disconnected',
       reason: 'connection to the camdeck server was lost',

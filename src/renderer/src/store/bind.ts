@@ -16,7 +16,7 @@ const STDOUT_PENDING_MAX = 512 * 1024;
 export function bindApi(
   store: StoreApi<AppState>,
   api: RendererApi,
-  actions: Pick<CameraActions, 'resync'> & Pick<UiActions, 'showToast'>,
+  actions: Pick<CameraActions, 'reload'> & Pick<UiActions, 'showToast'>,
 ): () => void {
   const set = store.setState;
   const offs = [
@@ -42,26 +42,26 @@ export function bindApi(
     }),
   );
 
-  if (api.onLink) {
+  if (api.onServer) {
     let wasUp = false;
     offs.push(
-      api.onLink((link) => {
-        set({ link });
-        if (link.up && !wasUp) void actions.resync();
+      api.onServer((server) => {
+        set({ server });
+        if (server.up && !wasUp) void actions.reload();
         // Without the server we know nothing about the camera: do not keep showing a stale "Connected".
-        if (!link.up && wasUp)
+        if (!server.up && wasUp)
           set((s) =>
             applyConnectionState(s, {
               kind: 'disconnected',
-              reason: link.error ?? 'lost the camdeck server',
+              reason: server.error ?? 'lost the camdeck server',
             }),
           );
-        wasUp = link.up;
+        wasUp = server.up;
       }),
     );
   } else {
-    set({ link: { up: true, attempt: 0 } });
-    void actions.resync();
+    set({ server: { up: true, attempt: 0 } });
+    void actions.reload();
   }
 
   return () => {

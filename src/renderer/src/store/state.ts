@@ -7,7 +7,7 @@ import type {
   PortInfo,
   StatsSnapshot,
 } from '../../../shared/contract';
-import type { LinkState, RendererApi } from '../api';
+import type { ServerState, RendererApi } from '../api';
 import type { ZoomMode } from '../lib/viewport';
 import { emptyRing, type StdoutRing } from '../lib/stdout-ring';
 import { emptyConfig, type ConfigState } from './config-writer';
@@ -48,7 +48,7 @@ export const defaultSettings: Settings = {
 export interface AppState {
   /** How this window talks to the service; fixed for the store's life. */
   carrier: RendererApi['carrier'];
-  link: LinkState;
+  server: ServerState;
   connection: ConnectionState;
   /** Set while our own connect() call is outstanding. */
   connectBusy: boolean;
@@ -73,7 +73,7 @@ export const STDOUT_MAX_LINES = 2000;
 export function initialState(carrier: AppState['carrier']): AppState {
   return {
     carrier,
-    link: { up: false, attempt: 0 },
+    server: { up: false, attempt: 0 },
     connection: { kind: 'disconnected' },
     connectBusy: false,
     lastError: null,
