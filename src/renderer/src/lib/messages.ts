@@ -1,6 +1,5 @@
 // What a person reads when something fails: a sentence (capital, full stop) and what to do about it.
 // Codes stay machine-readable (data-code) and are never the text itself.
-import type { AppError } from '../../../shared/contract';
 
 /** Hints for failures the page itself detects, or that reach it without one. */
 const HINTS: Record<string, string> = {
