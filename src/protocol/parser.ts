@@ -1,6 +1,14 @@
 // Streaming packet parser: feed any chunking of a byte stream, get whole validated packets.
 // Never throws on input; resynchronises on AA D5; memory is bounded by two maximum-size packets.
-import { HEADER_SIZE, PAYLOAD_CRC_SIZE, SYNC0, SYNC1, ABSOLUTE_MAX_PAYLOAD, MIN_PAYLOAD } from './constants';
+import {
+  ABSOLUTE_MAX_PAYLOAD,
+  HEADER_SIZE,
+  MIN_PAYLOAD,
+  PACKET_OVERHEAD,
+  PAYLOAD_CRC_SIZE,
+  SYNC0,
+  SYNC1,
+} from './constants';
 import { crc16, crc32 } from './crc';
 import type { Packet } from './packet';
 import { EMPTY } from './packet';
@@ -51,7 +59,7 @@ export class PacketParser {
   constructor(opts: Partial<ParserOptions> = {}) {
     this.opts = { maxPayload: opts.maxPayload ?? MIN_PAYLOAD, crc: opts.crc ?? true };
     checkMaxPayload(this.opts.maxPayload);
-    this.buf = new Uint8Array(2 * (this.opts.maxPayload + HEADER_SIZE + PAYLOAD_CRC_SIZE));
+    this.buf = new Uint8Array(2 * (this.opts.maxPayload + PACKET_OVERHEAD));
   }
 
   get options(): Readonly<ParserOptions> {
@@ -67,7 +75,7 @@ export class PacketParser {
   configure(opts: Partial<ParserOptions>): void {
     const next = { ...this.opts, ...opts };
     checkMaxPayload(next.maxPayload);
-    const cap = 2 * (next.maxPayload + HEADER_SIZE + PAYLOAD_CRC_SIZE);
+    const cap = 2 * (next.maxPayload + PACKET_OVERHEAD);
     if (cap !== this.buf.length) {
       const keep = Math.min(this.len, cap);
       const nb = new Uint8Array(cap);
