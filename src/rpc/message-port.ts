@@ -1,5 +1,6 @@
 // RPC ports over a MessagePort (structured clone: objects and Uint8Arrays travel as they are, no encoding).
 // The page side is deferred: requests made before the port arrives wait in order and go out when it does.
+import { portListeners } from './messages';
 import type { PageMessage, PagePort } from './messages';
 
 /** The part of a DOM MessagePort the page side uses (structural, so the core needs no DOM types). */
@@ -15,9 +16,10 @@ export interface DeferredPagePort extends PagePort {
   attach(port: MessagePortLike): void;
 }
 
+const CLOSED = 'the connection to the camdeck main process was closed';
+
 export function deferredPagePort(): DeferredPagePort {
-  const messageListeners = new Set<(m: unknown) => void>();
-  const closeListeners = new Set<(why: string) => void>();
+  const listeners = portListeners();
   let port: MessagePortLike | null = null;
   let closed = false;
   const waiting: PageMessage[] = [];
@@ -27,29 +29,21 @@ export function deferredPagePort(): DeferredPagePort {
         p.close(); // one port per page
       else {
         port = p;
-        p.addEventListener('message', (ev) => {
-          for (const l of messageListeners) l(ev.data);
-        });
+        p.addEventListener('message', (ev) => listeners.message(ev.data));
         p.addEventListener('close', () => {
           closed = true;
-          for (const l of closeListeners) l('the connection to the camdeck main process was closed');
+          listeners.close(CLOSED);
         });
         p.start();
         for (const m of waiting.splice(0)) p.postMessage(m);
       }
     },
-    unavailable: () => (closed ? 'the connection to the camdeck main process was closed' : null),
+    unavailable: () => (closed ? CLOSED : null),
     send(msg) {
       if (port) port.postMessage(msg);
       else waiting.push(msg);
     },
-    onMessage(l) {
-      messageListeners.add(l);
-      return () => void messageListeners.delete(l);
-    },
-    onClose(l) {
-      closeListeners.add(l);
-      return () => void closeListeners.delete(l);
-    },
+    onMessage: listeners.onMessage,
+    onClose: listeners.onClose,
   };
 }

@@ -59,6 +59,27 @@ export interface PagePort extends RpcPort<PageMessage> {
 
 export type ServicePort = RpcPort<ServiceMessage>;
 
+/** The listener half every port repeats: message and close subscribers, and telling them. */
+export function portListeners(): Pick<RpcPort<never>, 'onMessage' | 'onClose'> & {
+  message(m: unknown): void;
+  close(why: string): void;
+} {
+  const messages = new Set<(m: unknown) => void>();
+  const closes = new Set<(why: string) => void>();
+  return {
+    onMessage(l) {
+      messages.add(l);
+      return () => void messages.delete(l);
+    },
+    onClose(l) {
+      closes.add(l);
+      return () => void closes.delete(l);
+    },
+    message: (m) => messages.forEach((l) => l(m)),
+    close: (why) => closes.forEach((l) => l(why)),
+  };
+}
+
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -2,7 +2,7 @@
 // The socket is the carrier, not the camera: when the server restarts we reconnect with backoff, and every
 // request that was waiting on the lost socket rejects at once with a clear error (never hangs).
 import type { Unsubscribe } from '../../../shared/contract';
-import { contractClient, decodeWsMessage, encodeText } from '../../../rpc';
+import { contractClient, decodeWsMessage, encodeText, portListeners } from '../../../rpc';
 import type { PagePort, Timers } from '../../../rpc';
 import type { ServerState, RendererApi } from './types';
 
@@ -49,8 +49,7 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
   const createSocket = opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
   const backoffInitialMs = opts.backoffInitialMs ?? 250;
   const backoffMaxMs = opts.backoffMaxMs ?? 5_000;
-  const messageListeners = new Set<(m: unknown) => void>();
-  const closeListeners = new Set<(why: string) => void>();
+  const listeners = portListeners();
   const serverListeners = new Set<(s: ServerState) => void>();
   let socket: SocketLike | null = null;
   let server: ServerState = { up: false, attempt: 0 };
@@ -61,10 +60,6 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
   function setServer(next: ServerState): void {
     server = next;
     for (const l of serverListeners) l(server);
-  }
-
-  function lost(why: string): void {
-    for (const l of closeListeners) l(why);
   }
 
   function scheduleReconnect(reason: string): void {
@@ -105,7 +100,7 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
             : data instanceof Uint8Array
               ? decodeWsMessage(data, true)
               : null;
-      if (msg) for (const l of messageListeners) l(msg);
+      if (msg) listeners.message(msg);
     };
     s.onerror = () => {
       /* onclose follows and carries the outcome */
@@ -116,7 +111,7 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
       const why = wasOpen
         ? `connection to the camdeck server was lost${ev.reason ? ` (${ev.reason})` : ''}`
         : 'cannot reach the camdeck server';
-      lost(why);
+      listeners.close(why);
       scheduleReconnect(why);
     };
   }
@@ -132,14 +127,8 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
     send(msg) {
       socket!.send(encodeText(msg));
     },
-    onMessage(l) {
-      messageListeners.add(l);
-      return () => void messageListeners.delete(l);
-    },
-    onClose(l) {
-      closeListeners.add(l);
-      return () => void closeListeners.delete(l);
-    },
+    onMessage: listeners.onMessage,
+    onClose: listeners.onClose,
     onServer(listener) {
       serverListeners.add(listener);
       listener(server);
@@ -148,7 +137,7 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
     close() {
       closed = true;
       if (retryTimer !== null) timers.clearTimeout(retryTimer);
-      lost('the client is closed');
+      listeners.close('the client is closed');
       const s = socket;
       socket = null;
       s?.close();
