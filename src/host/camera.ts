@@ -4,12 +4,9 @@ import {
   ChannelFlag,
   ChannelId,
   EMPTY,
-  EVENT_NOTIFY,
   Ioctl,
   Opcode,
   PixFormat,
-  StdinEvent,
-  SysEvent,
   decodeChannelList,
   decodeMemory,
   decodeStats,
@@ -26,7 +23,8 @@ import type { Caps, DeviceStats, MemoryEntry, StreamHeader, SysInfo, VersionInfo
 import { CHANNEL_FLAG_NAMES } from '../model';
 import type { ChannelFlagName, ChannelInfo, ConnectionState, DeviceSummary, HostStats } from '../model';
 import { ProtocolClient } from './client';
-import type { ClientOptions, DeviceEvent, RequestOptions } from './client';
+import type { ClientOptions, RequestOptions } from './client';
+import { DeviceEventRouter } from './device-events';
 import { summarizeDevice } from './device-summary';
 import { Emitter } from './emitter';
 import {
@@ -42,13 +40,6 @@ import type { Transport } from './transport';
 
 export type ChannelRef = string | number;
 
-export interface CameraEvent {
-  channel: number;
-  /** Channel name when known ("" for an id the list does not have yet). */
-  name: string;
-  code: number;
-}
-
 export interface StreamFrame {
   header: StreamHeader;
   /** The image bytes (JPEG/PNG as encoded, or raw pixels). */
@@ -57,7 +48,6 @@ export interface StreamFrame {
 }
 
 export interface CameraEvents {
-  event: CameraEvent;
   state: ConnectionState;
   channels: ChannelInfo[];
   /** The camera soft-rebooted (script ended); dynamic channels are gone until the re-list. */
@@ -105,11 +95,17 @@ export class Camera extends Emitter<CameraEvents> {
   private relisting: Promise<ChannelInfo[]> | null = null;
   /** A SOFT_REBOOT came since the last resync began: the next one re-lists and restores, whatever its cause. */
   private rebootSeen = false;
+  /** The one subscriber to the link's device events: consumers hook the events they own here. */
+  readonly events = new DeviceEventRouter((id) => this.channelById(id)?.name);
 
   constructor(transport?: Transport, opts: CameraOptions = {}) {
     super();
     this.opts = opts;
     this.sleep = opts.sleep ?? realSleep;
+    // The camera's own events, hooked first: the list and the link state are right before anyone else reads.
+    this.events.onReboot(() => this.onReboot());
+    this.events.onChannelRegistered(() => void this.refreshChannels().catch(() => undefined));
+    this.events.onScript((running) => (this.scriptRunning_ = running));
     if (transport) this.attach(transport);
   }
 
@@ -163,7 +159,9 @@ export class Camera extends Emitter<CameraEvents> {
     const client = new ProtocolClient(transport, this.opts);
     this.client_ = client;
     this.explicitClose = false;
-    client.on('event', (e) => this.onDeviceEvent(client, e));
+    client.on('event', (e) => {
+      if (this.client_ === client) this.events.route(e);
+    });
     client.on('close', (err) => {
       if (this.client_ !== client) return;
       this.setState({ kind: 'disconnected', reason: err?.message });
@@ -312,23 +310,13 @@ export class Camera extends Emitter<CameraEvents> {
     }
   }
 
-  private onDeviceEvent(client: ProtocolClient, e: DeviceEvent): void {
-    if (this.client_ !== client) return;
-    if (e.channel === ChannelId.TRANSPORT) {
-      if (e.code === SysEvent.SOFT_REBOOT) {
-        this.scriptRunning_ = false;
-        this.rebootSeen = true;
-        // Dynamic channels are gone and the device protocol state is back to defaults.
-        this.list = this.list.filter((c) => !(c.flags & ChannelFlag.DYNAMIC));
-        this.emit('reboot', undefined);
-        client.abandonForReboot(REBOOT_REASON);
-      } else if (e.code === SysEvent.CHANNEL_REGISTERED) {
-        void this.refreshChannels().catch(() => undefined);
-      }
-    } else if (e.channel === ChannelId.STDIN && e.code !== EVENT_NOTIFY) {
-      this.scriptRunning_ = e.code === StdinEvent.STARTED;
-    }
-    this.emit('event', { channel: e.channel, name: this.channelById(e.channel)?.name ?? '', code: e.code });
+  private onReboot(): void {
+    this.scriptRunning_ = false;
+    this.rebootSeen = true;
+    // Dynamic channels are gone and the device protocol state is back to defaults.
+    this.list = this.list.filter((c) => !(c.flags & ChannelFlag.DYNAMIC));
+    this.emit('reboot', undefined);
+    this.client_?.abandonForReboot(REBOOT_REASON);
   }
 
   /** Re-list channels once, however many CHANNEL_REGISTERED events arrive meanwhile. */

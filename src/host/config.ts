@@ -162,9 +162,7 @@ export function untilChannelEvent(camera: Camera, id: number, ms: number): Promi
       resolve();
     };
     const timer = setTimeout(done, ms);
-    const off = camera.on('event', (e) => {
-      if (e.channel === id) done();
-    });
+    const off = camera.events.onChannel(id, done);
   });
 }
 

@@ -61,11 +61,8 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     if (this.running) return;
     this.running = true;
     this.unsubs.push(
-      this.camera.on('event', (e) => {
-        const name = this.channelName;
-        if ((name === 'stream' && e.channel === ChannelId.STREAM) || (name === 'frame' && e.name === 'frame'))
-          this.kick();
-      }),
+      this.camera.events.onStream(() => this.kickIf('stream')),
+      this.camera.events.onChannel('frame', () => this.kickIf('frame')),
       this.camera.on('state', (s) => {
         if (s.kind === 'connected') this.kick();
       }),
@@ -80,6 +77,11 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     this.unsubs = [];
     if (this.idleTimer) clearInterval(this.idleTimer);
     this.idleTimer = null;
+  }
+
+  /** An event of `channel`: read when that is the channel pulled now. */
+  private kickIf(channel: 'frame' | 'stream'): void {
+    if (this.channelName === channel) this.kick();
   }
 
   /** Read once now (also what an event triggers). */

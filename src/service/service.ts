@@ -133,10 +133,8 @@ class Service implements CamdeckService {
     });
     this.session.on('state', (s) => this.onSessionState(s));
     this.camera.on('channels', () => this.emitChannels());
-    this.camera.on('event', (e) => {
-      if (e.channel === ChannelId.STDOUT) this.drainStdout();
-      else if (e.name === 'config') void this.pushConfig(true);
-    });
+    this.camera.events.onStdout(() => this.drainStdout());
+    this.camera.events.onChannel('config', () => void this.pushConfig(true));
     this.camera.on('reboot', () => (this.schemaCache = null));
     this.statsTimer = setInterval(() => this.tickStats(), opts.statsIntervalMs ?? 1000);
     this.statsTimer.unref?.();
