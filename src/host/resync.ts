@@ -1,5 +1,6 @@
 // Resync policy: while the link is out of step (not synced yet, a fault, a reboot) queued polls are
-// dropped, user requests wait, and the resync handler (the camera's SYNC + caps + re-list) restores it.
+// dropped, user requests wait, and the resync handler (the connector's reestablish(): SYNC + caps,
+// re-list) restores it.
 import { PRIO } from './command-queue';
 import type { CommandQueue, Pending } from './command-queue';
 import { HostError } from './errors';
