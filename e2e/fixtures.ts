@@ -80,18 +80,28 @@ export class GroupProcess {
   /** Resolve with the first line (from now on) matching `re`; fail after `timeoutMs` or when the process exits. */
   waitFor(re: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
-      const waiter = { re, resolve: (m: RegExpMatchArray) => (clearTimeout(timer), resolve(m)) };
-      const fail = (why: string) => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`${what}: ${why}\n--- output ---\n${this.output()}`));
-      };
-      const timer = setTimeout(() => fail(`not seen within ${timeoutMs} ms`), timeoutMs);
-      this.child.once('exit', (code) => {
+      // each wait forgets its exit listener when settled (many control commands on one simcam otherwise pile up)
+      const onExit = (code: number | null) => {
         if (this.waiters.includes(waiter)) {
           clearTimeout(timer);
           fail(`process exited (${code}) first`);
         }
-      });
+      };
+      const waiter = {
+        re,
+        resolve: (m: RegExpMatchArray) => {
+          clearTimeout(timer);
+          this.child.off('exit', onExit);
+          resolve(m);
+        },
+      };
+      const fail = (why: string) => {
+        this.child.off('exit', onExit);
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`${what}: ${why}\n--- output ---\n${this.output()}`));
+      };
+      const timer = setTimeout(() => fail(`not seen within ${timeoutMs} ms`), timeoutMs);
+      this.child.once('exit', onExit);
       this.waiters.push(waiter);
     });
   }
