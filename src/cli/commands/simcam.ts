@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { BOARD_MAX_PAYLOAD } from '../../protocol';
-import { SCENARIOS, createSimCam, type SimCam, type SimCamOptions } from '../../simcam';
+import { SCENARIOS, createSimCam, type Faults, type SimCam, type SimCamOptions } from '../../simcam';
 import {
   serveTcp,
   servePty,
@@ -252,6 +252,15 @@ function flipNext(cam: SimCam, part: string | undefined, rest: string[]): void {
   });
 }
 
+/** The control commands that set one fault rate or time: command → fault setting and its argument kind. */
+const FAULT_SETTINGS: Readonly<Record<string, readonly [keyof Faults, 'rate' | 'ms']>> = {
+  bitflip: ['bitFlipRate', 'rate'],
+  drop: ['dropRate', 'rate'],
+  latency: ['latencyMs', 'ms'],
+  bandwidth: ['bandwidthBps', 'ms'],
+  'reboot-every': ['rebootEveryMs', 'ms'],
+};
+
 /** One control command → the reply line. */
 export async function control(cam: SimCam, served: Served, line: string): Promise<string> {
   const [cmd = '', arg, ...rest] = line.trim().split(/\s+/);
@@ -276,6 +285,11 @@ export async function control(cam: SimCam, served: Served, line: string): Promis
     return `ok ${line.trim()}`;
   }
   if (rest.length) throw new Error(`too many arguments for ${cmd}`);
+  const fault = FAULT_SETTINGS[cmd];
+  if (fault) {
+    cam.faults.set({ [fault[0]]: fault[1] === 'rate' ? rate() : ms() });
+    return `ok ${line.trim()}`;
+  }
   switch (cmd) {
     case 'reject-writes':
       cam.setConfigFault(onOff() ? 'reject-writes' : 'none');
@@ -294,21 +308,6 @@ export async function control(cam: SimCam, served: Served, line: string): Promis
       break;
     case 'replug':
       await served.replug();
-      break;
-    case 'bitflip':
-      cam.faults.set({ bitFlipRate: rate() });
-      break;
-    case 'drop':
-      cam.faults.set({ dropRate: rate() });
-      break;
-    case 'latency':
-      cam.faults.set({ latencyMs: ms() });
-      break;
-    case 'bandwidth':
-      cam.faults.set({ bandwidthBps: ms() });
-      break;
-    case 'reboot-every':
-      cam.faults.set({ rebootEveryMs: ms() });
       break;
     case 'stats':
       return `ok stats ${JSON.stringify(cam.stats())}`;
