@@ -163,19 +163,19 @@ export abstract class ChannelApi extends Emitter<CameraEvents> {
   }
 
   /** LOCK: true when granted, false on BUSY (try later). */
-  async channelLock(ref: ChannelRef): Promise<boolean> {
-    try {
-      await this.client.request(Opcode.CHANNEL_LOCK, this.id(ref));
-      return true;
-    } catch (err) {
-      if (err instanceof ProtocolError && err.busy) return false;
-      throw err;
-    }
+  channelLock(ref: ChannelRef): Promise<boolean> {
+    return this.unlessBusy(Opcode.CHANNEL_LOCK, ref);
   }
 
-  async channelUnlock(ref: ChannelRef): Promise<boolean> {
+  /** UNLOCK: true when done, false on BUSY. */
+  channelUnlock(ref: ChannelRef): Promise<boolean> {
+    return this.unlessBusy(Opcode.CHANNEL_UNLOCK, ref);
+  }
+
+  /** A request whose BUSY answer is "not now" (false), not a failure. */
+  private async unlessBusy(opcode: number, ref: ChannelRef): Promise<boolean> {
     try {
-      await this.client.request(Opcode.CHANNEL_UNLOCK, this.id(ref));
+      await this.client.request(opcode, this.id(ref));
       return true;
     } catch (err) {
       if (err instanceof ProtocolError && err.busy) return false;
