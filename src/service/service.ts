@@ -1,22 +1,10 @@
 // The camera service both carriers drive: one CameraSession (the single owner of the link, auto-reconnect),
-// a ConfigChannel for the JSON config, a FrameSource delivering the newest frame only, stdout and stats.
-// The demo target is the simulated camera, in process, over an in-memory link pair.
-import {
-  CameraSession,
-  ConfigChannel,
-  FrameSource,
-  listPorts as listSerialPorts,
-  memoryTransport,
-  openTransport,
-  pickCamera,
-} from '../host';
+// a FrameSource delivering the newest frame only, and beside it the config service, the stats ticker and
+// stdout. Targets (auto, demo, the port list) come from targets.ts, shared with the CLI.
+import { CameraSession, FrameSource } from '../host';
 import type { Camera, Frame, Transport } from '../host';
 import {
   DEMO_TARGET,
-  DropCounter,
-  emptyHostStats,
-  emptyStats,
-  mergeSchema,
   type ConfigSnapshot,
   type ConfigValues,
   type ConnectionKind,
@@ -27,16 +15,19 @@ import {
   type SnapshotResult,
   type StatsSnapshot,
 } from '../model';
-import { ChannelId, createLinkPair } from '../protocol';
+import { ChannelId } from '../protocol';
 import { createSimCam } from '../simcam';
+import type { SimCamOptions } from '../simcam';
 import type { CamdeckEvents, EventName, Unsubscribe } from '../shared/contract';
 import type { CamdeckService } from './api';
+import { ConfigService } from './config-service';
 import { ServiceError, asServiceError, toAppError } from './errors';
-import { FrameRateEstimator } from './frame-rate';
 import { saveSnapshotFile } from './snapshot';
+import { StatsTicker } from './stats-ticker';
+import { attachedCamera, inProcessCamera, portList, serialPorts, targetOpener } from './targets';
+import type { TargetOpener } from './targets';
 
 export type { SimCamOptions } from '../simcam';
-import type { SimCamOptions } from '../simcam';
 
 export interface ServiceOptions {
   /** Where saveSnapshot writes files. */
@@ -54,14 +45,6 @@ export interface ServiceOptions {
   statsIntervalMs?: number;
 }
 
-export const DEMO_PORT: PortInfo = {
-  target: DEMO_TARGET,
-  path: DEMO_TARGET,
-  board: 'Demo camera',
-  manufacturer: 'camdeck (simulated)',
-  isCamera: true,
-};
-
 type AnyListener = (payload: never) => void;
 
 /**
@@ -74,55 +57,51 @@ const RECENT_BYTES = 16 * 1024 * 1024;
 class Service implements CamdeckService {
   private readonly listeners = new Map<EventName, Set<AnyListener>>();
   private readonly frameListeners = new Set<(meta: FrameMeta, image: Uint8Array) => void>();
+  private readonly targets: TargetOpener;
   private readonly session: CameraSession;
   private readonly camera: Camera;
   private readonly frames: FrameSource;
-  private sim: ReturnType<typeof createSimCam> | null = null;
+  private readonly config: ConfigService;
+  private readonly stats: StatsTicker;
   private latest: Frame | null = null;
   /** The last few frames, so a snapshot saves the frame the UI shows (it may be one or two behind). */
   private recent: Frame[] = [];
   private recentBytes = 0;
-  private readonly rate = new FrameRateEstimator();
   /** Set when the session leaves connected/resyncing: the next 'connected' is a new connection. */
   private linkWentAway = true;
-  private readonly drops = new DropCounter();
   private lastStateKind: ConnectionKind = 'disconnected';
-  private schemaCache: Promise<ConfigSnapshot['schema']> | null = null;
-  private configQueue: Promise<unknown> = Promise.resolve();
   private streamingWanted = true;
   private stdoutReading = false;
   private stdoutDirty = false;
-  private stats: StatsSnapshot = emptyStats();
-  private statsTimer: ReturnType<typeof setInterval>;
   private closed = false;
   private lastFrameErrorAt = 0;
 
   constructor(private readonly opts: ServiceOptions) {
+    const openDemo = opts.openDemo;
+    this.targets = targetOpener(() =>
+      openDemo
+        ? { open: openDemo, close: () => undefined }
+        : inProcessCamera(createSimCam(opts.demo), 'demo camera'),
+    );
     this.session = new CameraSession({
-      open: (t) => this.openTarget(t),
+      open: (t) => this.targets.open(t),
       boardName: (t) => (t === DEMO_TARGET ? 'Demo camera (simulated)' : undefined),
       ...(opts.backoffMs ? { backoffMs: opts.backoffMs } : {}),
     });
     this.camera = this.session.camera;
-    this.frames = new FrameSource(this.camera);
-    this.frames.on('frame', (f) => {
-      this.latest = f;
-      this.recent.push(f);
-      this.recentBytes += f.image.length;
-      while (
-        this.recent.length > 1 &&
-        (this.recent.length > RECENT_FRAMES || this.recentBytes > RECENT_BYTES)
-      )
-        this.recentBytes -= this.recent.shift()!.image.length;
-      this.rate.add({
-        captureTime: f.meta.captureTime,
-        headerFps: f.meta.cameraFps,
-        hostMs: performance.now(),
-        bytes: f.meta.bytes,
-      });
-      this.drops.add(f.meta.cameraFrame);
-      for (const l of this.frameListeners) l(f.meta, f.image);
+    this.config = new ConfigService(this.camera, {
+      requireConnected: () => this.requireConnected(),
+      config: (snap) => this.emit('config', snap),
+      error: (err) => this.emit('error', err),
     });
+    this.stats = new StatsTicker(
+      this.camera,
+      () => this.session.state.kind !== 'disconnected',
+      (s) => this.emit('stats', s),
+      opts.statsIntervalMs,
+    );
+    this.frames = new FrameSource(this.camera);
+    this.frames.on('frame', (f) => this.deliver(f));
     this.frames.on('error', (err) => {
       // a burst of read errors during a resync is one problem, not dozens of toasts
       const now = Date.now();
@@ -134,10 +113,8 @@ class Service implements CamdeckService {
     this.session.on('state', (s) => this.onSessionState(s));
     this.camera.on('channels', () => this.emitChannels());
     this.camera.events.onStdout(() => this.drainStdout());
-    this.camera.events.onChannel('config', () => void this.pushConfig(true));
-    this.camera.on('reboot', () => (this.schemaCache = null));
-    this.statsTimer = setInterval(() => this.tickStats(), opts.statsIntervalMs ?? 1000);
-    this.statsTimer.unref?.();
+    this.camera.events.onChannel('config', () => void this.config.push(true));
+    this.camera.on('reboot', () => this.config.forgetSchema());
     if (opts.defaultTarget) {
       void this.connectDefault(opts.defaultTarget);
     }
@@ -167,23 +144,21 @@ class Service implements CamdeckService {
     }
   }
 
-  // ---- connection --------------------------------------------------------------------------------
-
-  private async openTarget(target: string): Promise<Transport> {
-    if (target !== DEMO_TARGET) return openTransport(target);
-    if (this.opts.openDemo) return this.opts.openDemo();
-    this.sim ??= createSimCam(this.opts.demo);
-    const [host, device] = createLinkPair();
-    this.sim.attach(device);
-    return memoryTransport(host, 'demo camera');
+  private deliver(f: Frame): void {
+    this.latest = f;
+    this.recent.push(f);
+    this.recentBytes += f.image.length;
+    while (this.recent.length > 1 && (this.recent.length > RECENT_FRAMES || this.recentBytes > RECENT_BYTES))
+      this.recentBytes -= this.recent.shift()!.image.length;
+    this.stats.frame(f.meta);
+    for (const l of this.frameListeners) l(f.meta, f.image);
   }
 
+  // ---- connection --------------------------------------------------------------------------------
+
   private async connectDefault(target: string): Promise<void> {
-    let t = target;
-    if (t === 'auto') {
-      const picked = pickCamera(await this.serialPorts());
-      t = 'port' in picked ? picked.port.target : DEMO_TARGET;
-    }
+    // auto: the one attached camera, else (none, or several to choose from) the demo camera
+    const t = target === 'auto' ? (attachedCamera(await this.serialPorts()).target ?? DEMO_TARGET) : target;
     // nobody awaits this connect: report its failure as an event
     await this.connect(t).catch((err: unknown) => this.emit('error', toAppError(err)));
   }
@@ -200,23 +175,28 @@ class Service implements CamdeckService {
     if (s.kind !== 'connected' && s.kind !== 'resyncing') this.linkWentAway = true;
     if (s.kind === 'connected' && this.linkWentAway) {
       this.linkWentAway = false;
-      this.rate.reset();
-      this.drops.reset();
+      this.stats.reset();
       this.recent = [];
       this.recentBytes = 0;
     }
     this.emit('state', s);
     if (s.kind !== 'connected' && s.kind !== 'resyncing' && prev === 'connected') {
       // the stream stopped: say so at once (fps 0), not a second later
-      this.tickStats(true);
+      this.stats.tick(true);
     }
-    if (s.kind === 'connected') {
-      this.schemaCache = null;
-      this.emitChannels();
-      void this.startFrames();
-      void this.pushConfig(false); // a UI reads the config itself on connect and reports failures
-      this.drainStdout();
-    }
+    if (s.kind === 'connected') this.refresh();
+  }
+
+  /**
+   * Connected (first, again after a reconnect, or after a resync): re-read what the camera may have
+   * changed meanwhile — channels, frames, the config (read once, pushed), stdout.
+   */
+  private refresh(): void {
+    this.config.forgetSchema();
+    this.emitChannels();
+    void this.startFrames();
+    void this.config.push(false); // a UI reads the config itself when it needs failures reported
+    this.drainStdout();
   }
 
   private async startFrames(): Promise<void> {
@@ -229,22 +209,11 @@ class Service implements CamdeckService {
   }
 
   async listPorts(): Promise<PortInfo[]> {
-    const serial = await this.serialPorts();
-    // the demo camera is listed once, first, whatever else names it
-    const seen = new Set([DEMO_TARGET, ...serial.map((p) => p.target)]);
-    const extra: PortInfo[] = (this.opts.extraPorts ?? [])
-      .filter((p) => p && !seen.has(p) && (seen.add(p), true))
-      .map((p) => ({ target: p, path: p, board: 'Extra port (CAMDECK_EXTRA_PORTS)', isCamera: true }));
-    const real = serial.filter((p) => p.target !== DEMO_TARGET);
-    return [DEMO_PORT, ...real.filter((p) => p.isCamera), ...extra, ...real.filter((p) => !p.isCamera)];
+    return portList(await this.serialPorts(), this.opts.extraPorts);
   }
 
-  private async serialPorts(): Promise<PortInfo[]> {
-    try {
-      return await (this.opts.listSerial ?? listSerialPorts)();
-    } catch {
-      return []; // no serial support on this machine: the demo and extra ports still list
-    }
+  private serialPorts(): Promise<PortInfo[]> {
+    return serialPorts(this.opts.listSerial);
   }
 
   async connect(target: string): Promise<DeviceSummary> {
@@ -279,74 +248,15 @@ class Service implements CamdeckService {
     }
   }
 
-  // ---- config ------------------------------------------------------------------------------------
+  // ---- config, raw channels, streaming, snapshot --------------------------------------------------
 
-  private configChannel(): ConfigChannel {
-    this.requireConnected();
-    if (!this.camera.hasChannel('config'))
-      throw new ServiceError('no-config', 'this camera script registers no "config" channel');
-    return new ConfigChannel(this.camera, 'config');
+  readConfig(): Promise<ConfigSnapshot> {
+    return this.config.read();
   }
 
-  private schemaFor(cfg: ConfigChannel): Promise<ConfigSnapshot['schema']> {
-    this.schemaCache ??= cfg
-      .schema()
-      .then((s) => s ?? { properties: {} })
-      .catch((err: unknown) => {
-        this.schemaCache = null;
-        this.emit('error', toAppError(err));
-        return { properties: {} };
-      });
-    return this.schemaCache;
+  writeConfig(patch: ConfigValues): Promise<ConfigSnapshot> {
+    return this.config.write(patch);
   }
-
-  private async snapshot(cfg: ConfigChannel, values: ConfigValues): Promise<ConfigSnapshot> {
-    const published = await this.schemaFor(cfg);
-    return { channel: cfg.name, values, schema: mergeSchema(values, published) };
-  }
-
-  /** Config reads and writes run one at a time, in order: a write is sent once and never overlaps another. */
-  private serial<T>(job: () => Promise<T>): Promise<T> {
-    const run = this.configQueue.then(job, job);
-    this.configQueue = run.catch(() => undefined);
-    return run;
-  }
-
-  async readConfig(): Promise<ConfigSnapshot> {
-    return this.serial(async () => {
-      const cfg = this.configChannel();
-      try {
-        return await this.snapshot(cfg, await cfg.read());
-      } catch (err) {
-        throw asServiceError(err);
-      }
-    });
-  }
-
-  async writeConfig(patch: ConfigValues): Promise<ConfigSnapshot> {
-    const snap = await this.serial(async () => {
-      const cfg = this.configChannel();
-      try {
-        return await this.snapshot(cfg, await cfg.write(patch));
-      } catch (err) {
-        throw asServiceError(err);
-      }
-    });
-    this.emit('config', snap);
-    return snap;
-  }
-
-  /** Background read after connect / a config event: pushes the snapshot (and, if asked, failures as events). */
-  private async pushConfig(reportErrors: boolean): Promise<void> {
-    if (!this.camera.connected || !this.camera.hasChannel('config')) return;
-    try {
-      this.emit('config', await this.readConfig());
-    } catch (err) {
-      if (reportErrors && this.camera.connected) this.emit('error', toAppError(err));
-    }
-  }
-
-  // ---- raw channels, streaming, snapshot ----------------------------------------------------------
 
   async readChannel(name: string): Promise<Uint8Array> {
     this.requireConnected();
@@ -406,41 +316,18 @@ class Service implements CamdeckService {
     })();
   }
 
-  private tickStats(always = false): void {
-    this.stats = this.measureStats();
-    if (always || this.session.state.kind !== 'disconnected') this.emit('stats', this.stats);
-  }
-
-  /** The figures as of now (the periodic event and getStats() both come from here). */
-  private measureStats(): StatsSnapshot {
-    const r = this.rate.estimate(performance.now());
-    const live = this.camera.connected;
-    return {
-      host: this.camera.hostStats ?? emptyHostStats(),
-      frames: {
-        received: this.drops.received,
-        dropped: this.drops.dropped,
-        // not connected: no frames are coming, whatever the window last saw
-        fps: r.fps === null ? null : live ? Math.round(r.fps * 10) / 10 : 0,
-        kbps: r.kbps === null ? null : live ? Math.round(r.kbps) : 0,
-        clock: r.clock,
-      },
-    };
-  }
-
+  /** The pushed 'stats' figures, measured now (see StatsTicker). */
   async getStats(): Promise<StatsSnapshot> {
-    // measured now: the last periodic snapshot may predate a reconnect
-    this.stats = this.measureStats();
-    return this.stats;
+    return this.stats.measure();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.statsTimer);
+    this.stats.stop();
     this.frames.stop();
     await this.session.disconnect('closing');
-    this.sim?.close();
+    this.targets.close();
     this.listeners.clear();
     this.frameListeners.clear();
   }

@@ -1,6 +1,9 @@
 // `camdeck bench`: frame reads/s, bulk READ MB/s (ACK on/off), round trips and connect time against a camera.
-import { openTransport, runHostBench } from '../../host';
+import { runHostBench } from '../../host';
 import type { HostBenchResult, Transport } from '../../host';
+import { DEMO_TARGET } from '../../model';
+import { inProcessCamera, targetOpener } from '../../service/targets';
+import type { InProcessCamera } from '../../service/targets';
 import { createSimCam, registerBenchChannels } from '../../simcam';
 import { parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
@@ -11,7 +14,6 @@ import {
   cameraTarget,
   channelRef,
   linkOptions,
-  inProcessCamera,
   resolveTarget,
   toCliError,
   withExitCode,
@@ -45,11 +47,11 @@ export async function run(argv: string[]): Promise<number> {
     const seconds = positiveOption('bench', 'seconds', values.seconds) ?? 3;
     const camera = linkOptions({ 'max-payload': values['max-payload'] });
     const target = await resolveTarget(cameraTarget(values));
-    const demo = target === 'demo' ? demoCamera() : null;
+    const demo = target === DEMO_TARGET;
+    const targets = targetOpener(demoCamera);
     const open = async (): Promise<Transport> => {
-      if (demo) return demo.open();
       try {
-        return await openTransport(target);
+        return await targets.open(target);
       } catch (err) {
         throw toCliError(err);
       }
@@ -66,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
         log,
       });
     } finally {
-      demo?.close();
+      targets.close();
     }
     if (values.json) console.log(JSON.stringify({ target, ...result }, null, 2));
     return result.frames ? EXIT.OK : EXIT.FAILURE;
@@ -74,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** The simulated camera with a script that snapshots a fixed ~31 KB JPEG as fast as it is taken. */
-function demoCamera(): { open: () => Transport; close: () => void } {
+function demoCamera(): InProcessCamera {
   const cam = createSimCam({ demo: false });
   // a ~31 KB stand-in JPEG (SOI … EOI): the host only frames it, never decodes it
   const jpeg = new Uint8Array(31_000);

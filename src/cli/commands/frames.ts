@@ -2,9 +2,8 @@
 // A lost camera ends the command at once with the cause; --reconnect rides through it like the app does.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CameraSession, FrameSource, openTransport } from '../../host';
+import { CameraSession, FrameSource } from '../../host';
 import type { Camera, ConnectionState, Frame } from '../../host';
-import { createSimCam } from '../../simcam';
 import { choiceOption, intOption, outputError, parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
 import {
@@ -12,7 +11,7 @@ import {
   TARGET_HELP,
   TARGET_OPTIONS,
   cameraTarget,
-  inProcessCamera,
+  cliTargets,
   linkOptions,
   openTarget,
   resolveTarget,
@@ -63,25 +62,19 @@ export async function run(argv: string[]): Promise<number> {
     let session: CameraSession | null = null;
     if (values.reconnect) {
       const target = await resolveTarget(cameraTarget(values));
-      const demo = target === 'demo' ? inProcessCamera(createSimCam({ streamEnabled: false })) : null;
-      session = new CameraSession({
-        ...link,
-        open: async (t) => {
-          if (demo) return demo.open();
-          return openTransport(t);
-        },
-      });
+      const targets = cliTargets();
+      session = new CameraSession({ ...link, open: (t) => targets.open(t) });
       try {
         await session.connect(target);
       } catch (err) {
-        demo?.close();
+        targets.close();
         throw connectError(target, err);
       }
       camera = session.camera;
       const s = session;
       close = () => {
         void s.disconnect('done');
-        demo?.close();
+        targets.close();
       };
     } else {
       const opened = await openTarget(values);

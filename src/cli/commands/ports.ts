@@ -1,19 +1,12 @@
-// `camdeck ports`: list serial ports, marking OpenMV cameras. Also the shared target opener of the
-// host commands (info, read, write, frames, bench): serial path, udp://, tcp://, demo, or auto-pick.
-import { createLinkPair } from '../../protocol';
-import {
-  Camera,
-  listPorts,
-  memoryTransport,
-  openTransport,
-  parseTarget,
-  pickCamera,
-  formatUsbId,
-} from '../../host';
+// `camdeck ports`: list serial ports, marking OpenMV cameras. Also what the host commands (info, read, write,
+// frames, bench) share: --camera and the link options, and the target opened and connected, said as the CLI
+// says it (what a target names and how it opens is the service's targets module, the app's too).
+import { Camera, listPorts, formatUsbId } from '../../host';
 import type { CameraOptions, PortInfo, Transport } from '../../host';
 import { classifyError } from '../../service/errors';
+import { attachedCamera, inProcessCamera, isKnownTarget, targetOpener } from '../../service/targets';
+import type { TargetOpener } from '../../service/targets';
 import { createSimCam } from '../../simcam';
-import type { SimCam } from '../../simcam';
 import { CliError, UsageError, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
 
@@ -126,31 +119,29 @@ export interface OpenedCamera {
   close(): void;
 }
 
+/** The CLI's targets: its demo camera does not stream by itself (a command turns the stream on). */
+export const cliTargets = (): TargetOpener =>
+  targetOpener(() => inProcessCamera(createSimCam({ streamEnabled: false })));
+
 /** Open `target` (or the only attached camera) and connect the protocol. */
 export async function openCamera(
   target: string | undefined,
   opts: CameraOptions = {},
 ): Promise<OpenedCamera> {
   const t = await resolveTarget(target);
+  const targets = cliTargets();
   let transport: Transport;
-  let extraClose = (): void => undefined;
-  if (t === 'demo') {
-    const demo = inProcessCamera(createSimCam({ streamEnabled: false }));
-    transport = demo.open();
-    extraClose = demo.close;
-  } else {
-    try {
-      transport = await openTransport(t);
-    } catch (err) {
-      throw toCliError(err);
-    }
+  try {
+    transport = await targets.open(t);
+  } catch (err) {
+    throw toCliError(err);
   }
   const camera = new Camera(transport, opts);
   try {
     await camera.connect();
   } catch (err) {
     camera.disconnect('connect failed');
-    extraClose();
+    targets.close();
     throw connectError(t, err);
   }
   return {
@@ -159,20 +150,8 @@ export async function openCamera(
     transport,
     close: () => {
       camera.disconnect('done');
-      extraClose();
+      targets.close();
     },
-  };
-}
-
-/** A simulated camera in this process; each open() gives it a fresh in-memory link (a reconnect re-attaches). */
-export function inProcessCamera(cam: SimCam): { open: () => Transport; close: () => void } {
-  return {
-    open: () => {
-      const [host, device] = createLinkPair();
-      cam.attach(device);
-      return memoryTransport(host, 'demo');
-    },
-    close: () => cam.close(),
   };
 }
 
@@ -182,33 +161,26 @@ const formatCamera = (p: PortInfo): string =>
 /** --camera as given (checked: a bad scheme is a usage error), or the one attached camera. */
 export async function resolveTarget(target: string | undefined): Promise<string> {
   if (target === undefined) {
-    const ports = await listPorts();
-    const pick = pickCamera(ports);
-    if ('error' in pick) {
-      const cams = ports.filter((p) => p.isCamera);
-      // never guess by port order: name them and let the user choose
-      throw cams.length
-        ? new CliError(
-            `${cams.length} cameras are attached: ${cams.map(formatCamera).join('; ')}.`,
-            EXIT.NOT_FOUND,
-            'Choose one with --camera.',
-          )
-        : new CliError(
-            'No OpenMV camera is attached.',
-            EXIT.NOT_FOUND,
-            'Connect one, name it with --camera (a port from `camdeck ports`), or use --camera demo for the simulated camera.',
-          );
-    }
-    return pick.port.path;
+    const pick = attachedCamera(await listPorts());
+    if (pick.target !== null) return pick.target;
+    const cams = pick.cameras;
+    // never guess by port order: name them and let the user choose
+    throw cams.length
+      ? new CliError(
+          `${cams.length} cameras are attached: ${cams.map(formatCamera).join('; ')}.`,
+          EXIT.NOT_FOUND,
+          'Choose one with --camera.',
+        )
+      : new CliError(
+          'No OpenMV camera is attached.',
+          EXIT.NOT_FOUND,
+          'Connect one, name it with --camera (a port from `camdeck ports`), or use --camera demo for the simulated camera.',
+        );
   }
-  if (target === 'demo') return target;
-  try {
-    parseTarget(target);
-  } catch {
+  if (!isKnownTarget(target))
     throw new UsageError(
       `--camera takes a serial path (/dev/ttyACM0, COM3), udp://host:port, tcp://host:port or "demo", not "${target}".`,
     );
-  }
   return target;
 }
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTarget } from '../../host';
-import { createCamdeckService } from '../../service';
+import { createCamdeckService, extraPortsFromEnv } from '../../service';
 import { startServer } from '../../server';
 import { UsageError, intOption, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
@@ -148,10 +148,7 @@ export async function run(argv: string[]): Promise<number> {
   const service = createCamdeckService({
     snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(dataDir(), 'snapshots'),
     ...(values.demo ? { defaultTarget: 'demo' } : values.camera ? { defaultTarget: values.camera } : {}),
-    extraPorts: (process.env['CAMDECK_EXTRA_PORTS'] ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    extraPorts: extraPortsFromEnv(),
   });
   let server;
   try {
