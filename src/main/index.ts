@@ -4,7 +4,7 @@ import { app, BrowserWindow, ipcMain, MessageChannelMain, net, protocol, session
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CONTRACT_PORT_CHANNEL } from '../shared/contract';
-import { classifyError, createCamdeckService } from '../service';
+import { classifyError, createCamdeckService, extraPortsFromEnv } from '../service';
 import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, appMimeType, resolveAppRequest } from './app-protocol';
 import { ContractPorts } from './contract-ports';
 import { readMainSettings } from './app-settings';
@@ -83,7 +83,7 @@ async function start(): Promise<void> {
   const service = createCamdeckService({
     snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(app.getPath('pictures'), 'camdeck'),
     defaultTarget: options.camera,
-    extraPorts: (process.env['CAMDECK_EXTRA_PORTS'] ?? '').split(',').filter(Boolean),
+    extraPorts: extraPortsFromEnv(),
   });
 
   const ports = (contractPorts = new ContractPorts(service, { describeError: classifyError }));

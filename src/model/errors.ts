@@ -60,7 +60,6 @@ export const ERROR_CODES = [
   // what the page finds by itself (snapshot-saved: an info toast in the same shape)
   'ui-error',
   'frame-decode',
-  'stats-failed',
   'ports-failed',
   'connect-failed',
   'disconnect-failed',

@@ -188,10 +188,6 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
     'A frame could not be decoded.',
     'The camera sent a damaged frame; the next frames are shown as they arrive.',
   ),
-  'stats-failed': words(
-    'The statistics could not be read.',
-    'The statistics update again once the camera answers.',
-  ),
   'ports-failed': words('The ports could not be listed.', 'Press Refresh to list the ports again.'),
   'connect-failed': words('Connecting failed.', 'Check the cable or the address, then connect again.'),
   'disconnect-failed': words(

@@ -195,7 +195,7 @@ class Service implements CamdeckService {
     this.config.forgetSchema();
     this.emitChannels();
     void this.startFrames();
-    void this.config.push(false); // a UI reads the config itself when it needs failures reported
+    void this.config.push(true); // the one read on connect; a failure reaches the page as an error event
     this.drainStdout();
   }
 

@@ -1,12 +1,6 @@
-import { useRef } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import type { StatsSnapshot } from '../../../shared/contract';
-import { toAppError } from '../api';
-import { usePoll } from '../lib/use-poll';
 import { formatBytes, formatCount, formatFps, formatKbps, formatMs } from '../lib/format';
-import { useActions, useApi, useApp } from '../store/use-app';
-
-const POLL_MS = 1000;
+import { useApp } from '../store/use-app';
 
 const CLOCK_TITLES: Record<StatsSnapshot['frames']['clock'], string> = {
   camera: "Measured over the last second of frames on the camera's own clock (capture time stamps)",
@@ -14,26 +8,9 @@ const CLOCK_TITLES: Record<StatsSnapshot['frames']['clock'], string> = {
   host: 'Measured over the last second of frames as they arrived (the frames carry no capture time)',
 };
 
-/** Protocol stats; polled only while this panel is shown and a camera is connected. */
+/** Protocol stats, as the service pushes them (once a second while a camera is connected). */
 export function StatsPanel() {
-  const { stats, connected } = useApp(
-    useShallow((s) => ({ stats: s.stats, connected: s.connection.kind === 'connected' })),
-  );
-  const api = useApi();
-  const { setStats, showToast } = useActions();
-
-  const failing = useRef(false); // say it once per run of failures, not every second
-  usePoll(connected, POLL_MS, async (isLive) => {
-    try {
-      const s = await api.request('getStats');
-      failing.current = false;
-      if (isLive()) setStats(s);
-    } catch (e) {
-      if (isLive() && !failing.current)
-        showToast({ ...toAppError(e, 'stats-failed'), title: 'Reading the statistics failed' });
-      failing.current = true;
-    }
-  });
+  const stats = useApp((s) => s.stats);
 
   if (!stats)
     return (

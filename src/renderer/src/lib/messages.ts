@@ -10,7 +10,6 @@ const HINTS: Record<string, string> = {
   'no-frame': 'Connect a camera and wait for the first frame.',
   'frame-decode': 'The camera sent a damaged frame; the next frames are shown as they arrive.',
   'snapshot-failed': 'Try again with the next frame.',
-  'stats-failed': 'The statistics update again once the camera answers.',
   'ports-failed': 'Press Refresh to list the ports again.',
   'config-read-failed': 'Press Reload in the Config panel to read it again.',
   wire: 'Reload the page; the page and the camdeck server may be different versions.',

@@ -18,8 +18,7 @@ export interface CameraActions {
   loadConfig(): Promise<void>;
   editConfig(key: string, value: ConfigValue): void;
   setConfigDragging(key: string, dragging: boolean): void;
-  /** Re-read state after the carrier (re)attaches: the service kept running while we were away. */
-  /** Re-read the camera state, config and ports (after the page (re)gains the server). */
+  /** Re-read the camera state, config and ports (after the page (re)gains the server: the service kept running). */
   reload(): Promise<void>;
   /** Save through the contract; `seq` is the frame on screen. Resolves with what was saved, null on failure. */
   saveSnapshot(format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult | null>;
@@ -88,8 +87,8 @@ export function createCameraActions(
       set({ connectBusy: true, lastError: null, paused: false });
       try {
         const device = await api.request('connect', t);
+        // the config arrives as the service's 'config' event (it reads it once on connect)
         set({ device, channels: device.channels });
-        await loadConfig();
       } catch (e) {
         const err = toAppError(e, 'connect-failed');
         set({ lastError: err });

@@ -1,6 +1,6 @@
 // What the page itself changes: toasts, settings, panels, the help popover, the console.
 import type { StoreApi } from 'zustand';
-import type { AppError, StatsSnapshot } from '../../../shared/contract';
+import type { AppError } from '../../../shared/contract';
 import { emptyRing } from '../lib/stdout-ring';
 import { dismissToast, pushToast, type Toast } from './reducers';
 import type { AppState, PanelKey, Settings } from './state';
@@ -17,7 +17,6 @@ export interface UiActions {
   toggleHelp(): void;
   clearConsole(): void;
   /** A statistics snapshot read by the stats panel's poll (pushed ones arrive through bind). */
-  setStats(stats: StatsSnapshot): void;
 }
 
 export function createUiActions(store: StoreApi<AppState>): UiActions {
@@ -44,6 +43,5 @@ export function createUiActions(store: StoreApi<AppState>): UiActions {
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     toggleHelp: () => set((s) => ({ helpOpen: !s.helpOpen })),
     clearConsole: () => set({ stdout: emptyRing }),
-    setStats: (stats) => set({ stats }),
   };
 }
