@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WELL_KNOWN, mergeField, mergeSchema } from './config-schema';
+import type { ConfigFieldSchema } from './config';
+import { WELL_KNOWN, mergeField, mergeSchema, ownValue } from './config-schema';
 
 describe('mergeSchema', () => {
   it('gives well-known keys their ranges and every key a type', () => {
@@ -42,5 +43,35 @@ describe('the well-known table', () => {
     expect(mergeField('quality', 'high', undefined)).toEqual({ type: 'string' });
     expect(mergeField('gain_db', 3, undefined)).toMatchObject({ type: 'number', maximum: 32 });
     expect(mergeSchema({}, { properties: { vflip: {} } }).properties['vflip']).toEqual(WELL_KNOWN['vflip']);
+  });
+});
+
+describe('keys named like JavaScript built-ins (a camera names its keys)', () => {
+  const HOSTILE = ['constructor', 'toString', 'hasOwnProperty', '__defineGetter__', '__proto__'];
+  const values = JSON.parse(`{${HOSTILE.map((k, i) => `"${k}":${i}`).join(',')}}`) as Record<string, number>;
+
+  it('merges each into an own property with only its value type: no built-in, no function', () => {
+    const s = mergeSchema(values, undefined);
+    expect(Object.keys(s.properties)).toEqual(HOSTILE);
+    expect(Object.getPrototypeOf(s.properties)).toBe(Object.prototype);
+    for (const k of HOSTILE) expect(s.properties[k]).toEqual({ type: 'integer' });
+  });
+
+  it('takes the published field of such a key, and none the key does not publish', () => {
+    const published = JSON.parse('{"properties":{"__proto__":{"title":"P"},"toString":{"maximum":5}}}') as {
+      properties: Record<string, ConfigFieldSchema>;
+    };
+    const s = mergeSchema(values, published);
+    expect(s.properties['__proto__']).toEqual({ type: 'integer', title: 'P' });
+    expect(s.properties['toString']).toEqual({ type: 'integer', maximum: 5 });
+    expect(s.properties['constructor']).toEqual({ type: 'integer' });
+    expect(mergeField('constructor', 1, undefined)).toEqual({ type: 'integer' });
+  });
+
+  it('ownValue reads own keys only', () => {
+    expect(ownValue({}, 'constructor')).toBeUndefined();
+    expect(ownValue({}, 'toString')).toBeUndefined();
+    expect(ownValue(values, '__proto__')).toBe(4);
+    expect(ownValue(WELL_KNOWN, 'hasOwnProperty')).toBeUndefined();
   });
 });

@@ -4,6 +4,21 @@
 import type { ConfigFieldSchema, ConfigSchema, ConfigValue, ConfigValues } from './config';
 
 /**
+ * What camdeck reads of a camera's config (and of its published schema): past either bound the read fails
+ * with `config-too-large` instead of freezing the page (a hostile camera once sent 300,000 keys, 12 MB).
+ * Real scripts publish tens of keys.
+ */
+export const CONFIG_LIMITS = { maxKeys: 1000, maxBytes: 256 * 1024 } as const;
+
+/**
+ * `o[key]` only when `o` has it as its own property. A camera names the keys: `constructor`, `toString` or
+ * `__proto__` must read as absent, never as Object.prototype's members.
+ */
+export function ownValue<T>(o: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/**
  * Keys most OpenMV scripts use, with what the sensor driver accepts (exposure in microseconds, the OpenMV
  * convention; up to 1 s at low frame rates). Only real limits: no multipleOf where the camera takes any value
  * of the type (a UI step is the renderer's business).
@@ -44,7 +59,7 @@ export function mergeField(
   value: ConfigValue | undefined,
   published: ConfigFieldSchema | undefined,
 ): ConfigFieldSchema {
-  const builtIn = WELL_KNOWN[key];
+  const builtIn = ownValue(WELL_KNOWN, key);
   return {
     ...(value !== undefined ? { type: typeOfValue(value) } : {}),
     ...(builtIn && fits(builtIn, value) ? builtIn : {}),
@@ -52,10 +67,15 @@ export function mergeField(
   };
 }
 
-/** Every key of `values` and of the published schema, merged (mergeField). */
+/**
+ * Every key of `values` and of the published schema, merged (mergeField). Built with fromEntries: a key named
+ * `__proto__` stays an own property (an assignment would set the prototype instead).
+ */
 export function mergeSchema(values: ConfigValues, published: ConfigSchema | undefined): ConfigSchema {
-  const properties: Record<string, ConfigFieldSchema> = {};
-  const keys = new Set([...Object.keys(values), ...Object.keys(published?.properties ?? {})]);
-  for (const key of keys) properties[key] = mergeField(key, values[key], published?.properties[key]);
+  const props = published?.properties ?? {};
+  const keys = new Set([...Object.keys(values), ...Object.keys(props)]);
+  const properties = Object.fromEntries(
+    [...keys].map((key) => [key, mergeField(key, ownValue(values, key), ownValue(props, key))]),
+  );
   return { properties };
 }
