@@ -1,6 +1,8 @@
 // FrameSource: pulls the `frame` channel (or the stream channel) when its event arrives and delivers the
 // newest frame only: events that arrive during a read collapse into one more read, never a backlog.
-// A gentle CHANNEL_POLL covers events lost on a noisy link.
+// A gentle CHANNEL_POLL covers events lost on a noisy link. A frame is delivered once: a read that returns
+// the frame already delivered (the same stamp's cameraFrame: an event replayed after a resync, a poll that
+// saw the old frame still published) is not a new frame.
 import { DropCounter, parseStamp } from '../model';
 import type { FrameMeta } from '../model';
 import { ChannelFlag, ChannelId } from '../protocol';
@@ -30,6 +32,9 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
   private reading = false;
   private dirty = false;
   private seq = 0;
+  /** The stamp's cameraFrame of the last frame delivered (undefined: unstamped, or a new script run). */
+  private lastCameraFrame: number | undefined;
+  private repeatsSkipped = 0;
   private lastFrameAt = 0;
   private idleTimer: ReturnType<typeof setInterval> | null = null;
   private unsubs: Array<() => void> = [];
@@ -51,6 +56,11 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     return { ...this.counts, dropped: this.drops.dropped };
   }
 
+  /** Reads that returned the frame delivered last (same cameraFrame): not delivered again. */
+  get repeats(): number {
+    return this.repeatsSkipped;
+  }
+
   /** The channel name being pulled right now. */
   get channelName(): 'frame' | 'stream' {
     if (this.opts.channel !== 'auto') return this.opts.channel;
@@ -65,6 +75,10 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
       this.camera.events.onChannel('frame', () => this.kickIf('frame')),
       this.camera.on('state', (s) => {
         if (s.kind === 'connected') this.kick();
+      }),
+      // a new script run numbers its frames from 1 again
+      this.camera.on('reboot', () => {
+        this.lastCameraFrame = undefined;
       }),
     );
     this.idleTimer = setInterval(() => void this.probe(), this.opts.idlePollMs);
@@ -110,7 +124,10 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
         this.dirty = false;
         try {
           const frame = await this.readOnce();
-          if (frame && this.running) {
+          if (frame && this.running && this.isRepeat(frame)) this.repeatsSkipped++;
+          else if (frame && this.running) {
+            this.seq = frame.meta.seq;
+            this.lastCameraFrame = frame.meta.cameraFrame;
             this.lastFrameAt = performance.now();
             this.counts.frames++;
             this.counts.bytes += frame.image.length;
@@ -127,6 +144,13 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     }
   }
 
+  /** The camera's own frame identity (its stamp) says this is the frame delivered last. */
+  private isRepeat(frame: Frame): boolean {
+    const n = frame.meta.cameraFrame;
+    return n !== undefined && n === this.lastCameraFrame;
+  }
+
+  /** One read; its meta carries the next seq, taken only when the frame is delivered. */
   private async readOnce(): Promise<Frame | null> {
     const name = this.channelName;
     if (name === 'stream') {
@@ -137,7 +161,7 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
       return {
         image: f.image,
         meta: {
-          seq: ++this.seq,
+          seq: this.seq + 1,
           channel: 'stream',
           width: f.header.width,
           height: f.header.height,
@@ -166,7 +190,7 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     return {
       image,
       meta: {
-        seq: ++this.seq,
+        seq: this.seq + 1,
         channel: 'frame',
         width: jpeg?.width ?? 0,
         height: jpeg?.height ?? 0,
