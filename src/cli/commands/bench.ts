@@ -7,6 +7,7 @@ import type { InProcessCamera } from '../../service/targets';
 import { createSimCam, registerBenchChannels } from '../../simcam';
 import { parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
+import { printable } from '../printable';
 import {
   CAMERA_HELP,
   CAMERA_OPTIONS,
@@ -56,7 +57,8 @@ export async function run(argv: string[]): Promise<number> {
         throw toCliError(err);
       }
     };
-    const log = values.json ? undefined : (l: string) => console.log(l);
+    // the bench's lines may name the camera's channels: escaped on their way to the terminal
+    const log = values.json ? undefined : (l: string) => console.log(printable(l));
     let result: HostBenchResult;
     try {
       result = await runHostBench({

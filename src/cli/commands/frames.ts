@@ -6,6 +6,7 @@ import { CameraSession, FrameSource } from '../../host';
 import type { Camera, ConnectionState, Frame } from '../../host';
 import { choiceOption, intOption, outputError, parseCommandArgs, positiveOption } from '../args';
 import { EXIT } from '../exit';
+import { printable } from '../printable';
 import {
   CliError,
   TARGET_HELP,
@@ -193,7 +194,7 @@ function watchSession(
     if (s.kind === 'reconnecting' || s.kind === 'resyncing') {
       if (downAt === null) {
         downAt = performance.now();
-        const reason = s.reason.replace(/\.$/, '');
+        const reason = printable(s.reason.replace(/\.$/, '')); // may quote the camera
         console.error(
           s.kind === 'reconnecting'
             ? `camdeck frames: lost the camera (${reason}); reconnecting…`

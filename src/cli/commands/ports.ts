@@ -9,6 +9,7 @@ import type { TargetOpener } from '../../service/targets';
 import { createSimCam } from '../../simcam';
 import { CliError, UsageError, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
+import { printable } from '../printable';
 
 export { CliError } from '../args';
 
@@ -41,7 +42,8 @@ export function formatPort(p: PortInfo): string {
   const id = p.vid !== undefined && p.pid !== undefined ? formatUsbId(p.vid, p.pid) : '—';
   const parts = [p.isCamera ? '*' : ' ', p.path.padEnd(22), id.padEnd(10), p.board ?? p.manufacturer ?? ''];
   if (p.serialNumber) parts.push(`serial ${p.serialNumber}`);
-  return parts.join(' ').trimEnd();
+  // a device names its manufacturer and serial number (USB descriptors)
+  return printable(parts.join(' ').trimEnd());
 }
 
 // ---- shared by the host commands -------------------------------------------------------------------
@@ -220,7 +222,9 @@ export function toCliError(err: unknown): CliError {
 
 /** Print a failure as `camdeck <command>: <cause>` plus its hint line. */
 export function report(name: string, e: CliError): void {
-  console.error(`camdeck ${name}: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+  // the camera controls parts of both (channel names, what its script printed): escaped, never obeyed
+  const hint = e.hint ? `\n  hint: ${printable(e.hint)}` : '';
+  console.error(`camdeck ${name}: ${printable(e.message)}${hint}`);
 }
 
 /** Run a command body, turning errors into a message on stderr and an exit code. */

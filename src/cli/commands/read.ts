@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { choiceOption, intOption, outputError, parseCommandArgs, positiveOption, UsageError } from '../args';
 import { EXIT } from '../exit';
+import { printable } from '../printable';
 import { CliError, TARGET_HELP, TARGET_OPTIONS, channelRef, openTarget, withExitCode } from './ports';
 import { untilChannelEvent } from '../../host';
 import type { Camera, ChannelRef } from '../../host';
@@ -29,6 +30,8 @@ SIZE and reads all of it; a channel with nothing in it yet (a frame before the f
 waited for up to --timeout, and one still empty then is an error (exit 1), never an empty file.
 Bytes go to stdout unless --out is given; --as decodes them first (little-endian numbers):
   camdeck read temp --as f32          → 36.62
+To a file or a pipe the bytes are exact; to a terminal, control characters (a camera's escape
+sequences) are shown as escapes such as \x1b, never obeyed.
 
   ${TARGET_HELP}
   --out FILE    write to FILE (the raw bytes, or the decoded text with --as)
@@ -83,7 +86,9 @@ export async function run(argv: string[]): Promise<number> {
         console.error(`camdeck read: ${body.length} bytes → ${values.out}`);
       } else {
         await new Promise<void>((resolve, reject) =>
-          process.stdout.write(body, (e) => (e ? reject(e) : resolve())),
+          process.stdout.write(process.stdout.isTTY ? forTerminal(body) : body, (e) =>
+            e ? reject(e) : resolve(),
+          ),
         );
       }
       return EXIT.OK;
@@ -110,6 +115,14 @@ async function readFilled(
     if (data.length || opts.length !== undefined || performance.now() >= deadline) return data;
     await untilChannelEvent(camera, id, Math.min(50, Math.max(0, deadline - performance.now())));
   }
+}
+
+/**
+ * What a channel's bytes look like on a terminal: UTF-8 (a stray byte as U+FFFD), lines and tabs kept,
+ * every other control character escaped (printable). A camera decides these bytes.
+ */
+export function forTerminal(body: Uint8Array): string {
+  return printable(new TextDecoder().decode(body), { lines: true });
 }
 
 /** The shortest decimal that is the same float32: 36.62, not 36.619998931884766 (what a script packed). */
