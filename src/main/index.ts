@@ -84,6 +84,8 @@ async function start(): Promise<void> {
     snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(app.getPath('pictures'), 'camdeck'),
     defaultTarget: options.camera,
     extraPorts: extraPortsFromEnv(),
+    // the local user's own window (no listening socket): network cameras are theirs to name
+    allowNetwork: true,
   });
 
   const ports = (contractPorts = new ContractPorts(service, { describeError: classifyError }));

@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'host-unreachable',
   'connect-timeout',
   'bad-target',
+  'network-off',
   // channels and the config channel
   'channel-not-found',
   'write-refused',
@@ -50,6 +51,8 @@ export const ERROR_CODES = [
   'no-frame',
   'snapshot-format',
   'snapshot-failed',
+  'snapshot-rate',
+  'snapshot-budget',
   'bad-request',
   'internal',
   // the carriers between the page and the service

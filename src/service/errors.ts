@@ -133,6 +133,10 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
     'That is not a camera address.',
     'Use a serial path (/dev/ttyACM0, COM3), udp://host:port or tcp://host:port.',
   ),
+  'network-off': words(
+    'This camdeck server does not connect to network cameras.',
+    'Start it with `camdeck serve --allow-network` to use tcp:// and udp:// cameras.',
+  ),
   // channels and config
   'channel-not-found': {
     say: (f) =>
@@ -166,6 +170,11 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
   'no-frame': words('There is no frame to save yet.', 'Connect a camera and wait for the first frame.'),
   'snapshot-format': words('This frame cannot be saved in that format.', 'Save as PNG.'),
   'snapshot-failed': words('The snapshot could not be saved.', 'Try again with the next frame.'),
+  'snapshot-rate': words('Snapshots are being saved too fast.', 'Wait a moment, then save again.'),
+  'snapshot-budget': words(
+    'The snapshots folder is full.',
+    'Move or delete old snapshots from the snapshots folder, then save again.',
+  ),
   'bad-request': words(
     'The request is not one camdeck knows.',
     'This is a bug in the client that sent it; reload the page.',

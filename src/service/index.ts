@@ -4,7 +4,7 @@ export type { ServiceOptions, SimCamOptions } from './service';
 export type { CamdeckService } from './api';
 export { ServiceError, classifyError, toAppError } from './errors';
 export { udevHint } from './udev-hint';
-// Camera targets, shared with the CLI: auto/demo, opening one, the port list.
+// Camera targets, shared with the CLI: auto/demo, opening one, the port list, what the service may open.
 export {
   DEMO_PORT,
   attachedCamera,
@@ -13,6 +13,10 @@ export {
   isKnownTarget,
   portList,
   serialPorts,
+  targetKind,
   targetOpener,
+  vetTarget,
 } from './targets';
-export type { AttachedCamera, InProcessCamera, TargetOpener } from './targets';
+export type { AttachedCamera, InProcessCamera, TargetKind, TargetOpener, TargetRules } from './targets';
+export { SNAPSHOT_LIMITS } from './snapshot';
+export type { SnapshotLimits } from './snapshot';

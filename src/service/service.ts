@@ -21,11 +21,13 @@ import type { SimCamOptions } from '../simcam';
 import type { CamdeckEvents, EventName, Unsubscribe } from '../shared/contract';
 import type { CamdeckService } from './api';
 import { ConfigService } from './config-service';
+import { ConnectMask } from './connect-mask';
 import { ServiceError, asServiceError, toAppError } from './errors';
-import { saveSnapshotFile } from './snapshot';
+import { SnapshotFolder } from './snapshot';
+import type { SnapshotLimits } from './snapshot';
 import { StatsTicker } from './stats-ticker';
-import { attachedCamera, inProcessCamera, portList, serialPorts, targetOpener } from './targets';
-import type { TargetOpener } from './targets';
+import { attachedCamera, inProcessCamera, portList, serialPorts, targetOpener, vetTarget } from './targets';
+import type { TargetOpener, TargetRules } from './targets';
 
 export type { SimCamOptions } from '../simcam';
 
@@ -36,6 +38,13 @@ export interface ServiceOptions {
   defaultTarget?: string;
   /** Extra ports listed by listPorts() (e.g. a socat pty), from CAMDECK_EXTRA_PORTS. */
   extraPorts?: string[];
+  /**
+   * connect() to tcp:// and udp:// targets (`camdeck serve --allow-network`; the desktop app sets it). Serial
+   * paths are always limited to the listed ports, CAMDECK_EXTRA_PORTS and defaultTarget.
+   */
+  allowNetwork?: boolean;
+  /** Rate and folder budget of saveSnapshot (defaults: SNAPSHOT_LIMITS). */
+  snapshotLimits?: Partial<SnapshotLimits>;
   /** Options of the embedded demo camera. */
   demo?: SimCamOptions;
   /** Seams for tests. */
@@ -63,6 +72,11 @@ class Service implements CamdeckService {
   private readonly frames: FrameSource;
   private readonly config: ConfigService;
   private readonly stats: StatsTicker;
+  private readonly rules: TargetRules;
+  /** The target connect() last vetted: the session's reconnects reopen it unchecked. */
+  private vetted: string | null = null;
+  private readonly mask = new ConnectMask();
+  private readonly snapshots: SnapshotFolder;
   private latest: Frame | null = null;
   /** The last few frames, so a snapshot saves the frame the UI shows (it may be one or two behind). */
   private recent: Frame[] = [];
@@ -83,8 +97,12 @@ class Service implements CamdeckService {
         ? { open: openDemo, close: () => undefined }
         : inProcessCamera(createSimCam(opts.demo), 'demo camera'),
     );
+    const named = [...(opts.extraPorts ?? [])];
+    if (opts.defaultTarget && opts.defaultTarget !== 'auto') named.push(opts.defaultTarget);
+    this.rules = { named, allowNetwork: opts.allowNetwork ?? false, listSerial: opts.listSerial };
+    this.snapshots = new SnapshotFolder(opts.snapshotsDir, opts.snapshotLimits);
     this.session = new CameraSession({
-      open: (t) => this.targets.open(t),
+      open: (t) => this.open(t),
       boardName: (t) => (t === DEMO_TARGET ? 'Demo camera (simulated)' : undefined),
       ...(opts.backoffMs ? { backoffMs: opts.backoffMs } : {}),
     });
@@ -167,7 +185,9 @@ class Service implements CamdeckService {
     this.emit('channels', this.camera.channels());
   }
 
-  private onSessionState(s: ConnectionState): void {
+  private onSessionState(raw: ConnectionState): void {
+    const s = this.mask.show(raw);
+    if (!s) return;
     const prev = this.lastStateKind;
     this.lastStateKind = s.kind;
     // A new connection counts from zero; a resync is the same connection going on. A reconnect passes
@@ -218,15 +238,31 @@ class Service implements CamdeckService {
 
   async connect(target: string): Promise<DeviceSummary> {
     if (this.closed) throw new ServiceError('closed', 'the service is shutting down');
+    // the session's own switching disconnect first, so that only this connect's states are masked
+    if (this.session.state.kind !== 'disconnected') await this.session.disconnect('switching target');
+    this.vetted = null;
+    const masked = this.mask.begin(target);
     try {
       await this.session.connect(target);
     } catch (err) {
-      throw asServiceError(err); // the caller shows it; no duplicate error event
+      throw this.mask.error(masked, asServiceError(err)); // the caller shows it; no duplicate error event
+    } finally {
+      this.mask.end(masked);
     }
     return this.camera.deviceSummary();
   }
 
+  /** The session's opener: a target connect() names is vetted first (refused ones fail like a missing port). */
+  private async open(target: string): Promise<Transport> {
+    if (target !== this.vetted) {
+      await vetTarget(target, this.rules);
+      this.vetted = target;
+    }
+    return this.mask.open(target, () => this.targets.open(target));
+  }
+
   async disconnect(): Promise<void> {
+    this.mask.end();
     this.frames.stop();
     await this.session.disconnect();
     this.latest = null;
@@ -235,7 +271,7 @@ class Service implements CamdeckService {
   }
 
   async getState(): Promise<ConnectionState> {
-    return this.session.state;
+    return this.mask.current(this.session.state);
   }
 
   private requireConnected(): void {
@@ -292,7 +328,7 @@ class Service implements CamdeckService {
         'no frame to save yet',
         'Connect a camera and wait for the first frame.',
       );
-    return saveSnapshotFile(this.opts.snapshotsDir, f, format);
+    return this.snapshots.save(f, format);
   }
 
   // ---- stdout and stats --------------------------------------------------------------------------

@@ -10,8 +10,11 @@ import {
   isKnownTarget,
   portList,
   serialPorts,
+  shownTarget,
   targetOpener,
+  vetTarget,
 } from './targets';
+import type { TargetRules } from './targets';
 
 const cam = (path: string, serialNumber?: string): PortInfo => ({
   target: path,
@@ -92,5 +95,63 @@ describe('camera targets', () => {
       throw new Error('no demo wanted');
     });
     await expect(opener.open('/dev/camdeck-no-such-port')).rejects.toMatchObject({ code: 'port-not-found' });
+  });
+});
+
+describe('which targets the service opens', () => {
+  const rules = (over: Partial<TargetRules> = {}): TargetRules => ({
+    named: ['/tmp/camdeck-pty'],
+    allowNetwork: false,
+    listSerial: async () => [cam('/dev/ttyACM0'), tty('/dev/ttyUSB3')],
+    ...over,
+  });
+  const refusal = async (target: string, r = rules()) => {
+    const err = (await vetTarget(target, r).then(
+      () => null,
+      (e: unknown) => e,
+    )) as { code: string; message: string; hint: string } | null;
+    return err && { code: err.code, message: err.message.replace(target, 'T'), hint: err.hint };
+  };
+
+  it('opens the listed serial ports (cameras or not), the named ones and demo', async () => {
+    for (const t of ['/dev/ttyACM0', '/dev/ttyUSB3', '/tmp/camdeck-pty', 'demo'])
+      await expect(vetTarget(t, rules())).resolves.toBeUndefined();
+  });
+
+  it('any other path is refused in one sentence, the same whether it exists or not', async () => {
+    const missing = await refusal('/dev/camdeck-no-such-port');
+    expect(missing).toEqual({
+      code: 'port-not-found',
+      message: 'No listed serial port is called T.',
+      hint: expect.stringMatching(/^Pick a port from the list.*CAMDECK_EXTRA_PORTS\.$/),
+    });
+    for (const t of ['/etc/passwd', '/dev/ttyS0', '/dev/null', '/tmp', '../../etc/shadow'])
+      expect(await refusal(t)).toEqual(missing);
+    // where the ports cannot be listed, only the named ones open
+    expect(
+      await refusal('/dev/ttyACM0', rules({ listSerial: () => Promise.reject(new Error('x')) })),
+    ).toEqual(missing);
+  });
+
+  it('network targets only when allowed, or named by the operator at start', async () => {
+    expect(await refusal('tcp://127.0.0.1:22')).toEqual({
+      code: 'network-off',
+      message: 'This camdeck server does not connect to network cameras (T).',
+      hint: 'Start it with `camdeck serve --allow-network` to use tcp:// and udp:// cameras.',
+    });
+    expect((await refusal('udp://10.0.0.2:5555'))?.code).toBe('network-off');
+    await expect(vetTarget('tcp://127.0.0.1:22', rules({ allowNetwork: true }))).resolves.toBeUndefined();
+    await expect(
+      vetTarget('tcp://cam.local:5555', rules({ named: ['tcp://cam.local:5555'] })),
+    ).resolves.toBeUndefined();
+  });
+
+  it('a malformed target is left to openTransport, which says what is wrong with it', async () => {
+    await expect(vetTarget('foo://x', rules())).resolves.toBeUndefined();
+  });
+
+  it('a target inside a sentence: no control characters, long ones cut', () => {
+    expect(shownTarget('/dev/x\x1b[2J\n')).toBe('/dev/x?[2J?');
+    expect(shownTarget('a'.repeat(500))).toHaveLength(120);
   });
 });

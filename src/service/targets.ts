@@ -1,12 +1,14 @@
 // Camera targets, for the service and the CLI alike: what a target names (a serial path, udp://, tcp://,
 // `demo`, or nothing: the one attached camera), opening a transport for it (the demo camera is simulated in
-// this process, over an in-memory link), and the port list with the demo camera and CAMDECK_EXTRA_PORTS.
+// this process, over an in-memory link), the port list with the demo camera and CAMDECK_EXTRA_PORTS, and
+// which targets the service may open for a page (the CLI opens what its user names, unchecked).
 // How a failure is said (a toast, a CLI sentence and exit code) is left to the caller.
 import { listPorts, memoryTransport, openTransport, parseTarget, pickCamera } from '../host';
 import type { Transport } from '../host';
 import { DEMO_TARGET, type PortInfo } from '../model';
 import { createLinkPair } from '../protocol';
 import type { SimCam } from '../simcam';
+import { ServiceError } from './errors';
 
 export const DEMO_PORT: PortInfo = {
   target: DEMO_TARGET,
@@ -54,15 +56,76 @@ export function attachedCamera(ports: PortInfo[]): AttachedCamera {
     : { target: null, cameras: ports.filter((p) => p.isCamera) };
 }
 
+/** What a target names: the demo camera, a serial path, a network address, or nothing we can open. */
+export type TargetKind = 'demo' | 'serial' | 'network' | 'bad';
+
+export function targetKind(target: string): TargetKind {
+  if (target === DEMO_TARGET) return 'demo';
+  try {
+    return parseTarget(target).kind === 'serial' ? 'serial' : 'network';
+  } catch {
+    return 'bad';
+  }
+}
+
 /** Whether `target` is one we can open: `demo`, a serial path, udp://host:port or tcp://host:port. */
 export function isKnownTarget(target: string): boolean {
-  if (target === DEMO_TARGET) return true;
-  try {
-    parseTarget(target);
-    return true;
-  } catch {
-    return false;
+  return targetKind(target) !== 'bad';
+}
+
+/** A target inside a sentence: it is the caller's own text, so control characters go and a long one is cut. */
+export function shownTarget(target: string): string {
+  // eslint-disable-next-line no-control-regex
+  const t = target.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return t.length > 120 ? `${t.slice(0, 119)}…` : t;
+}
+
+/** Which targets the service opens for a page: serial devices it knows of, network ones only if allowed. */
+export interface TargetRules {
+  /** Opened as named, whatever their kind: CAMDECK_EXTRA_PORTS and the target the operator named at start. */
+  named: readonly string[];
+  /** tcp:// and udp:// targets (`camdeck serve --allow-network`; the desktop app allows them). */
+  allowNetwork: boolean;
+  /** The serial ports of this machine (SerialPort.list): the only other serial paths opened. */
+  listSerial?: () => Promise<PortInfo[]>;
+}
+
+/**
+ * Refuse a target the rules do not allow. A serial path that is not listed is refused with one sentence
+ * whether or not it exists (so it tells nothing of the file system); a malformed target is let through for
+ * openTransport to say what is wrong with it.
+ */
+export async function vetTarget(target: string, rules: TargetRules): Promise<void> {
+  const kind = targetKind(target);
+  if (kind === 'demo' || kind === 'bad' || rules.named.includes(target)) return;
+  if (kind === 'network') {
+    if (rules.allowNetwork) return;
+    throw new ServiceError(
+      'network-off',
+      `This camdeck server does not connect to network cameras (${shownTarget(target)}).`,
+      'Start it with `camdeck serve --allow-network` to use tcp:// and udp:// cameras.',
+    );
   }
+  const ports = await serialPorts(rules.listSerial);
+  if (ports.some((p) => p.path === target || p.target === target)) return;
+  throw new ServiceError(
+    'port-not-found',
+    `No listed serial port is called ${shownTarget(target)}.`,
+    'Pick a port from the list (Refresh after plugging the camera in); other devices can be added with CAMDECK_EXTRA_PORTS.',
+  );
+}
+
+/**
+ * How a network target that did not become a camera is said to a page: one sentence for a closed port, an
+ * open one that is not a camera, an unknown host or a silent one, so the service is no port scanner. The CLI
+ * (`camdeck info --camera tcp://…`) still says which it was.
+ */
+export function networkFailure(target: string): ServiceError {
+  return new ServiceError(
+    'no-answer',
+    `No camera answered at ${shownTarget(target)}.`,
+    "Check the camera's address, and that it is powered on and on this network.",
+  );
 }
 
 /** A simulated camera in this process: each open() gives it a fresh in-memory link (a reconnect re-attaches). */
