@@ -1,12 +1,14 @@
 // ConfigChannel: a JSON config channel. read() → values; write(patch) resolves with the camera's readback
 // only once the WRITE was ACKed. A write whose reply was lost is decided by a read-back after the resync
 // (re-sent only when it did not land), so it is never lost and never applied twice.
+import { CONFIG_LIMITS } from '../model';
 import type { ConfigFieldSchema, ConfigSchema, ConfigValues } from '../model';
 import { ChannelId, Status } from '../protocol';
 import type { Camera, ChannelRef } from './camera';
 import {
   ConfigFormatError,
   ConfigRejectedError,
+  HostError,
   ProtocolError,
   WriteRefusedError,
   needsResync,
@@ -23,8 +25,7 @@ export class ConfigChannel {
 
   /** Current values, as the camera reports them. */
   async read(): Promise<ConfigValues> {
-    const body = await this.camera.channelRead(this.name);
-    return parseConfig(body, this.name);
+    return parseConfig(await readBounded(this.camera, this.name), this.name);
   }
 
   /**
@@ -98,7 +99,7 @@ export class ConfigChannel {
   async schema(): Promise<ConfigSchema | undefined> {
     const sname = schemaChannelName(this.name);
     if (!this.camera.hasChannel(sname)) return undefined;
-    const body = await this.camera.channelRead(sname);
+    const body = await readBounded(this.camera, sname);
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder().decode(body));
@@ -107,9 +108,10 @@ export class ConfigChannel {
     }
     if (!isObject(parsed)) throw new ConfigFormatError(`schema channel "${sname}" is not a JSON object`);
     const props = isObject(parsed.properties) ? parsed.properties : {};
-    const out: ConfigSchema = { properties: {} };
-    for (const [k, v] of Object.entries(props)) if (isObject(v)) out.properties[k] = v as ConfigFieldSchema;
-    return out;
+    const fields = Object.entries(props).filter(([, v]) => isObject(v));
+    if (fields.length > CONFIG_LIMITS.maxKeys) throw tooManyKeys(sname, fields.length);
+    // fromEntries, not assignment: a key named "__proto__" stays a key
+    return { properties: Object.fromEntries(fields) as Record<string, ConfigFieldSchema> };
   }
 }
 
@@ -212,11 +214,34 @@ export function parseConfig(body: Uint8Array, name = 'config'): ConfigValues {
   }
   if (!isObject(parsed))
     throw new ConfigFormatError(`config channel "${name}" returned JSON that is not an object`);
-  const out: ConfigValues = {};
-  for (const [k, v] of Object.entries(parsed)) {
-    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') out[k] = v;
-  }
-  return out;
+  const entries = Object.entries(parsed);
+  if (entries.length > CONFIG_LIMITS.maxKeys) throw tooManyKeys(name, entries.length);
+  // fromEntries, not assignment: a key named "__proto__" stays a key (JSON.parse made it an own property)
+  return Object.fromEntries(
+    entries.filter(([, v]) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string'),
+  ) as ConfigValues;
+}
+
+const LIMITS_HINT = `Publish at most ${CONFIG_LIMITS.maxKeys} keys (${CONFIG_LIMITS.maxBytes / 1024} KiB) in the camera script's config channel; camdeck reads no more.`;
+
+/** A config (or schema) channel's bytes, refused by SIZE before any is read when above CONFIG_LIMITS. */
+async function readBounded(camera: Camera, name: string): Promise<Uint8Array> {
+  const size = await camera.channelSize(name);
+  if (size > CONFIG_LIMITS.maxBytes)
+    throw new HostError(
+      `The config channel "${name}" holds ${size} bytes, more than the ${CONFIG_LIMITS.maxBytes} camdeck reads.`,
+      'config-too-large',
+      LIMITS_HINT,
+    );
+  return camera.channelRead(name, { length: size });
+}
+
+function tooManyKeys(name: string, count: number): HostError {
+  return new HostError(
+    `The config channel "${name}" has ${count} keys, more than the ${CONFIG_LIMITS.maxKeys} camdeck reads.`,
+    'config-too-large',
+    LIMITS_HINT,
+  );
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'write-refused',
   'config-rejected',
   'config-invalid',
+  'config-too-large',
   // the service
   'closed',
   'not-connected',

@@ -160,6 +160,10 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
     'The camera script sent config that is not valid JSON.',
     "Check the camera script's config channel: it must return a JSON object.",
   ),
+  'config-too-large': words(
+    'The camera script sent more config than camdeck reads.',
+    "Publish fewer keys in the camera script's config channel (the README's config limits).",
+  ),
   // the service
   closed: words('camdeck is shutting down.', 'Start camdeck again.'),
   'not-connected': words('No camera is connected.', 'Pick a port (or the demo camera) and connect.'),
