@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ConfigValue } from '../../../model';
+import { ownValue, type ConfigValue } from '../../../model';
 import { coerce, resolveFields, type ConfigField } from '../lib/config-fields';
-import { isPending } from '../store/config-writer';
+import { isPending, type ConfigState } from '../store/config-writer';
 import { useActions, useApp } from '../store/use-app';
 
 function Readout({ field, value }: { field: ConfigField; value: ConfigValue }) {
@@ -123,6 +124,59 @@ function Field({ field, value, pending }: { field: ConfigField; value: ConfigVal
   );
 }
 
+/** Above this many keys only the rows in view are rendered (a camera decides how many keys it sends). */
+export const VIRTUAL_AFTER = 60;
+const ROW_PX = 32;
+/** The list's height before the browser has measured it (also what a server-side render lays out). */
+const INITIAL_VIEW_PX = 480;
+
+function FieldRow({ field, config }: { field: ConfigField; config: ConfigState }) {
+  // own values only: a key named "constructor" must never show Object's source
+  const value = ownValue(config.shown, field.key) ?? ownValue(config.confirmed, field.key);
+  if (value === undefined) return null;
+  return <Field field={field} value={value} pending={isPending(config, field.key)} />;
+}
+
+/** A long config: a scroll box of its own that renders only the rows in view (plus a few for scrolling). */
+function VirtualFields({ fields, config }: { fields: ConfigField[]; config: ConfigState }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({
+    count: fields.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_PX,
+    getItemKey: (i) => fields[i]!.key,
+    overscan: 8,
+    initialRect: { width: 0, height: INITIAL_VIEW_PX },
+  });
+  return (
+    <div
+      ref={scrollRef}
+      className="cfg-scroll"
+      data-testid="config-scroll"
+      style={{ maxHeight: '60vh', height: INITIAL_VIEW_PX, overflow: 'auto' }}
+    >
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+        {v.getVirtualItems().map((row) => (
+          <div
+            key={row.key}
+            data-index={row.index}
+            ref={v.measureElement}
+            style={{
+              position: 'absolute',
+              top: 0,
+              left: 0,
+              width: '100%',
+              transform: `translateY(${row.start}px)`,
+            }}
+          >
+            <FieldRow field={fields[row.index]!} config={config} />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
 /** Controls generated from the config channel's readback and its published schema. */
 export function ConfigPanel() {
   const { config, connected } = useApp(
@@ -138,7 +192,10 @@ export function ConfigPanel() {
   return (
     <div data-testid="config-panel" className="config-panel" aria-busy={inFlight}>
       <div className="panel-tools">
-        <span className="muted">{config.channel ? `channel “${config.channel}”` : 'no config channel'}</span>
+        <span className="muted">
+          {config.channel ? `channel “${config.channel}”` : 'no config channel'}
+          {fields.length > VIRTUAL_AFTER ? ` · ${fields.length} keys` : ''}
+        </span>
         <button
           type="button"
           className="small"
@@ -157,14 +214,11 @@ export function ConfigPanel() {
         <form className="cfg-form" onSubmit={(e) => e.preventDefault()}>
           <fieldset disabled={!connected}>
             <legend className="visually-hidden">Camera config</legend>
-            {fields.map((f) => (
-              <Field
-                key={f.key}
-                field={f}
-                value={config.shown[f.key] ?? config.confirmed[f.key]!}
-                pending={isPending(config, f.key)}
-              />
-            ))}
+            {fields.length > VIRTUAL_AFTER ? (
+              <VirtualFields fields={fields} config={config} />
+            ) : (
+              fields.map((f) => <FieldRow key={f.key} field={f} config={config} />)
+            )}
           </fieldset>
         </form>
       )}

@@ -1,6 +1,6 @@
 // Which control each config key gets: a slider, toggle, select, number or text field, from the readback value
 // and the schema the service merged (the camera's own, over src/model's built-in ranges; docs/config-schema.md).
-import { mergeSchema } from '../../../model';
+import { mergeSchema, ownValue } from '../../../model';
 import type { ConfigSchema, ConfigValue } from '../../../model';
 
 export type FieldControl =
@@ -48,7 +48,7 @@ export function resolveField(
   value: ConfigValue,
   schema: ConfigSchema = mergeSchema({ [key]: value }, undefined),
 ): ConfigField {
-  const f = schema.properties[key] ?? {};
+  const f = ownValue(schema.properties, key) ?? {};
   const title = f.title ?? titleFromKey(key);
   const base = { key, title, ...(f.description ? { description: f.description } : {}) };
 
@@ -74,11 +74,14 @@ export function resolveField(
   return { ...base, control: { kind: 'text' } };
 }
 
-/** Fields in a stable order: the schema's order first, then the readback's. */
+/**
+ * Fields in a stable order: the schema's order first, then the readback's. Linear (a Set, own-key checks):
+ * the camera decides how many keys there are.
+ */
 export function resolveFields(values: Record<string, ConfigValue>, schema?: ConfigSchema): ConfigField[] {
-  const order = [...Object.keys(schema?.properties ?? {}).filter((k) => k in values)];
-  for (const k of Object.keys(values)) if (!order.includes(k)) order.push(k);
-  return order.map((k) => resolveField(k, values[k]!, schema));
+  const order = new Set(Object.keys(schema?.properties ?? {}).filter((k) => Object.hasOwn(values, k)));
+  for (const k of Object.keys(values)) order.add(k);
+  return [...order].map((k) => resolveField(k, values[k]!, schema));
 }
 
 /** Parse what a control produced back into the value's type (selects give strings). */

@@ -150,3 +150,45 @@ describe('config controller', () => {
     expect(h.calls[1]!.patch).toEqual({ vflip: true, brightness: 2 });
   });
 });
+
+describe('keys named like JavaScript built-ins (the camera names them)', () => {
+  const HOSTILE = ['constructor', 'toString', 'hasOwnProperty', '__defineGetter__', '__proto__'];
+  const values = (base: number): ConfigValues =>
+    JSON.parse(`{${HOSTILE.map((k, i) => `"${k}":${base + i}`).join(',')}}`) as ConfigValues;
+
+  it('are never pending unless edited, and show their own values', () => {
+    const s = start(values(1));
+    for (const k of HOSTILE) expect(cw.isPending(s, k), k).toBe(false);
+    expect(Object.keys(s.shown)).toEqual(HOSTILE);
+    HOSTILE.forEach((k, i) => expect(Object.hasOwn(s.shown, k) && s.shown[k]).toBe(1 + i));
+  });
+
+  it('go through edit → write → readback like any key, __proto__ included', () => {
+    let s = start(values(1));
+    s = cw.edit(s, '__proto__', 50);
+    s = cw.edit(s, 'constructor', 60);
+    expect(cw.isPending(s, '__proto__')).toBe(true);
+    const { state, patch } = cw.takeNext(s);
+    expect(patch && Object.entries(patch)).toEqual([
+      ['__proto__', 50],
+      ['constructor', 60],
+    ]);
+    expect(JSON.stringify(patch)).toBe('{"__proto__":50,"constructor":60}');
+    s = cw.writeSucceeded(state, snap({ ...values(1), ...patch }));
+    expect(cw.isPending(s, '__proto__')).toBe(false);
+    expect(Object.hasOwn(s.confirmed, '__proto__') && s.confirmed['__proto__']).toBe(50);
+    expect(Object.getPrototypeOf(s.shown)).toBe(Object.prototype);
+  });
+
+  it('a failed write restores their confirmed values; dragging one holds it', () => {
+    let s = cw.takeNext(cw.edit(start(values(1)), 'toString', 9)).state;
+    s = cw.writeFailed(s);
+    expect(s.shown['toString']).toBe(2);
+    s = cw.setDragging(s, 'hasOwnProperty', true);
+    s = cw.applySnapshot(s, snap({ ...values(1), hasOwnProperty: 33 }));
+    expect(s.shown['hasOwnProperty']).toBe(3);
+    s = cw.setDragging(s, 'hasOwnProperty', false);
+    expect(s.shown['hasOwnProperty']).toBe(33);
+    expect(Object.keys(s.dragging)).toEqual([]);
+  });
+});

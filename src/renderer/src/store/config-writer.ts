@@ -4,6 +4,8 @@
 // - A control shows the user's value until the camera's readback confirms it (then the readback).
 // - A failed write restores the confirmed value of the keys it carried (unless the user has moved on).
 // - A pushed config event never overwrites a control that is being dragged or has a write pending.
+// The camera names the keys (`constructor`, `__proto__` are keys like any other): membership is an own-property
+// check and objects are built with spreads and fromEntries, never by assignment.
 import type { ConfigSchema, ConfigSnapshot, ConfigValue, ConfigValues } from '../../../shared/contract';
 
 export interface ConfigState {
@@ -33,21 +35,22 @@ export const emptyConfig: ConfigState = {
   version: 0,
 };
 
+const has = (o: object, key: string): boolean => Object.hasOwn(o, key);
+
 export function isPending(s: ConfigState, key: string): boolean {
-  return (s.inFlight !== null && key in s.inFlight) || key in s.queued;
+  return (s.inFlight !== null && has(s.inFlight, key)) || has(s.queued, key);
 }
 
 /** Whether a pushed/readback value may replace what the control shows. */
 function heldByUser(s: ConfigState, key: string): boolean {
-  return isPending(s, key) || s.dragging[key] === true;
+  return isPending(s, key) || (has(s.dragging, key) && s.dragging[key] === true);
 }
 
 /** A config snapshot pushed by the service (connect, reconnect, camera-side change). */
 export function applySnapshot(s: ConfigState, snap: ConfigSnapshot): ConfigState {
-  const shown: ConfigValues = {};
-  for (const [k, v] of Object.entries(snap.values)) {
-    shown[k] = heldByUser(s, k) && k in s.shown ? s.shown[k]! : v;
-  }
+  const shown: ConfigValues = Object.fromEntries(
+    Object.entries(snap.values).map(([k, v]) => [k, heldByUser(s, k) && has(s.shown, k) ? s.shown[k]! : v]),
+  );
   // A different channel (new camera) invalidates in-progress edits of keys it does not have.
   return readback(s, snap, shown);
 }
@@ -70,13 +73,14 @@ export function edit(s: ConfigState, key: string, value: ConfigValue): ConfigSta
 }
 
 export function setDragging(s: ConfigState, key: string, dragging: boolean): ConfigState {
-  if ((s.dragging[key] === true) === dragging) return s;
-  const d = { ...s.dragging };
-  if (dragging) d[key] = true;
-  else delete d[key];
+  if ((has(s.dragging, key) && s.dragging[key] === true) === dragging) return s;
+  const d = dragging
+    ? { ...s.dragging, [key]: true }
+    : Object.fromEntries(Object.entries(s.dragging).filter(([k]) => k !== key));
   let shown = s.shown;
   // Released with nothing pending: show what the camera confirmed.
-  if (!dragging && !isPending(s, key) && key in s.confirmed) shown = { ...s.shown, [key]: s.confirmed[key]! };
+  if (!dragging && !isPending(s, key) && has(s.confirmed, key))
+    shown = { ...s.shown, [key]: s.confirmed[key]! };
   return { ...s, dragging: d, shown };
 }
 
@@ -84,8 +88,9 @@ export function setDragging(s: ConfigState, key: string, dragging: boolean): Con
 export function takeNext(s: ConfigState): { state: ConfigState; patch: ConfigValues | null } {
   if (s.inFlight !== null || Object.keys(s.queued).length === 0) return { state: s, patch: null };
   // Drop edits that equal the confirmed value and are not overriding anything in flight: nothing to do.
-  const patch: ConfigValues = {};
-  for (const [k, v] of Object.entries(s.queued)) if (s.confirmed[k] !== v) patch[k] = v;
+  const patch: ConfigValues = Object.fromEntries(
+    Object.entries(s.queued).filter(([k, v]) => !has(s.confirmed, k) || s.confirmed[k] !== v),
+  );
   if (Object.keys(patch).length === 0) return { state: { ...s, queued: {} }, patch: null };
   return { state: { ...s, inFlight: patch, queued: {} }, patch };
 }
@@ -93,26 +98,25 @@ export function takeNext(s: ConfigState): { state: ConfigState; patch: ConfigVal
 /** The in-flight write was accepted; `snap` is the camera's readback. */
 export function writeSucceeded(s: ConfigState, snap: ConfigSnapshot): ConfigState {
   const written = s.inFlight ?? {};
-  const shown: ConfigValues = {};
-  for (const [k, v] of Object.entries(snap.values)) {
-    if (k in s.queued)
-      shown[k] = s.shown[k]!; // a newer edit is waiting: keep showing it
-    else if (k in written)
-      shown[k] = v; // confirmed (or clamped) by the camera
-    else shown[k] = s.dragging[k] === true && k in s.shown ? s.shown[k]! : v;
-  }
+  const shownFor = (k: string, v: ConfigValue): ConfigValue => {
+    if (has(s.queued, k)) return s.shown[k]!; // a newer edit is waiting: keep showing it
+    if (has(written, k)) return v; // confirmed (or clamped) by the camera
+    return has(s.dragging, k) && s.dragging[k] === true && has(s.shown, k) ? s.shown[k]! : v;
+  };
+  const shown: ConfigValues = Object.fromEntries(
+    Object.entries(snap.values).map(([k, v]) => [k, shownFor(k, v)]),
+  );
   return readback({ ...s, inFlight: null }, snap, shown);
 }
 
 /** The in-flight write was refused or lost: restore what the camera has. */
 export function writeFailed(s: ConfigState): ConfigState {
   const written = s.inFlight ?? {};
-  const shown = { ...s.shown };
-  for (const k of Object.keys(written)) {
-    if (k in s.queued) continue; // the user moved on; that edit goes out next
-    if (k in s.confirmed) shown[k] = s.confirmed[k]!;
-  }
-  return { ...s, inFlight: null, shown };
+  // keys the user moved on from (queued: that edit goes out next) keep what they show
+  const restored = Object.keys(written)
+    .filter((k) => !has(s.queued, k) && has(s.confirmed, k))
+    .map((k) => [k, s.confirmed[k]!] as const);
+  return { ...s, inFlight: null, shown: { ...s.shown, ...Object.fromEntries(restored) } };
 }
 
 /** Disconnect: nothing can be written any more; drop queued edits and show the last confirmed values. */
