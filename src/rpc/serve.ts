@@ -13,9 +13,33 @@ export interface ServeOptions {
   frames?: boolean;
 }
 
+/** Longest text an error carries back: what a refused request quotes (a key of a 1 MiB patch) is cut here. */
+export const MAX_ERROR_TEXT = 500;
+const MAX_ERROR_CODE = 64;
+
+/** `text` cut to `max` characters, saying how much was left out. */
+export function capText(text: string, max = MAX_ERROR_TEXT): string {
+  if (text.length <= max) return text;
+  const cut = /[\uD800-\uDBFF]$/.test(text.slice(0, max)) ? text.slice(0, max - 1) : text.slice(0, max);
+  return `${cut}… (${text.length - cut.length} more characters)`;
+}
+
+/** The last line of defence: whatever the service or the validation quoted, a reply stays small. */
+function capError(e: WireError): WireError {
+  return {
+    code: capText(e.code, MAX_ERROR_CODE),
+    message: capText(e.message),
+    ...(e.hint !== undefined ? { hint: capText(e.hint) } : {}),
+  };
+}
+
 /** The error event for input the core could not use; the port stays open. */
 export function badMessage(message: string): EventMessage {
-  return { type: 'event', name: 'error', payload: { code: 'bad-message', message, at: Date.now() } };
+  return {
+    type: 'event',
+    name: 'error',
+    payload: { code: 'bad-message', message: capText(message), at: Date.now() },
+  };
 }
 
 function fieldsOf(err: unknown): WireError {
@@ -59,7 +83,7 @@ export function serveContract(
       const id = msg['id'] as number;
       dispatchRequest(provider, msg['name'] as never, msg['args']).then(
         (result) => send({ type: 'reply', id, ok: true, result: result ?? null }),
-        (err: unknown) => send({ type: 'reply', id, ok: false, error: describe(err) }),
+        (err: unknown) => send({ type: 'reply', id, ok: false, error: capError(describe(err)) }),
       );
     }),
   );
