@@ -1,5 +1,6 @@
-// A UI-less client of the contract, run inside the page: opens its own WebSocket to /ws and records replies,
-// events and frames. Carrier specs use it to test the pipe itself, independent of the UI's widgets.
+// A UI-less client of the contract, run inside the page: opens its own WebSocket to /ws (passing on the page URL's
+// access token, as the UI does) and records replies, events and frames. Carrier specs use it to test the pipe
+// itself, independent of the UI's widgets.
 import type { Page } from '@playwright/test';
 
 export interface ProbeFrame {
@@ -15,7 +16,9 @@ export interface ProbeFrame {
 // Plain JS (it runs in the page, and keeps DOM types out of the Node typecheck).
 const PROBE_SOURCE = `(() => {
   if (window.__probe) return;
-  const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws' + location.search);
+  const token = new URLSearchParams(location.search).get('token');
+  const query = token ? '?token=' + encodeURIComponent(token) : '';
+  const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws' + query);
   ws.binaryType = 'arraybuffer';
   const probe = { frames: [], events: [], replies: new Map(), nextId: 1, open: false };
   probe.ready = new Promise((resolve, reject) => {

@@ -146,6 +146,36 @@ test.describe('sim cam on a pty', () => {
   });
 });
 
+test.describe('the access token', () => {
+  test('loopback too: the printed URL carries it; without it the WebSocket is refused', async ({
+    barePage,
+    bareApp,
+  }) => {
+    test.skip(!!bareApp.electron, 'the token guards the browser-host server only');
+    const printed = new URL(bareApp.url);
+    expect(printed.hostname).toBe('127.0.0.1');
+    const token = printed.searchParams.get('token');
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    const opens = (url: string) =>
+      barePage.evaluate(
+        (u) =>
+          new Promise<string>((resolve) => {
+            const ws = new WebSocket(u);
+            ws.onopen = () => {
+              ws.close();
+              resolve('open');
+            };
+            ws.onerror = () => resolve('refused');
+          }),
+        url,
+      );
+    const ws = `ws://${printed.host}/ws`;
+    expect(await opens(ws)).toBe('refused');
+    expect(await opens(`${ws}?token=${'0'.repeat(32)}`)).toBe('refused');
+    expect(await opens(`${ws}?token=${token}`)).toBe('open');
+  });
+});
+
 test.describe('beyond loopback', () => {
   test('binding 0.0.0.0 requires the printed token; the page passes it on to the WebSocket', async ({
     page,

@@ -219,7 +219,8 @@ async function startServe(
 
 /** One request over the contract's WebSocket, from Node (fixture resets; no page involved). */
 async function serviceRequests(url: string, calls: Array<[string, ...unknown[]]>): Promise<void> {
-  const ws = new WebSocket(url.replace(/^http/, 'ws').replace(/\/?(\?.*)?$/, '/ws'));
+  // the query carries the access token
+  const ws = new WebSocket(url.replace(/^http/, 'ws').replace(/\/?(\?.*)?$/, '/ws$1'));
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);

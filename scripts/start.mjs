@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: build, then run the Electron app; when the Electron binary cannot be had (no download, no
-// display), say so in one sentence and serve the same UI to a browser instead (`camdeck serve`).
+// display), say so in one sentence and serve the same UI to a browser instead (`camdeck serve`, which prints the
+// page URL with its access token and, where there is a display, opens it).
 // Either way the app connects to the attached camera, or to the built-in demo camera when there is none.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -77,9 +78,12 @@ if (electron.ok) {
   child = spawn(electron.exe, ['.', ...passThrough], { cwd: root, stdio: 'inherit' });
 } else {
   console.log(`camdeck: ${electron.why}, so the app is served to your browser instead (browser-host mode).`);
+  // the page needs the URL as printed (it carries the access token): open it where a browser can open
+  const canOpen = process.platform !== 'linux' || !!process.env.DISPLAY || !!process.env.WAYLAND_DISPLAY;
+  const open = canOpen && !passThrough.includes('--open') ? ['--open'] : [];
   child = spawn(
     process.execPath,
-    [path.join(root, 'bin', 'camdeck.js'), 'serve', '--camera', 'auto', ...passThrough],
+    [path.join(root, 'bin', 'camdeck.js'), 'serve', '--camera', 'auto', ...open, ...passThrough],
     {
       cwd: root,
       stdio: 'inherit',

@@ -101,9 +101,11 @@ const EXPECT: Record<string, Expectation> = {
   'npx camdeck serve --demo --open': {
     lane: 'c',
     kind: 'server',
-    ready: /^camdeck: serving http:\/\/127\.0\.0\.1:\d+\/$/,
+    ready: /^camdeck: serving http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}$/,
     after: (dir) =>
-      expect(readFileSync(path.join(dir, 'xdg-open.log'), 'utf8')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//),
+      expect(readFileSync(path.join(dir, 'xdg-open.log'), 'utf8')).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}/,
+      ),
   },
   'npx camdeck serve --host 0.0.0.0 --camera /dev/ttyACM0': {
     lane: 'c',

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
@@ -10,6 +10,8 @@ import type { ServiceMessage as ServerMessage } from '../rpc';
 import type { FrameMeta } from '../shared/contract';
 import { startServer } from './server';
 import type { RunningServer } from './server';
+import type { ServerLimits } from './limits';
+import { rawUpgrade, stalledClient } from './raw-ws.test-util';
 import { createFakeService } from '../service/fake-service.test-util';
 import type { FakeService } from '../service/fake-service.test-util';
 
@@ -24,6 +26,10 @@ beforeAll(() => {
   writeFileSync(path.join(staticDir, 'assets', 'app.css'), 'body{}');
   writeFileSync(path.join(staticDir, '.env'), 'SECRET=1');
   writeFileSync(path.join(root, 'secret.txt'), 'top secret');
+  // links inside the UI folder: one out of it (refused), one to its own file (served)
+  symlinkSync(path.join(root, 'secret.txt'), path.join(staticDir, 'assets', 'leak.txt'));
+  symlinkSync(root, path.join(staticDir, 'up'));
+  symlinkSync(path.join(staticDir, 'assets', 'app-1.js'), path.join(staticDir, 'assets', 'alias.js'));
 });
 
 let server: RunningServer | null = null;
@@ -35,11 +41,23 @@ afterEach(async () => {
   server = null;
 });
 
-async function start(host = '127.0.0.1'): Promise<RunningServer> {
+let dropped: string[] = [];
+async function start(host = '127.0.0.1', limits: Partial<ServerLimits> = {}): Promise<RunningServer> {
   service = createFakeService();
-  server = await startServer({ service, staticDir, host, port: 0 });
+  dropped = [];
+  server = await startServer({
+    service,
+    staticDir,
+    host,
+    port: 0,
+    limits,
+    onClientDropped: (why) => dropped.push(why),
+  });
   return server;
 }
+
+/** The WebSocket URL with the server's token. */
+const wsUrl = (s: RunningServer) => `ws://127.0.0.1:${s.port}/ws?token=${s.token}`;
 
 /** Raw GET so the path reaches the server un-normalised. */
 function get(port: number, rawPath: string, method = 'GET') {
@@ -55,6 +73,14 @@ function get(port: number, rawPath: string, method = 'GET') {
       req.end();
     },
   );
+}
+
+async function until(pred: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** A client that collects text messages and frames. */
@@ -133,6 +159,19 @@ describe('static files', () => {
     expect(r.body).not.toContain('secret');
   });
 
+  it('never follows a symlink out of its root', async () => {
+    const s = await start();
+    for (const p of ['/assets/leak.txt', '/up/secret.txt']) {
+      const r = await get(s.port, p);
+      expect(r.status, p).toBe(403);
+      expect(r.body).toMatch(/outside the UI folder/);
+      expect(r.body).not.toContain('secret');
+    }
+    const inside = await get(s.port, '/assets/alias.js');
+    expect(inside.status).toBe(200);
+    expect(inside.body).toBe('console.log(1)');
+  });
+
   it('404s a missing file and 405s a POST', async () => {
     const s = await start();
     expect((await get(s.port, '/nope.js')).status).toBe(404);
@@ -143,9 +182,9 @@ describe('static files', () => {
 describe('websocket carrier', () => {
   it('replies to requests and forwards events and frames', async () => {
     const s = await start();
-    expect(s.token).toBeNull();
-    expect(s.url).toBe(`http://127.0.0.1:${s.port}/`);
-    const c = await connectWs(`ws://127.0.0.1:${s.port}/ws`);
+    expect(s.token).toMatch(/^[0-9a-f]{32}$/);
+    expect(s.url).toBe(`http://127.0.0.1:${s.port}/?token=${s.token}`);
+    const c = await connectWs(wsUrl(s));
 
     const ports = await c.request('listPorts');
     expect(ports).toMatchObject({ ok: true, result: [{ target: 'demo' }] });
@@ -184,7 +223,7 @@ describe('websocket carrier', () => {
 
   it('answers an unknown method or bad arguments with an error reply', async () => {
     const s = await start();
-    const c = await connectWs(`ws://127.0.0.1:${s.port}/ws`);
+    const c = await connectWs(wsUrl(s));
     expect(await c.request('formatDisk')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await c.request('connect', 42)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await c.request('writeConfig', { q: Number.NaN })).toMatchObject({ ok: false });
@@ -200,7 +239,7 @@ describe('websocket carrier', () => {
 
   it('reports malformed messages as error events and keeps the connection', async () => {
     const s = await start();
-    const c = await connectWs(`ws://127.0.0.1:${s.port}/ws`);
+    const c = await connectWs(wsUrl(s));
     c.ws.send('{not json');
     c.ws.send(JSON.stringify({ type: 'request', name: 'listPorts', args: [] })); // no id
     c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
@@ -213,7 +252,7 @@ describe('websocket carrier', () => {
   it('unsubscribes from the service when a client leaves', async () => {
     const s = await start();
     const base = service.listenerCount();
-    const c = await connectWs(`ws://127.0.0.1:${s.port}/ws`);
+    const c = await connectWs(wsUrl(s));
     expect(service.listenerCount()).toBeGreaterThan(base);
     c.ws.close();
     const deadline = Date.now() + 2000;
@@ -225,22 +264,22 @@ describe('websocket carrier', () => {
 
   it('refuses upgrades from a foreign origin and on other paths', async () => {
     const s = await start();
-    await expect(connectWs(`ws://127.0.0.1:${s.port}/ws`, { Origin: 'http://evil.example' })).rejects.toThrow(
-      /403/,
-    );
-    await expect(connectWs(`ws://127.0.0.1:${s.port}/other`)).rejects.toThrow(/404/);
-    await connectWs(`ws://127.0.0.1:${s.port}/ws`, { Origin: `http://127.0.0.1:${s.port}` });
+    await expect(connectWs(wsUrl(s), { Origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(connectWs(`ws://127.0.0.1:${s.port}/other?token=${s.token}`)).rejects.toThrow(/404/);
+    await connectWs(wsUrl(s), { Origin: `http://127.0.0.1:${s.port}` });
+    // the scheme is part of the origin: this server speaks http
+    await expect(connectWs(wsUrl(s), { Origin: `https://127.0.0.1:${s.port}` })).rejects.toThrow(/403/);
   });
 
   it('refuses a rebinding Host name in loopback mode', async () => {
     const s = await start();
     await expect(
-      connectWs(`ws://127.0.0.1:${s.port}/ws`, {
+      connectWs(wsUrl(s), {
         Host: `evil.example:${s.port}`,
         Origin: `http://evil.example:${s.port}`,
       }),
     ).rejects.toThrow(/403/);
-    await connectWs(`ws://127.0.0.1:${s.port}/ws`, {
+    await connectWs(wsUrl(s), {
       Host: `localhost:${s.port}`,
       Origin: `http://localhost:${s.port}`,
     });
@@ -256,9 +295,139 @@ describe('websocket carrier', () => {
     expect(await c.request('getState')).toMatchObject({ ok: true });
   });
 
+  it('requires the token on loopback too, from the URL or the X-Camdeck-Token header', async () => {
+    const s = await start();
+    await expect(connectWs(`ws://127.0.0.1:${s.port}/ws`)).rejects.toThrow(/401/);
+    await expect(connectWs(`ws://127.0.0.1:${s.port}/ws?token=${'0'.repeat(32)}`)).rejects.toThrow(/401/);
+    const c = await connectWs(`ws://127.0.0.1:${s.port}/ws`, { 'X-Camdeck-Token': s.token });
+    expect(await c.request('getState')).toMatchObject({ ok: true });
+  });
+
+  it('says why in the refusal body, without the token', async () => {
+    const s = await start();
+    const r = await rawUpgrade(s.port, '/ws');
+    expect(r).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
+    expect(r).toMatch(/needs its access token; open the URL it printed/);
+    expect(r).not.toContain(s.token);
+  });
+
+  it('takes a few wrong tokens per second per address, then answers 429 without comparing', async () => {
+    // one a second here, so a loaded machine's slow round trips cannot refill it (the default, 3, is
+    // AttemptLimiter's test)
+    const s = await start('127.0.0.1', { tokenAttemptsPerSecond: 1 });
+    const wrong = `ws://127.0.0.1:${s.port}/ws?token=${'f'.repeat(32)}`;
+    await expect(connectWs(wrong)).rejects.toThrow(/401/);
+    await expect(connectWs(wrong)).rejects.toThrow(/429/);
+    await expect(connectWs(wsUrl(s))).rejects.toThrow(/429/); // not even compared
+    expect(await rawUpgrade(s.port, `/ws?token=${s.token}`)).toMatch(/Retry-After: 1\r\n[^]*wait a second/);
+    await new Promise((r) => setTimeout(r, 1100));
+    const c = await connectWs(wsUrl(s));
+    expect(await c.request('getState')).toMatchObject({ ok: true });
+  });
+
+  it('refuses connections beyond the cap with 503, and takes one again when another leaves', async () => {
+    const s = await start('127.0.0.1', { maxConnections: 2 });
+    const a = await connectWs(wsUrl(s));
+    await connectWs(wsUrl(s));
+    await expect(connectWs(wsUrl(s))).rejects.toThrow(/503/);
+    expect(await rawUpgrade(s.port, `/ws?token=${s.token}`)).toMatch(
+      /already has 2 connections; close another/,
+    );
+    a.ws.close();
+    await until(() => s.connections() === 1);
+    await connectWs(wsUrl(s));
+  });
+
+  it('closes a connection whose request is over 1 MiB, saying so in the close reason', async () => {
+    const s = await start();
+    const c = await connectWs(wsUrl(s));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      c.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    c.ws.on('error', () => undefined);
+    const patch = { quality: 1, pad: 'x'.repeat(1024 * 1024) };
+    c.ws.send(encodeText({ type: 'request', id: 1, name: 'writeConfig', args: [patch] }));
+    expect(await closed).toEqual({
+      code: 1009,
+      reason: 'A request over 1 MiB was refused; send a smaller config patch or channel write.',
+    });
+    expect(service.calls.filter((x) => x.name === 'writeConfig')).toHaveLength(0);
+    // just under the limit is still a request
+    const d = await connectWs(wsUrl(s));
+    const big = await d.request('writeConfig', { ['k'.repeat(900 * 1024)]: null });
+    expect(big).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('caps what an error reply quotes (a refused 900 KiB patch is not echoed back)', async () => {
+    const s = await start();
+    const c = await connectWs(wsUrl(s));
+    const key = 'k'.repeat(900 * 1024);
+    const r = await c.request('writeConfig', { [key]: null });
+    expect(r.type === 'reply' && !r.ok && r.error.message).toMatch(
+      /^writeConfig: value of "k+… \(\d+ more characters\)$/,
+    );
+    expect(JSON.stringify(r).length).toBeLessThan(1000);
+    c.ws.send(`{"type":"request","id":9,"name":"${key}`); // malformed JSON quoting the input
+    await c.until(() => c.texts.some((m) => m.type === 'event' && m.name === 'error'));
+    expect(JSON.stringify(c.texts.at(-1)).length).toBeLessThan(1000);
+  });
+
+  it('does not read a client with too many requests unanswered until some are answered', async () => {
+    const s = await start('127.0.0.1', { maxRequestsInFlight: 4 });
+    const gates: Array<() => void> = [];
+    service.readChannel = () => new Promise((resolve) => gates.push(() => resolve(new Uint8Array([1]))));
+    const c = await connectWs(wsUrl(s));
+    for (let id = 1; id <= 10; id++)
+      c.ws.send(encodeText({ type: 'request', id, name: 'readChannel', args: ['config'] }));
+    await until(() => gates.length === 4);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gates).toHaveLength(4); // the other six wait in the socket, not in the server
+    for (let i = 0; i < 10; i++) {
+      await until(() => gates.length > i);
+      gates[i]!();
+    }
+    await c.until(() => c.texts.filter((m) => m.type === 'reply').length === 10);
+  });
+
+  it('closes a client that stops reading and stays over its budget; a reading client keeps its frames', async () => {
+    const s = await start('127.0.0.1', {
+      queue: {
+        connectionBytes: 64 * 1024,
+        overBudgetMs: 200,
+        connectionHardBytes: 256 << 20,
+        totalBytes: 256 << 20,
+      },
+    });
+    const reader = await connectWs(wsUrl(s));
+    const stuck = await stalledClient(s.port, `/ws?token=${s.token}`);
+    expect(stuck.status).toBe(101);
+    await until(() => s.connections() === 2);
+    const line = 'x'.repeat(64 * 1024);
+    // the kernel's socket buffers take several MB first; then the server's queue grows and the budget closes it
+    for (let i = 0; i < 2000 && s.connections() === 2; i++) {
+      service.emit('stdout', line);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await until(() => s.connections() === 1);
+    expect(dropped).toEqual([expect.stringMatching(/^it kept more than 64 KiB unread for 200 ms$/)]);
+    expect(s.queuedBytes()).toBeLessThan(64 * 1024);
+    const meta: FrameMeta = {
+      seq: 7,
+      channel: 'stream',
+      width: 1,
+      height: 1,
+      bytes: 1,
+      format: 'jpeg',
+      receivedAt: 1,
+    };
+    service.emitFrame(meta, new Uint8Array([0xff]));
+    await reader.until(() => reader.frames.some((f) => f.meta.seq === 7));
+    stuck.socket.destroy();
+  });
+
   it('close() ends open connections', async () => {
     const s = await start();
-    const c = await connectWs(`ws://127.0.0.1:${s.port}/ws`);
+    const c = await connectWs(wsUrl(s));
     const closed = new Promise<void>((r) => c.ws.once('close', () => r()));
     await s.close();
     await closed;

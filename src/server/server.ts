@@ -1,15 +1,19 @@
 // The browser-host carrier: HTTP for the built renderer, a WebSocket at /ws for the contract.
-// Loopback by default; binding elsewhere requires a random token. WebSocket upgrades must come from our own
-// origin (a foreign web page in the same browser must not drive the camera).
+// Every WebSocket needs the token (loopback included: any local process or user could drive the camera
+// otherwise), must come from our own origin (a foreign web page in the same browser must not drive the camera),
+// and is bounded: connections, request size and what is queued for it (limits.ts).
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { WebSocketServer } from 'ws';
-import { TOKEN_PARAM, WS_PATH, encodeFrameMessage, serveContract } from '../rpc';
-import type { FrameMessage } from '../rpc';
+import { randomBytes } from 'node:crypto';
+import { WebSocket, WebSocketServer } from 'ws';
+import { TOKEN_PARAM, WS_PATH, serveContract } from '../rpc';
 import { classifyError } from '../service';
 import type { CamdeckService } from '../service';
+import { AttemptLimiter, isLoopback, loopbackHostHeader, originAllowed, tokenMatches } from './access';
+import { resolveLimits, tooLargeReason } from './limits';
+import type { ServerLimits } from './limits';
+import { SendBudget } from './send-budget';
+import { sharedEncoders } from './shared-encoding';
 import { serveStatic } from './static-files';
 import { wsServicePort } from './ws-port';
 
@@ -20,85 +24,127 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Token required on the WebSocket; generated when binding beyond loopback and none is given. */
+  /** Token required on the WebSocket; a random 128-bit one is generated when none is given. */
   token?: string;
+  /** Bounds (tests shrink them); the defaults are DEFAULT_LIMITS. */
+  limits?: Partial<ServerLimits>;
+  /** Told when a client is closed for leaving too much unread (`why` is a clause: "it left …"). */
+  onClientDropped?: (why: string) => void;
 }
 
 export interface RunningServer {
-  /** Page URL, with `?token=` when a token is required. */
+  /** Page URL, carrying `?token=`. */
   url: string;
   host: string;
   port: number;
-  token: string | null;
+  token: string;
   connections(): number;
+  /** Bytes queued for all clients now. */
+  queuedBytes(): number;
   close(): Promise<void>;
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 
-export function tokenMatches(expected: string, given: string | null | undefined): boolean {
-  if (!given) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Same-origin check for WebSocket upgrades; non-browser clients send no Origin and are allowed. */
-export function originAllowed(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * DNS-rebinding guard for the token-less (loopback) mode: a page on a hostile name that resolves to 127.0.0.1
- * would pass the same-origin check, so the Host header itself must name the loopback interface.
- */
-export function loopbackHostHeader(req: IncomingMessage): boolean {
-  const host = req.headers.host;
-  if (!host) return false;
-  try {
-    return isLoopback(new URL(`http://${host}`).hostname.replace(/^\[|\]$/g, ''));
-  } catch {
-    return false;
-  }
-}
-
-function reject(socket: Socket, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** Refuse an upgrade with a status and one sentence (with its hint) for whoever reads the body. */
+function refuse(socket: Socket, status: number, sentence: string, headers = ''): void {
+  const body = `${sentence}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${headers}\r\n${body}`,
+  );
 }
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** ws closes a connection whose message is over maxPayload with 1009 and no reason: give it one. */
+function webSocketWithReason(reason: string): typeof WebSocket {
+  return class extends WebSocket {
+    override close(code?: number, data?: string | Buffer): void {
+      super.close(code, code === 1009 && data === undefined ? reason : data);
+    }
+  };
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
-  const token = opts.token ?? (isLoopback(host) ? null : randomBytes(16).toString('hex'));
+  const token = opts.token ?? randomBytes(16).toString('hex');
+  const limits = resolveLimits(opts.limits);
+  const budget = new SendBudget(limits.queue);
+  const attempts = new AttemptLimiter(limits.tokenAttemptsPerSecond);
   const conns = new Set<{ close(): void }>();
+  const encoders = sharedEncoders();
 
   const http = createServer((req, res) => {
     void serveStatic(opts.staticDir, req, res);
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.maxRequestBytes,
+    WebSocket: webSocketWithReason(tooLargeReason(limits.maxRequestBytes)),
+  });
 
   http.on('upgrade', (req, socket: Socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== WS_PATH) return reject(socket, 404, 'Not Found');
-    if (!originAllowed(req)) return reject(socket, 403, 'Forbidden');
-    if (!token && !loopbackHostHeader(req)) return reject(socket, 403, 'Forbidden');
-    const given = url.searchParams.get(TOKEN_PARAM) ?? (req.headers['x-camdeck-token'] as string | undefined);
-    if (token && !tokenMatches(token, given)) return reject(socket, 401, 'Unauthorized');
+    socket.on('error', () => socket.destroy());
+    const reqUrl = new URL(req.url ?? '/', 'http://x');
+    if (reqUrl.pathname !== WS_PATH)
+      return refuse(
+        socket,
+        404,
+        `There is no WebSocket at ${reqUrl.pathname.slice(0, 200)}; the contract is at ${WS_PATH}.`,
+      );
+    if (!originAllowed(req))
+      return refuse(
+        socket,
+        403,
+        `A page from ${req.headers.origin?.slice(0, 200)} may not drive the camera; open the URL camdeck serve printed.`,
+      );
+    if (isLoopback(host) && !loopbackHostHeader(req))
+      return refuse(
+        socket,
+        403,
+        'This server answers on loopback names only; open the URL camdeck serve printed (it names a loopback address).',
+      );
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (!attempts.allowed(address))
+      return refuse(
+        socket,
+        429,
+        'Too many wrong tokens from this address; wait a second, then open the URL camdeck serve printed.',
+        'Retry-After: 1\r\n',
+      );
+    const given = reqUrl.searchParams.get(TOKEN_PARAM) ?? req.headers['x-camdeck-token'];
+    if (!tokenMatches(token, typeof given === 'string' ? given : undefined)) {
+      if (given) attempts.failed(address);
+      return refuse(
+        socket,
+        401,
+        'This camdeck server needs its access token; open the URL it printed (it ends in ?token=…).',
+      );
+    }
+    if (conns.size >= limits.maxConnections)
+      return refuse(
+        socket,
+        503,
+        `The camdeck server already has ${limits.maxConnections} connections; close another tab or window, then reload.`,
+      );
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const served = serveContract(opts.service, wsServicePort(ws, encodeOnce), {
-        describeError: classifyError,
+      ws.on('error', () => undefined); // a bad frame or reset: 'close' follows and cleans up
+      const port = wsServicePort(ws, {
+        encoders,
+        budget,
+        maxRequestsInFlight: limits.maxRequestsInFlight,
+        onDropped: (why) => opts.onClientDropped?.(why),
       });
+      const served = serveContract(opts.service, port, { describeError: classifyError });
       const conn = {
         close: () => {
           served.close();
@@ -110,14 +156,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   });
 
-  // Encode each frame once for every connection (they all get the same newest frame); each then paces it.
-  let last: { frame: FrameMessage; bytes: Uint8Array } | null = null;
-  const encodeOnce = (frame: FrameMessage): Uint8Array => {
-    if (last?.frame.image !== frame.image || last.frame.meta !== frame.meta)
-      last = { frame, bytes: encodeFrameMessage(frame.meta, frame.image) };
-    return last.bytes;
-  };
-
   await new Promise<void>((resolve, rejectListen) => {
     http.once('error', rejectListen);
     http.listen(opts.port ?? 7410, host, () => {
@@ -126,7 +164,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   });
   const port = (http.address() as AddressInfo).port;
-  const url = `http://${urlHost(host)}:${port}/${token ? `?${TOKEN_PARAM}=${token}` : ''}`;
+  const url = `http://${urlHost(host)}:${port}/?${TOKEN_PARAM}=${token}`;
 
   let closing: Promise<void> | null = null;
   return {
@@ -135,10 +173,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port,
     token,
     connections: () => conns.size,
+    queuedBytes: () => budget.total(),
     close: () =>
       (closing ??= (async () => {
         for (const c of conns) c.close();
-        last = null;
+        encoders.clear();
         for (const ws of wss.clients) ws.terminate();
         wss.close();
         http.closeAllConnections();

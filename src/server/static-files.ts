@@ -1,8 +1,10 @@
-// Serves the built renderer (out/renderer): safe path resolution (no traversal, no dotfiles), MIME types,
-// and the same strict Content-Security-Policy the Electron window uses.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+// Serves the built renderer (out/renderer): safe path resolution (no traversal, no dotfiles, no symlink out of the
+// root), MIME types, and the same strict Content-Security-Policy the Electron window uses.
+import { constants } from 'node:fs';
+import { open, realpath } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CSP } from '../model';
 
@@ -60,9 +62,34 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
   return full;
 }
 
+/**
+ * The real file behind `file` (symlinks resolved) when it lies inside the real `root` and names no dotfile
+ * there; null when it leads out. Throws (ENOENT) when either does not exist.
+ */
+export async function containedRealPath(root: string, file: string): Promise<string | null> {
+  const [realRoot, real] = await Promise.all([realpath(root), realpath(file)]);
+  const rel = path.relative(realRoot, real);
+  if (!rel || path.isAbsolute(rel) || rel.split(path.sep).some((p) => p.startsWith('.'))) return null;
+  return real;
+}
+
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text);
+}
+
+/** Open the real file without following a link swapped in since (the last component), or null. */
+async function openFile(real: string): Promise<{ fh: FileHandle; size: number } | null> {
+  let fh: FileHandle;
+  try {
+    fh = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return null;
+  }
+  const st = await fh.stat().catch(() => null);
+  if (st?.isFile()) return { fh, size: st.size };
+  await fh.close();
+  return null;
 }
 
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -73,11 +100,9 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
   const urlPath = (req.url ?? '/').split('?')[0]!.split('#')[0]!;
   const file = resolveStaticPath(root, urlPath);
   if (!file) return sendText(res, 400, 'bad path\n');
-  let size: number;
+  let real: string | null;
   try {
-    const st = await stat(file);
-    if (!st.isFile()) return sendText(res, 404, 'not found\n');
-    size = st.size;
+    real = await containedRealPath(root, file);
   } catch {
     if (urlPath === '/' || urlPath === '/index.html')
       return sendText(
@@ -87,6 +112,15 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
       );
     return sendText(res, 404, 'not found\n');
   }
+  if (!real)
+    return sendText(
+      res,
+      403,
+      'This path leads outside the UI folder, so it is not served; use the page links.\n',
+    );
+  const opened = await openFile(real);
+  if (!opened) return sendText(res, 404, 'not found\n');
+  const { fh, size } = opened;
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'Content-Type': mimeType(file),
@@ -95,16 +129,10 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
     'Cache-Control': urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
   if (req.method === 'HEAD') {
+    await fh.close();
     res.end();
     return;
   }
-  await new Promise<void>((resolve) => {
-    const stream = createReadStream(file);
-    stream.on('error', () => {
-      res.destroy();
-      resolve();
-    });
-    stream.on('end', resolve);
-    stream.pipe(res);
-  });
+  // pipeline closes the file when the client goes away mid-file
+  await pipeline(fh.createReadStream(), res).catch(() => res.destroy());
 }

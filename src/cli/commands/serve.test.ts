@@ -23,7 +23,7 @@ describe('camdeck serve', () => {
     expect(await run(argv)).toBe(EXIT.USAGE);
   });
 
-  it('prints the ready line, serves the contract, and exits 0 on SIGTERM', async () => {
+  it('prints the ready line with the token, serves the contract only with it, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--demo'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, CAMDECK_DATA_DIR: '/tmp/camdeck-serve-test' },
@@ -32,14 +32,23 @@ describe('camdeck serve', () => {
       const url = await new Promise<string>((resolve, reject) => {
         const t = setTimeout(() => reject(new Error('no ready line')), 15_000);
         createInterface({ input: child.stdout! }).on('line', (l) => {
-          const m = /^camdeck: serving (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(l);
+          const m = /^camdeck: serving (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32})$/.exec(l);
           if (m) {
             clearTimeout(t);
             resolve(m[1]!);
           }
         });
       });
-      const ws = new WebSocket(`${url.replace('http', 'ws')}ws`);
+      const page = new URL(url);
+      // loopback too: without the printed token the WebSocket is refused
+      const refused = new WebSocket(`ws://${page.host}/ws`);
+      expect(
+        await new Promise<string>((resolve) => {
+          refused.on('open', () => resolve('open'));
+          refused.on('error', (e) => resolve(e.message));
+        }),
+      ).toMatch(/401/);
+      const ws = new WebSocket(`ws://${page.host}/ws${page.search}`);
       const state = await new Promise<unknown>((resolve, reject) => {
         ws.on('open', () => ws.send(JSON.stringify({ type: 'request', id: 1, name: 'listPorts', args: [] })));
         ws.on('message', (d, bin) => {

@@ -1,5 +1,6 @@
 // `camdeck serve`: the browser-host carrier. Runs the camera service in Node, serves the built UI over HTTP and the
-// contract over a WebSocket. Loopback only unless --host says otherwise; then a token is required.
+// contract over a WebSocket. Loopback only unless --host says otherwise; the WebSocket always requires the token
+// the printed URL carries (loopback included: any local process or user could drive the camera otherwise).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -7,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTarget } from '../../host';
 import { createCamdeckService, extraPortsFromEnv } from '../../service';
-import { startServer } from '../../server';
+import { isLoopback, startServer } from '../../server';
 import { UsageError, intOption, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
 import { report, toCliError } from './ports';
@@ -15,18 +16,17 @@ import { report, toCliError } from './ports';
 export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--camera TARGET | --demo] [--open]
 
   --port N         HTTP/WebSocket port (default 7410; 0 picks a free one)
-  --host ADDR      bind address (default 127.0.0.1); anything but loopback requires the printed token
+  --host ADDR      bind address (default 127.0.0.1); anything but loopback lets other machines reach it
   --camera TARGET  connect at start: a serial path, udp://h:p, tcp://h:p, demo, or auto
                    (auto = the one attached camera, else the demo camera)
   --demo           same as --camera demo
-  --open           open the page in the default browser
-  --allow-network  let the page connect to tcp:// and udp:// cameras (without it: the listed serial
-                   ports, CAMDECK_EXTRA_PORTS, demo and the --camera target only)
+  --open           open the page (the URL with its token) in the default browser
   --static DIR     serve the UI from DIR (default out/renderer, built on first use with electron-vite)
 
 Environment: CAMDECK_EXTRA_PORTS (comma-separated ports added to the port list, e.g. a socat pty),
 CAMDECK_DATA_DIR (data directory), CAMDECK_SNAPSHOTS_DIR (where snapshots are saved).
-Prints one line when ready: camdeck: serving http://HOST:PORT/ (with ?token=… when one is required).`;
+Prints one line when ready: camdeck: serving http://HOST:PORT/?token=… — the token is required on every
+connection, so open that URL as printed.`;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -112,7 +112,6 @@ export async function run(argv: string[]): Promise<number> {
       camera: { type: 'string', short: 'c' },
       demo: { type: 'boolean', default: false },
       open: { type: 'boolean', default: false },
-      'allow-network': { type: 'boolean', default: false },
       static: { type: 'string' },
     }));
     port = intOption('serve', 'port', values.port, 0, 65535) ?? 7410;
@@ -152,11 +151,17 @@ export async function run(argv: string[]): Promise<number> {
     snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(dataDir(), 'snapshots'),
     ...(values.demo ? { defaultTarget: 'demo' } : values.camera ? { defaultTarget: values.camera } : {}),
     extraPorts: extraPortsFromEnv(),
-    allowNetwork: values['allow-network'],
   });
   let server;
   try {
-    server = await startServer({ service, staticDir, host: values.host, port });
+    server = await startServer({
+      service,
+      staticDir,
+      host: values.host,
+      port,
+      onClientDropped: (why) =>
+        console.error(`camdeck serve: closed a client connection: ${why}; its page reconnects and reloads.`),
+    });
   } catch (err) {
     await service.close();
     const e = err as NodeJS.ErrnoException;
@@ -189,8 +194,10 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   console.log(`camdeck: serving ${server.url}`);
-  if (server.token)
-    console.error('camdeck serve: bound beyond loopback; the page URL above carries the access token');
+  if (!isLoopback(server.host))
+    console.error(
+      'camdeck serve: bound beyond loopback; share the URL above (it carries the access token) only with people who may drive the camera',
+    );
   if (values.open) openBrowser(server.url);
   return done;
 }
