@@ -21,6 +21,8 @@ export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--c
                    (auto = the one attached camera, else the demo camera)
   --demo           same as --camera demo
   --open           open the page (the URL with its token) in the default browser
+  --allow-network  let the page connect to tcp:// and udp:// cameras (without it: the listed serial
+                   ports, CAMDECK_EXTRA_PORTS, demo and the --camera target only)
   --static DIR     serve the UI from DIR (default out/renderer, built on first use with electron-vite)
 
 Environment: CAMDECK_EXTRA_PORTS (comma-separated ports added to the port list, e.g. a socat pty),
@@ -112,6 +114,7 @@ export async function run(argv: string[]): Promise<number> {
       camera: { type: 'string', short: 'c' },
       demo: { type: 'boolean', default: false },
       open: { type: 'boolean', default: false },
+      'allow-network': { type: 'boolean', default: false },
       static: { type: 'string' },
     }));
     port = intOption('serve', 'port', values.port, 0, 65535) ?? 7410;
@@ -151,6 +154,7 @@ export async function run(argv: string[]): Promise<number> {
     snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(dataDir(), 'snapshots'),
     ...(values.demo ? { defaultTarget: 'demo' } : values.camera ? { defaultTarget: values.camera } : {}),
     extraPorts: extraPortsFromEnv(),
+    allowNetwork: values['allow-network'],
   });
   let server;
   try {
