@@ -2,11 +2,10 @@
 // (or schema) past CONFIG_LIMITS is refused with config-too-large, the oversized one before it is read.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONFIG_LIMITS } from '../model';
-import { createLinkPair } from '../protocol';
 import { createSimCam } from '../simcam';
 import { ConfigChannel, parseConfig } from './config';
 import { CameraSession } from './session';
-import { memoryTransport } from './transport';
+import { linkedTransport } from './testing/linked-transport';
 
 /** Keys a plain object already "has" (its prototype's), plus the one an assignment turns into a prototype. */
 export const HOSTILE_KEYS = ['constructor', 'toString', 'hasOwnProperty', '__defineGetter__', '__proto__'];
@@ -36,11 +35,7 @@ async function cameraServing(json: () => string, schema?: () => string) {
   if (schema) channel('config.schema', schema);
   const session = new CameraSession({
     timeoutMs: 2000,
-    open: async () => {
-      const [host, device] = createLinkPair();
-      cam.attach(device);
-      return memoryTransport(host, 'sim');
-    },
+    open: async () => linkedTransport(cam),
   });
   cleanups.push(
     () => cam.close(),

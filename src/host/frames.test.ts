@@ -2,13 +2,12 @@
 // cameraFrame) is not delivered again, whether the camera replays it or a noisy link makes the host re-read.
 import { afterEach, describe, expect, it } from 'vitest';
 import { stampText } from '../model';
-import { createLinkPair } from '../protocol';
 import { createSimCam } from '../simcam';
 import type { SimCamOptions } from '../simcam';
 import { FrameSource } from './frames';
 import type { Frame } from './frames';
 import { CameraSession } from './session';
-import { memoryTransport } from './transport';
+import { linkedTransport } from './testing/linked-transport';
 
 /** SOI, a COM segment with the stamp of frame `n`, SOF0 8×8, EOI: enough for parseJpeg. */
 function stampedJpeg(n: number): Uint8Array {
@@ -30,11 +29,7 @@ async function rig(opts: SimCamOptions) {
   const session = new CameraSession({
     timeoutMs: 600,
     backoffMs: [50, 100, 200],
-    open: async () => {
-      const [host, device] = createLinkPair();
-      cam.attach(device);
-      return memoryTransport(host, 'sim');
-    },
+    open: async () => linkedTransport(cam),
   });
   cleanups.push(
     () => cam.close(),
