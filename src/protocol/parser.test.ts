@@ -177,6 +177,18 @@ describe('PacketParser', () => {
     expect(parser.stats.garbageBytes).toBe(110);
   });
 
+  it('an empty push after a shrinking configure() drains to the new bound (fuzz seed 23770)', () => {
+    const parser = new PacketParser({ maxPayload: 4082 });
+    // a valid header waiting for 1000 bytes holds a small packet inside its claimed payload
+    const waiting = cat(wire(pkt(1, 1000)).subarray(0, 600), wire(pkt(2, 5)));
+    expect(parser.push(waiting)).toEqual([]);
+    expect(parser.buffered).toBe(waiting.length);
+    parser.configure({ maxPayload: 50 }); // keeps the last 2 × (50 + 14) bytes, more than one packet
+    expect(parser.push(new Uint8Array(0))).toEqual([pkt(2, 5)]);
+    expect(parser.buffered).toBeLessThan(50 + 14);
+    expect(parser.stats.bytes + parser.stats.garbageBytes + parser.buffered).toBe(waiting.length);
+  });
+
   it('configure() rejects an invalid max payload and keeps the old options', () => {
     const parser = new PacketParser({ maxPayload: 498 });
     expect(() => parser.configure({ maxPayload: 0 })).toThrow(RangeError);

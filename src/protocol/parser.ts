@@ -98,6 +98,8 @@ export class PacketParser {
   /** Feed a chunk; returns the packets it completed, in order. */
   push(chunk: Uint8Array): Packet[] {
     const out: Packet[] = [];
+    // even an empty chunk drains: after a shrinking configure() more than one packet may wait to be re-judged
+    if (chunk.length === 0 && this.len >= this.need) this.drain(out);
     let i = 0;
     while (i < chunk.length) {
       const n = Math.min(this.buf.length - this.len, chunk.length - i);
