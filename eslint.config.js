@@ -49,6 +49,7 @@ export default tseslint.config(
       'bench/results/**',
       'test-results/**',
       'playwright-report/**',
+      '.stryker-tmp/**',
     ],
   },
   js.configs.recommended,
