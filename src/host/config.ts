@@ -1,10 +1,11 @@
 // ConfigChannel: a JSON config channel. read() → values; write(patch) resolves with the camera's readback
-// only once the WRITE was ACKed. A write whose reply was lost is decided by a read-back after the resync
-// (re-sent only when it did not land), so it is never lost and never applied twice.
+// once it shows the write. A write whose answer the link lost is decided by a read-back after the resync
+// (re-sent once, only when it did not land), so it is never lost and never applied twice (config-write.ts).
 import { CONFIG_LIMITS } from '../model';
 import type { ConfigFieldSchema, ConfigSchema, ConfigValues } from '../model';
 import { ChannelId, Status } from '../protocol';
 import type { Camera, ChannelRef } from './camera';
+import { isLinkFailure, writeDecided } from './config-write';
 import {
   ConfigFormatError,
   ConfigRejectedError,
@@ -13,6 +14,8 @@ import {
   WriteRefusedError,
   needsResync,
 } from './errors';
+
+export { ConfigUnconfirmedError, isLinkFailure, shows as configShows } from './config-write';
 
 /** Sibling schema channel name: `<name>.schema`, truncated to the firmware's 13 characters. */
 export const schemaChannelName = (name: string): string => `${name}.schema`.slice(0, 13);
@@ -29,9 +32,10 @@ export class ConfigChannel {
   }
 
   /**
-   * Send a partial update; resolve with the readback once the camera ACKed it.
-   * NAK → ConfigRejectedError (nothing applied). A timeout rejects with the link error: the write may or
-   * may not have landed, the caller re-reads; it is never re-sent.
+   * Send a partial update; resolve with the camera's readback once it shows the write. The camera's
+   * refusal (NAK FAILED / INVALID + its stdout reason, or BUSY) → ConfigRejectedError, nothing applied. A
+   * link failure is decided by a read-back, the patch re-sent once only when it did not land; an outcome
+   * that cannot be decided → ConfigUnconfirmedError (see config-write.ts).
    */
   async write(patch: ConfigValues): Promise<ConfigValues> {
     const keys = Object.keys(patch);
@@ -46,44 +50,33 @@ export class ConfigChannel {
       }
     }
     const data = new TextEncoder().encode(JSON.stringify(patch));
+    return writeDecided({ send: () => this.send(patch, data), readBack: () => this.readBack() }, patch);
+  }
+
+  /** One WRITE of the patch; the camera's refusal becomes a ConfigRejectedError, link errors pass. */
+  private async send(patch: ConfigValues, data: Uint8Array): Promise<void> {
     try {
       await this.camera.channelWrite(this.name, data);
     } catch (err) {
-      if (err instanceof ProtocolError && !err.busy) {
-        const reason = err.status === Status.FAILED ? await refusalReason(this.camera) : undefined;
+      if (!(err instanceof ProtocolError) || isLinkFailure(err)) throw err;
+      if (err.busy) {
         throw new ConfigRejectedError(
-          refusedMessage(`the config write ${JSON.stringify(patch)}`, err.statusName, reason),
-          err.statusName,
-          reason,
-        );
-      }
-      if (err instanceof ProtocolError) {
-        throw new ConfigRejectedError(
-          `camera busy, config ${JSON.stringify(patch)} not applied`,
+          `The camera was busy and did not apply the config write ${JSON.stringify(patch)}.`,
           err.statusName,
         );
       }
-      if (needsResync(err)) return this.recoverWrite(patch, data, err);
-      throw err;
+      const reason = err.status === Status.FAILED ? await refusalReason(this.camera) : undefined;
+      throw new ConfigRejectedError(
+        refusedMessage(`the config write ${JSON.stringify(patch)}`, err.statusName, reason),
+        err.statusName,
+        reason,
+      );
     }
-    return this.readBack();
-  }
-
-  /**
-   * The WRITE's reply was lost (corrupted, timed out) and the link resyncs: the write may or may not have
-   * landed. A read-back on the restored link decides: applied → done (never applied twice); not applied →
-   * sent once more (never lost). A WRITE is not idempotent in general, so nothing is re-sent blindly.
-   */
-  private async recoverWrite(patch: ConfigValues, data: Uint8Array, cause: unknown): Promise<ConfigValues> {
-    const back = await this.readBack(cause);
-    if (Object.entries(patch).every(([k, v]) => back[k] === v)) return back;
-    await this.camera.channelWrite(this.name, data);
-    return this.readBack();
   }
 
   /** read(), tried again after link faults (a read has no side effects on a config channel). */
-  private async readBack(cause?: unknown): Promise<ConfigValues> {
-    let last = cause;
+  private async readBack(): Promise<ConfigValues> {
+    let last: unknown;
     for (let i = 0; i < 3; i++) {
       try {
         return await this.read();
@@ -176,8 +169,8 @@ function refusedMessage(what: string, statusName: string, reason: string | undef
 }
 
 /**
- * `camera.channelWrite` that explains a refusal: a non-BUSY NAK becomes a WriteRefusedError with the status
- * and, for FAILED, the reason the camera printed on stdout right after (see refusalReason).
+ * `camera.channelWrite` that explains a refusal: a NAK FAILED / INVALID becomes a WriteRefusedError with the
+ * status and, for FAILED, the reason the camera printed on stdout right after (see refusalReason).
  */
 export async function writeChannel(
   camera: Camera,
@@ -188,7 +181,8 @@ export async function writeChannel(
   try {
     await camera.channelWrite(ref, data, offset);
   } catch (err) {
-    if (!(err instanceof ProtocolError) || err.busy) throw err;
+    // BUSY and the link's failures (a CHECKSUM NAK is a damaged packet) are not the camera's refusal
+    if (!(err instanceof ProtocolError) || err.busy || isLinkFailure(err)) throw err;
     const reason = err.status === Status.FAILED ? await refusalReason(camera) : undefined;
     const name = typeof ref === 'number' ? (camera.channelById(ref)?.name ?? `channel ${ref}`) : ref;
     throw new WriteRefusedError(

@@ -172,6 +172,8 @@ export class ConfigBackend {
   /** A split write in progress: the bytes of its earlier chunks. */
   private pending: Uint8Array | null = null;
   lastError = '';
+  /** Writes applied (validated and merged, changed or not): tests count outcomes from the camera's side. */
+  applied = 0;
 
   constructor(private readonly opts: ConfigStoreOptions) {
     this.values = { ...opts.initial };
@@ -229,6 +231,7 @@ export class ConfigBackend {
       const patch = validatePatch(this.opts.schema, doc);
       const changed = Object.keys(patch).filter((k) => this.values[k] !== patch[k]);
       this.values = { ...this.values, ...patch };
+      this.applied++;
       if (changed.length) {
         this.changed = true;
         this.opts.onChange(this.values, changed);
