@@ -1,13 +1,17 @@
 // The config half of the service: reads and writes of the camera's JSON `config` channel, one at a time
 // and in order, each answered as a snapshot (values + the merged schema, cached per connection), and the
 // push: the snapshot sent as a 'config' event after a (re)connect and on the channel's event. On connect
-// the config is read once, by that push.
-import { ConfigChannel } from '../host';
+// the config is read once, by that push. A request issued while the link comes back (a resync, a brief
+// reconnect) waits for it; a write the link failed under is settled by what the camera has (settle()).
+import { ConfigChannel, ConfigUnconfirmedError, configShows, isLinkFailure } from '../host';
 import type { Camera } from '../host';
 import { mergeSchema, type AppError, type ConfigSnapshot, type ConfigValues } from '../model';
 import { ServiceError, asServiceError, toAppError } from './errors';
+import { untilLinkBack, type SessionState } from './link-wait';
 
 export interface ConfigServiceHooks {
+  /** The session: a request waits while its link comes back by itself. */
+  session: SessionState;
   /** Throws not-connected when no camera is connected. */
   requireConnected(): void;
   config(snap: ConfigSnapshot): void;
@@ -59,10 +63,16 @@ export class ConfigService {
     return run;
   }
 
+  /** The config channel once the link is up (waiting while it comes back by itself). */
+  private async ready(what: string): Promise<ConfigChannel> {
+    await untilLinkBack(this.hooks.session, what);
+    return this.channel();
+  }
+
   read(): Promise<ConfigSnapshot> {
     return this.serial(async () => {
-      const cfg = this.channel();
       try {
+        const cfg = await this.ready('the config read');
         return await this.snapshot(cfg, await cfg.read());
       } catch (err) {
         throw asServiceError(err);
@@ -72,15 +82,59 @@ export class ConfigService {
 
   async write(patch: ConfigValues): Promise<ConfigSnapshot> {
     const snap = await this.serial(async () => {
-      const cfg = this.channel();
       try {
-        return await this.snapshot(cfg, await cfg.write(patch));
+        const cfg = await this.ready('the config write');
+        return await this.snapshot(cfg, await this.writeSettled(cfg, patch));
       } catch (err) {
+        // its own sentence (what the camera has, or that nobody knows yet), under the link's code
+        if (err instanceof ConfigUnconfirmedError) throw new ServiceError(err.code, err.message, err.hint);
         throw asServiceError(err);
       }
     });
     this.hooks.config(snap);
     return snap;
+  }
+
+  /**
+   * cfg.write, and when the link failed under it and the host could not tell the outcome: find out what
+   * the camera has before saying anything. Wait for the link, read: it shows the patch → confirmed after
+   * all; it does not → sent once more if the host had not (a patch is idempotent) and read again. A write
+   * that did not land is reported with the camera's values, which are pushed too (the page shows them);
+   * with no read at all the outcome is unknown and the message says so (the push on reconnect follows).
+   */
+  private async writeSettled(cfg: ConfigChannel, patch: ConfigValues): Promise<ConfigValues> {
+    let resent = false;
+    for (;;) {
+      let err: unknown;
+      try {
+        return await cfg.write(patch);
+      } catch (e) {
+        if (!(e instanceof ConfigUnconfirmedError) && !isLinkFailure(e)) throw e;
+        err = e;
+      }
+      const unconfirmed = err instanceof ConfigUnconfirmedError ? err : undefined;
+      const cause = unconfirmed?.linkCause ?? err;
+      const values = unconfirmed?.values ?? (await this.reread());
+      if (values && configShows(values, patch)) return values;
+      if (!values) throw new ConfigUnconfirmedError(patch, unconfirmed?.applied, undefined, cause);
+      if (resent || unconfirmed?.applied === false) {
+        this.hooks.config(await this.snapshot(cfg, values));
+        throw new ConfigUnconfirmedError(patch, false, values, cause);
+      }
+      resent = true; // the link is up again (the read got through): the same channel, once more
+    }
+  }
+
+  /** What the camera has, once the link is back; undefined when it cannot be read. */
+  private async reread(): Promise<ConfigValues | undefined> {
+    for (let i = 0; i < 2; i++) {
+      try {
+        return await (await this.ready('the config read')).read();
+      } catch {
+        // the link failed again (or stays down): try once more, then report the outcome as unknown
+      }
+    }
+    return undefined;
   }
 
   /** Background read after connect / a config event: pushes the snapshot (and, if asked, failures as events). */

@@ -108,6 +108,7 @@ class Service implements CamdeckService {
     });
     this.camera = this.session.camera;
     this.config = new ConfigService(this.camera, {
+      session: this.session,
       requireConnected: () => this.requireConnected(),
       config: (snap) => this.emit('config', snap),
       error: (err) => this.emit('error', err),
