@@ -1,8 +1,33 @@
 // Drives config-writer's transitions against the real writeConfig call: one write in flight, the next one
-// (the coalesced latest values) starts when it settles.
-import type { AppError, ConfigSnapshot, ConfigValue, ConfigValues } from '../../../shared/contract';
+// (the coalesced latest values) starts when it settles. A failure whose code says nothing was applied (the
+// camera refused, no camera, the link never came back in time) restores the confirmed values; any other (the
+// link failed under the write) shows what the camera has: the values read since it went out, or else the
+// next snapshot the service pushes.
+import type {
+  AppError,
+  ConfigSnapshot,
+  ConfigValue,
+  ConfigValues,
+  ErrorCode,
+} from '../../../shared/contract';
 import { toAppError } from '../api';
 import * as cw from './config-writer';
+
+/** Failures after which the camera surely has what it had: the write was refused or never sent. */
+const NOTHING_APPLIED: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'config-rejected',
+  'write-refused',
+  'busy',
+  'nak-failed',
+  'nak-invalid',
+  'not-connected',
+  'no-config',
+  'closed',
+  'bad-request',
+  'bad-message',
+  'resyncing',
+  'reconnecting',
+]);
 
 export interface ConfigControllerDeps {
   get(): cw.ConfigState;
@@ -27,6 +52,7 @@ export function createConfigController(deps: ConfigControllerDeps): ConfigContro
     const { state, patch } = cw.takeNext(deps.get());
     deps.set(state);
     if (!patch) return;
+    const sentAt = state.version;
     running = deps.write(patch).then(
       (snap) => {
         running = null;
@@ -35,11 +61,15 @@ export function createConfigController(deps: ConfigControllerDeps): ConfigContro
       },
       (err: unknown) => {
         running = null;
-        deps.set(cw.writeFailed(deps.get()));
+        const e = toAppError(err, 'config-rejected');
+        const refused = NOTHING_APPLIED.has(e.code);
+        // a snapshot since the write went out (the service pushes what it re-read) is what the camera has
+        deps.set(cw.writeFailed(deps.get(), refused || deps.get().version !== sentAt));
         const keys = Object.entries(patch)
           .map(([k, v]) => `${k}=${String(v)}`)
           .join(', ');
-        deps.onError({ ...toAppError(err, 'config-rejected'), title: `Writing ${keys} failed` }, patch);
+        const title = refused ? `Writing ${keys} failed` : `Writing ${keys} was not confirmed`;
+        deps.onError({ ...e, title }, patch);
         pump();
       },
     );

@@ -51,6 +51,16 @@ describe('config-writer transitions', () => {
     expect(cw.isPending(s, 'quality')).toBe(false);
   });
 
+  it('a write the link failed under, with nothing read since, keeps the value written, not the stale one', () => {
+    let s = cw.takeNext(cw.edit(start({ quality: 85 }), 'quality', 100)).state;
+    s = cw.writeFailed(s, false);
+    expect(s.shown.quality).toBe(100);
+    expect(cw.isPending(s, 'quality')).toBe(false);
+    // the next snapshot says what the camera has, and the control shows it
+    s = cw.applySnapshot(s, snap({ quality: 85 }));
+    expect(s.shown.quality).toBe(85);
+  });
+
   it('a failed write does not undo a newer queued edit', () => {
     let s = cw.takeNext(cw.edit(start({ quality: 90 }), 'quality', 10)).state;
     s = cw.edit(s, 'quality', 20);
@@ -104,8 +114,14 @@ describe('config controller', () => {
       write: (patch) => new Promise((resolve, reject) => calls.push({ patch, resolve, reject })),
       onError: (e) => errors.push(`${e.code}: ${e.title}: ${e.message}`),
     });
-    return { ctl, calls, errors, state: () => state };
+    /** A config snapshot pushed by the service. */
+    const push = (values: ConfigValues) => (state = cw.applySnapshot(state, snap(values)));
+    return { ctl, calls, errors, state: () => state, push };
   }
+  const linkError = () =>
+    Object.assign(new Error('The camera took quality=100, but reading it back failed.'), {
+      code: 'timeout',
+    });
   const flush = () => new Promise((r) => setTimeout(r, 0));
 
   it('keeps one write in flight and sends only the latest of a drag', async () => {
@@ -138,6 +154,31 @@ describe('config controller', () => {
     expect(h.errors).toEqual([
       'config-rejected: Writing quality=10 failed: camera refused the write (NAK FAILED)',
     ]);
+  });
+
+  it('an applied write whose readback failed shows what the camera has, not the stale value', async () => {
+    const h = harness({ quality: 85 });
+    h.ctl.edit('quality', 100);
+    h.calls[0]!.reject(linkError());
+    await h.ctl.idle().catch(() => undefined);
+    await flush();
+    expect(h.state().shown.quality).toBe(100); // not 85: the camera may well have 100
+    expect(h.errors).toEqual([
+      'timeout: Writing quality=100 was not confirmed: The camera took quality=100, but reading it back failed.',
+    ]);
+    h.push({ quality: 100 }); // the service's push once the link is back
+    expect(h.state()).toMatchObject({ shown: { quality: 100 }, confirmed: { quality: 100 } });
+  });
+
+  it('a write that did not land: the values pushed while it was out are shown when it fails', async () => {
+    const h = harness({ quality: 85 });
+    h.ctl.edit('quality', 100);
+    h.push({ quality: 85 }); // the service re-read the camera after the link failed
+    expect(h.state().shown.quality).toBe(100); // still pending
+    h.calls[0]!.reject(Object.assign(new Error('did not reach the camera'), { code: 'checksum' }));
+    await h.ctl.idle().catch(() => undefined);
+    await flush();
+    expect(h.state().shown.quality).toBe(85);
   });
 
   it('merges edits of different keys made during a write into one patch', async () => {

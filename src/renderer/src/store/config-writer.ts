@@ -2,7 +2,8 @@
 // - At most one write in flight for the panel; edits made meanwhile are coalesced into one queued patch
 //   (per key the latest value wins; intermediate values are dropped).
 // - A control shows the user's value until the camera's readback confirms it (then the readback).
-// - A failed write restores the confirmed value of the keys it carried (unless the user has moved on).
+// - A refused write restores the confirmed value of the keys it carried (unless the user has moved on); a
+//   write the link failed under shows what the camera has, never a stale value (writeFailed).
 // - A pushed config event never overwrites a control that is being dragged or has a write pending.
 // The camera names the keys (`constructor`, `__proto__` are keys like any other): membership is an own-property
 // check and objects are built with spreads and fromEntries, never by assignment.
@@ -109,8 +110,15 @@ export function writeSucceeded(s: ConfigState, snap: ConfigSnapshot): ConfigStat
   return readback({ ...s, inFlight: null }, snap, shown);
 }
 
-/** The in-flight write was refused or lost: restore what the camera has. */
-export function writeFailed(s: ConfigState): ConfigState {
+/**
+ * The in-flight write failed. `known`: the confirmed values are what the camera has (it refused the write,
+ * so nothing changed, or its values were read since the write went out): show them. Not known (the link
+ * failed and nothing was read since): the write may have landed, so the controls keep the value written
+ * rather than restore a stale one, and the next snapshot (the service pushes one once the link is back)
+ * shows what the camera has, as they are no longer pending.
+ */
+export function writeFailed(s: ConfigState, known = true): ConfigState {
+  if (!known) return { ...s, inFlight: null };
   const written = s.inFlight ?? {};
   // keys the user moved on from (queued: that edit goes out next) keep what they show
   const restored = Object.keys(written)
