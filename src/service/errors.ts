@@ -63,6 +63,23 @@ const TIMEOUT_HINT = 'Check the cable or the network, and that the camera is pow
 const RELOAD_HINT = 'Reload the page; the page and the camdeck server may be different versions.';
 const BUG_HINT = 'This looks like a bug in camdeck; try again, and report it if it keeps happening.';
 
+/** NAKs that say the bytes were damaged or out of order on the way, not that the camera refused. */
+const LINK_NAKS: ReadonlySet<NakCode> = new Set([
+  'nak-checksum',
+  'nak-sequence',
+  'nak-overflow',
+  'nak-timeout',
+  'nak-fragment',
+]);
+
+const LINK_NAK: Wording = {
+  say: (f) =>
+    `The request did not reach the camera intact (status ${f.statusName ?? f.code.slice(4).toUpperCase()}).`,
+  hint: fixed(
+    'The link garbled it, not the camera script: try again, and check the cable if it keeps happening.',
+  ),
+};
+
 const NAK: Wording = {
   say: (f) => `The camera refused the request (status ${f.statusName ?? f.code.slice(4).toUpperCase()}).`,
   hint: fixed('The camera script rejected it; check the channel and the value.'),
@@ -109,7 +126,10 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
     'The camera went away; camdeck is reconnecting.',
     'Check the cable; it reconnects when the camera is back.',
   ),
-  ...(Object.fromEntries(NAK_CODES.map((c) => [c, NAK])) as Record<NakCode, Wording>),
+  ...(Object.fromEntries(NAK_CODES.map((c) => [c, LINK_NAKS.has(c) ? LINK_NAK : NAK])) as Record<
+    NakCode,
+    Wording
+  >),
   // opening a port or a socket
   'port-permission': {
     say: own('Permission denied opening the port.'),
