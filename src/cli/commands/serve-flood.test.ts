@@ -14,8 +14,12 @@ import { stalledClient } from '../../server/raw-ws.test-util';
 const CLI = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'camdeck.js');
 const NON_READERS = 50;
 const FLOOD_MS = 15_000;
-/** RSS growth allowed under the flood: the queue total (64 MiB) + requests in receipt + the GC's slack. */
-const RSS_GROWTH_BOUND_MB = 200;
+/**
+ * RSS growth allowed under the flood: the queue total (64 MiB) + requests in receipt + the GC's slack, which grows
+ * when the machine is loaded (quiet: +70…100 MB; once +202 MB with eight agents' tests beside it). Without the
+ * limits it grew +387 MB in 15 s and still rising.
+ */
+const RSS_GROWTH_BOUND_MB = 300;
 
 const linux = process.platform === 'linux';
 
