@@ -1,7 +1,7 @@
 // `camdeck serve` under a flood, with the real service and the demo camera in their own process (so its RSS is
 // the server's alone): 50 clients that upgrade and never read again, one client writing config as fast as it is
 // answered, and one reading client that must keep getting frames. The server's memory is bounded by its limits
-// (queues 64 MiB in total, 1 MiB per request being received, 32 connections), not by how many clients stall.
+// (queues 32 MiB in total, 1 MiB per request being received, 32 connections), not by how many clients stall.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ const CLI = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'camdeck.
 const NON_READERS = 50;
 const FLOOD_MS = 15_000;
 /**
- * RSS growth allowed under the flood: the queue total (64 MiB) + requests in receipt + the GC's slack, which grows
+ * RSS growth allowed under the flood: the queue total (32 MiB) + requests in receipt + the GC's slack, which grows
  * when the machine is loaded (quiet: +70…100 MB; once +202 MB with eight agents' tests beside it). Without the
  * limits it grew +387 MB in 15 s and still rising.
  */
