@@ -209,3 +209,66 @@ describe('describeFlags', () => {
     expect(describeFlags(0x3f)).toBe('ACK|NAK|RTX|ACK_REQ|FRAGMENT|EVENT');
   });
 });
+
+// Found by mutation testing (npm run mutation): edges the tests above did not pin down.
+describe('packet codec edges', () => {
+  it('encodes the largest payload the u16 length allows, and names the field when it is exceeded', () => {
+    expect(encodePacket({ ...base, payload: new Uint8Array(0xffff) })).toHaveLength(packetSize(0xffff));
+    expect(() => encodePacket({ ...base, payload: new Uint8Array(0x10000) })).toThrow(/u16 length field/);
+  });
+
+  it('writes no payload CRC after an empty payload', () => {
+    const out = new Uint8Array(20).fill(0x77);
+    expect(writePacket(out, 0, base)).toBe(HEADER_SIZE);
+    expect(out.subarray(HEADER_SIZE).every((b) => b === 0x77)).toBe(true);
+  });
+
+  it('restamping the flags keeps the seq', () => {
+    const wire = encodePacket({ ...base, seq: 77, payload });
+    restampHeader(wire, { flags: Flag.RTX });
+    expect(decodePacket(wire)).toMatchObject({ seq: 77, flags: Flag.RTX });
+  });
+
+  it('readHeader counts from the offset', () => {
+    expect(() => readHeader(new Uint8Array(12), 5)).toThrow(/need 10 bytes/);
+    expect(readHeader(cat2(new Uint8Array(3), encodePacket(base)), 3).seq).toBe(base.seq);
+  });
+
+  it('headerValid checks the sync word even when the CRC covers it, and the length from the offset', () => {
+    for (const [i, v] of [
+      [0, 0xab],
+      [1, 0xd4],
+    ] as const) {
+      const w = encodePacket(base);
+      w[i] = v;
+      restampHeader(w, {}); // a CRC that matches the wrong sync word
+      expect(headerValid(w)).toBe(false);
+    }
+    // a 9-byte header whose missing CRC byte would read as 0: find one whose CRC high byte is 0
+    const fields = Array.from({ length: 1 << 16 }, (_, k) => ({
+      ...base,
+      seq: k & 0xff,
+      channel: k >> 8,
+    })).find((f) => crc16(encodePacket(f), 0, 8) >>> 8 === 0)!;
+    const nine = encodePacket(fields).subarray(0, 9);
+    expect(headerValid(nine)).toBe(false);
+    expect(headerValid(cat2(new Uint8Array(2), nine), 2)).toBe(false);
+  });
+
+  it('decodePacket checks the sync word with CRC off too, and counts a truncation from the offset', () => {
+    const w = encodePacket(base, { crc: false });
+    w[0] = 0;
+    expect(() => decodePacket(w, 0, { crc: false })).toThrow(/sync/);
+    const p = encodePacket({ ...base, payload });
+    expect(() => decodePacket(cat2(new Uint8Array(4), p.subarray(0, p.length - 1)), 4)).toThrow(
+      `need ${p.length} bytes`,
+    );
+  });
+});
+
+function cat2(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}

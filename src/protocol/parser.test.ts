@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flag, HEADER_SIZE, Opcode } from './constants';
 import type { Packet } from './packet';
-import { encodePacket, packetSize } from './packet';
+import { EMPTY, encodePacket, packetSize } from './packet';
 import { PacketParser } from './parser';
 
 const cat = (...parts: Uint8Array[]): Uint8Array => {
@@ -187,6 +187,23 @@ describe('PacketParser', () => {
     expect(parser.push(new Uint8Array(0))).toEqual([pkt(2, 5)]);
     expect(parser.buffered).toBeLessThan(50 + 14);
     expect(parser.stats.bytes + parser.stats.garbageBytes + parser.buffered).toBe(waiting.length);
+  });
+
+  it('works at the extremes of max payload (1 and 65535) and says which range is allowed', () => {
+    for (const maxPayload of [1, 20]) {
+      const parser = new PacketParser({ maxPayload });
+      expect(parser.push(cat(wire(pkt(1, maxPayload)), wire(pkt(2, maxPayload + 1)), wire(pkt(3))))).toEqual([
+        pkt(1, maxPayload),
+        pkt(3),
+      ]);
+    }
+    expect(new PacketParser({ maxPayload: 0xffff }).push(wire(pkt(1, 0xffff)))).toEqual([pkt(1, 0xffff)]);
+    expect(() => new PacketParser({ maxPayload: 0 })).toThrow(/outside 1\.\.65535/);
+  });
+
+  it('an empty payload is the shared EMPTY array, not a new copy', () => {
+    const [p] = new PacketParser().push(wire(pkt(1)));
+    expect(p!.payload).toBe(EMPTY);
   });
 
   it('configure() rejects an invalid max payload and keeps the old options', () => {
