@@ -1,8 +1,7 @@
 // Corrupted device packets: what a damaged header said (its CRC undoes a one-bit error), what in a chunk
 // was not a packet, and whether the damage belongs to the reply in flight or to something else.
-import { EMPTY, Flag, HEADER_SIZE, RTX_TIMEOUT_MS, SYNC0, SYNC1, crc16 } from '../protocol';
+import { EMPTY, Flag, HEADER_SIZE, RTX_TIMEOUT_MS, SYNC0, SYNC1, concatBytes, crc16 } from '../protocol';
 import type { CorruptHeader, PacketParser } from '../protocol';
-import { concatBytes } from './reassembly';
 import type { Exchange } from './reassembly';
 
 /**

@@ -1,5 +1,6 @@
 // Reassembly of a reply's packets into one payload under a size cap, and the memory of exchanges we
 // abandoned, whose late packets are not replies to anything.
+import { concatBytes } from '../protocol';
 
 /** A reply as it is reassembled (the fields of a pending request). */
 export interface Reassembly {
@@ -39,17 +40,6 @@ export function replyBody(r: Reassembly, last: Uint8Array): Uint8Array {
   if (r.buf) return r.received === r.buf.length ? r.buf : r.buf.subarray(0, r.received);
   if (r.parts) return concatBytes(r.parts, r.received);
   return last;
-}
-
-export function concatBytes(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** An exchange as the device's packets name it. */

@@ -14,6 +14,18 @@ function need(b: Uint8Array, n: number, what: string): void {
   if (b.length < n) throw new RangeError(`${what}: need ${n} bytes, got ${b.length}`);
 }
 
+/** The parts joined into one array (one part is returned as is); `total` when the caller already knows it. */
+export function concatBytes(parts: readonly Uint8Array[], total?: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total ?? parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 // ---- u16 / u32 arrays ----------------------------------------------------------------------------
 
 export function u16(value: number): Uint8Array {

@@ -7,6 +7,7 @@ import {
   PacketParser,
   Status,
   encodePacket,
+  concatBytes as concat,
   readU16,
   type ByteLink,
   type Packet,
@@ -167,18 +168,6 @@ export class RawHost {
 }
 
 export const realWait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const n = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 export { Status };
 
