@@ -4,7 +4,7 @@
 // the frame already delivered (the same stamp's cameraFrame: an event replayed after a resync, a poll that
 // saw the old frame still published) is not a new frame.
 import { DropCounter, parseStamp } from '../model';
-import type { FrameMeta } from '../model';
+import type { LinkFrameMeta } from '../model';
 import { ChannelFlag, ChannelId } from '../protocol';
 import type { Camera } from './camera';
 import { Emitter } from './emitter';
@@ -12,7 +12,7 @@ import { parseJpeg } from './jpeg';
 
 export interface Frame {
   image: Uint8Array;
-  meta: FrameMeta;
+  meta: LinkFrameMeta;
 }
 
 export interface FrameSourceOptions {

@@ -18,6 +18,8 @@ export interface DeviceSummary {
   firmwareVersion: string;
   /** "37C5:124A" */
   usbId: string;
+  /** The board's unique id (SYS_INFO dev_id) as hex, most significant word first; absent when all zero. */
+  uid?: string;
   maxPayload: number;
   channels: ChannelInfo[];
 }

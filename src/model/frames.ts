@@ -3,7 +3,9 @@
 export type FrameFormat = 'jpeg' | 'png' | 'raw';
 
 export interface FrameMeta {
-  /** Host-side running frame number. */
+  /** The camera it came from (CameraInfo.id). */
+  camera: string;
+  /** Host-side running frame number (per camera). */
   seq: number;
   /** Which channel delivered it: "frame" or "stream". */
   channel: string;
@@ -23,6 +25,9 @@ export interface FrameMeta {
   /** When the host had the whole frame (ms since epoch). */
   receivedAt: number;
 }
+
+/** A frame's meta as the host reads it off one link, before the service says which camera it came from. */
+export type LinkFrameMeta = Omit<FrameMeta, 'camera'>;
 
 /**
  * The frame stamp: what a camera says about a frame it captured. On the wire it is the ASCII text

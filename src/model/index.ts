@@ -3,6 +3,7 @@ export * from './errors';
 export * from './ports';
 export * from './device';
 export * from './connection';
+export * from './cameras';
 export * from './config';
 export * from './config-schema';
 export * from './frames';

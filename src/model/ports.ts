@@ -17,3 +17,15 @@ export interface PortInfo {
   /** True when the VID:PID is a camera that speaks the protocol. */
   isCamera: boolean;
 }
+
+/** The n-th demo camera's target (1-based): `demo`, then `demo:2`, `demo:3`… (`camdeck serve --demo N`). */
+export function demoTarget(n: number): string {
+  return n <= 1 ? DEMO_TARGET : `${DEMO_TARGET}:${n}`;
+}
+
+/** Which demo camera a target names (1-based), or null when it names none. */
+export function demoIndex(target: string): number | null {
+  if (target === DEMO_TARGET) return 1;
+  const m = /^demo:([1-9][0-9]?)$/.exec(target);
+  return m ? Number(m[1]) : null;
+}

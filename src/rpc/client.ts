@@ -5,8 +5,10 @@ import type {
   AppError,
   CamdeckApi,
   CamdeckEvents,
+  CameraId,
+  EventListener,
   EventName,
-  FrameMeta,
+  FrameListener,
   RequestArgs,
   RequestName,
   RequestResult,
@@ -38,7 +40,7 @@ export interface ClientOptions {
   timers?: Timers;
   /** Backstop deadline per request; the service has its own, shorter ones. */
   requestTimeoutMs?: number;
-  /** connect() walks SYNC/caps/list with retries: a longer backstop. */
+  /** openCamera() walks SYNC/caps/list with retries: a longer backstop. */
   connectTimeoutMs?: number;
 }
 
@@ -74,14 +76,14 @@ export function contractClient(port: PagePort, opts: ClientOptions): ContractCli
   const timers = opts.timers ?? defaultTimers;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 20_000;
   const connectTimeoutMs = opts.connectTimeoutMs ?? 60_000;
-  const eventListeners = new Map<EventName, Set<(p: never) => void>>();
-  const frameListeners = new Set<(meta: FrameMeta, image: Uint8Array) => void>();
+  const eventListeners = new Map<EventName, Set<EventListener<never>>>();
+  const frameListeners = new Set<FrameListener>();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let disposed: string | null = null;
 
-  function emit<K extends EventName>(name: K, payload: CamdeckEvents[K]): void {
-    for (const l of eventListeners.get(name) ?? []) (l as (p: CamdeckEvents[K]) => void)(payload);
+  function emit<K extends EventName>(name: K, payload: CamdeckEvents[K], camera: CameraId | null = null): void {
+    for (const l of eventListeners.get(name) ?? []) (l as EventListener<K>)(payload, camera);
   }
 
   /** Input we cannot use is reported as an error event, never thrown. */
@@ -117,11 +119,20 @@ export function contractClient(port: PagePort, opts: ClientOptions): ContractCli
           return;
         }
         case 'event':
-          if (typeof msg['name'] === 'string') emit(msg['name'] as EventName, msg['payload'] as never);
+          if (typeof msg['name'] === 'string')
+            emit(
+              msg['name'] as EventName,
+              msg['payload'] as never,
+              typeof msg['camera'] === 'string' ? msg['camera'] : null,
+            );
           return;
         case 'frame':
-          if (msg['image'] instanceof Uint8Array && isObject(msg['meta']))
-            for (const l of frameListeners) l(msg['meta'] as unknown as FrameMeta, msg['image']);
+          if (
+            msg['image'] instanceof Uint8Array &&
+            isObject(msg['meta']) &&
+            typeof msg['meta']['camera'] === 'string'
+          )
+            for (const l of frameListeners) l(msg['meta'] as never, msg['image']);
           return;
         case 'undecodable':
           return wireError(`Malformed message from ${opts.peer}: ${String(msg['why'])}`);
@@ -138,7 +149,7 @@ export function contractClient(port: PagePort, opts: ClientOptions): ContractCli
       const down = port.unavailable();
       if (down) return reject(new ApiError(`${name}: ${down}`, 'server-lost'));
       const id = nextId++;
-      const ms = name === 'connect' ? connectTimeoutMs : requestTimeoutMs;
+      const ms = name === 'openCamera' ? connectTimeoutMs : requestTimeoutMs;
       const timer = timers.setTimeout(() => {
         if (!pending.delete(id)) return;
         reject(new ApiError(`${name}: no reply from ${opts.peer} within ${ms / 1000} s`, 'timeout'));
@@ -160,8 +171,8 @@ export function contractClient(port: PagePort, opts: ClientOptions): ContractCli
     on(name, listener) {
       let set = eventListeners.get(name);
       if (!set) eventListeners.set(name, (set = new Set()));
-      set.add(listener as (p: never) => void);
-      return () => void set.delete(listener as (p: never) => void);
+      set.add(listener as EventListener<never>);
+      return () => void set.delete(listener as EventListener<never>);
     },
     onFrame(listener) {
       frameListeners.add(listener);

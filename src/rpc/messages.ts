@@ -1,6 +1,6 @@
 // The messages of the one RPC core, the same on every carrier (the Electron MessagePort, the WebSocket): requests
 // from a page, replies and events from the service, and frames. A carrier only moves them; it never looks inside.
-import type { CamdeckEvents, EventName, FrameMeta, Unsubscribe } from '../shared/contract';
+import type { CameraId, CamdeckEvents, EventName, FrameMeta, Unsubscribe } from '../shared/contract';
 
 /** How a failure travels: the service's stable code, the cause as a sentence, and the hint apart. */
 export interface WireError {
@@ -20,8 +20,9 @@ export type ReplyMessage =
   | { type: 'reply'; id: number; ok: true; result: unknown }
   | { type: 'reply'; id: number; ok: false; error: WireError };
 
+/** `camera` names the camera a camera event is about; absent on the service's own events. */
 export type EventMessage = {
-  [K in EventName]: { type: 'event'; name: K; payload: CamdeckEvents[K] };
+  [K in EventName]: { type: 'event'; name: K; camera?: CameraId; payload: CamdeckEvents[K] };
 }[EventName];
 
 export interface FrameMessage {

@@ -1,7 +1,8 @@
-// The service side of the RPC core: answers requests arriving on a port, forwards every event, pushes frames.
-// One instance per port (one window, one browser connection); `close()` unsubscribes it from the provider.
+// The service side of the RPC core: answers requests arriving on a port, forwards every event, pushes the frames
+// of the cameras the page watches. One instance per port (one window, one browser connection); `close()`
+// unsubscribes it from the provider.
 import { EVENT_NAMES } from '../shared/contract';
-import type { ContractProvider, EventName, Unsubscribe } from '../shared/contract';
+import type { CameraId, ContractProvider, EventName, Unsubscribe } from '../shared/contract';
 import { isObject } from './messages';
 import type { EventMessage, ServicePort, WireError } from './messages';
 import { dispatchRequest } from './validate';
@@ -11,6 +12,8 @@ export interface ServeOptions {
   describeError?: (err: unknown) => WireError;
   /** False: this port gets no frames (a client that only controls). Default true. */
   frames?: boolean;
+  /** Who is at the other end, in the words other pages are told ("a browser page at 127.0.0.1"). */
+  peer?: string;
 }
 
 /** Longest text an error carries back: what a refused request quotes (a key of a 1 MiB patch) is cut here. */
@@ -70,10 +73,24 @@ export function serveContract(
   };
 
   const offs: Unsubscribe[] = EVENT_NAMES.map(<K extends EventName>(name: K) =>
-    provider.on(name, (payload) => send({ type: 'event', name, payload } as EventMessage)),
+    provider.on(name, (payload, camera) =>
+      send((camera === null ? { type: 'event', name, payload } : { type: 'event', name, camera, payload }) as EventMessage),
+    ),
   );
+  // Frames go only to a page that watches their camera: a page showing one tile is not sent eight streams.
+  let watched: ReadonlySet<CameraId> = new Set();
   if (opts.frames !== false)
-    offs.push(provider.onFrame((meta, image) => send({ type: 'frame', meta, image })));
+    offs.push(
+      provider.onFrame((meta, image) => {
+        if (watched.has(meta.camera)) send({ type: 'frame', meta, image });
+      }),
+    );
+  const context = { peer: opts.peer ?? 'another page' };
+  const pageRequests = {
+    watch: async (cameras: CameraId[]): Promise<void> => {
+      watched = new Set(cameras);
+    },
+  };
 
   offs.push(
     port.onMessage((msg) => {
@@ -81,7 +98,7 @@ export function serveContract(
       if (!isObject(msg) || msg['type'] !== 'request' || !Number.isSafeInteger(msg['id']))
         return send(badMessage(REQUEST_SHAPE));
       const id = msg['id'] as number;
-      dispatchRequest(provider, msg['name'] as never, msg['args']).then(
+      dispatchRequest(provider, pageRequests, msg['name'] as never, msg['args'], context).then(
         (result) => send({ type: 'reply', id, ok: true, result: result ?? null }),
         (err: unknown) => send({ type: 'reply', id, ok: false, error: capError(describe(err)) }),
       );

@@ -5,11 +5,13 @@
 
 import type {
   AppError,
+  CameraClosed,
+  CameraId,
+  CameraInfo,
   ChannelInfo,
   ConfigSnapshot,
   ConfigValues,
   ConnectionState,
-  DeviceSummary,
   FrameMeta,
   PortInfo,
   SnapshotResult,
@@ -20,6 +22,9 @@ import type {
 export { DEMO_TARGET } from '../model';
 export type {
   AppError,
+  CameraClosed,
+  CameraId,
+  CameraInfo,
   ErrorCode,
   ChannelFlagName,
   ChannelInfo,
@@ -41,38 +46,66 @@ export type {
 
 // ---- the contract --------------------------------------------------------------------------------
 
-/** Request/response calls: name → signature. Every call rejects with an Error whose message is shown. */
+/**
+ * Request/response calls: name → signature. Every call rejects with an Error whose message is shown. A service
+ * holds any number of cameras; every camera request names one by its id (CameraInfo.id).
+ */
 export interface CamdeckRequests {
+  /** What can be opened: serial ports (camera or not), extra ports, the demo cameras. */
   listPorts(): Promise<PortInfo[]>;
-  /** Connect to a target (see PortInfo.target); resolves when connected and streaming. */
-  connect(target: string): Promise<DeviceSummary>;
-  /** Explicit disconnect: no automatic reconnect afterwards. */
-  disconnect(): Promise<void>;
+  /** The cameras the service holds now, open or reconnecting. */
+  listCameras(): Promise<CameraInfo[]>;
+  /**
+   * Open a camera (see PortInfo.target; `camdeck://host:port/<id>` is another camdeck's camera, `token` its
+   * access token); resolves when connected and streaming. A camera already open (the same target, or the same
+   * serial number on another path) is not opened twice: its CameraInfo is returned.
+   */
+  openCamera(target: string, options?: OpenOptions): Promise<CameraInfo>;
+  /** Close a camera for every page (no automatic reconnect afterwards); each page gets its `closed` event. */
+  closeCamera(camera: CameraId): Promise<void>;
+  /** The frames this page wants: only these cameras' frames reach it (events reach every page). */
+  watch(cameras: CameraId[]): Promise<void>;
   /** Current state, for a UI that (re)attaches. */
-  getState(): Promise<ConnectionState>;
-  readConfig(): Promise<ConfigSnapshot>;
+  getState(camera: CameraId): Promise<ConnectionState>;
+  readConfig(camera: CameraId): Promise<ConfigSnapshot>;
   /** Partial update; resolves with the camera's readback once accepted, rejects when refused. */
-  writeConfig(patch: ConfigValues): Promise<ConfigSnapshot>;
+  writeConfig(camera: CameraId, patch: ConfigValues): Promise<ConfigSnapshot>;
   /** Raw channel access (bytes as read). */
-  readChannel(name: string): Promise<Uint8Array>;
-  writeChannel(name: string, data: Uint8Array): Promise<void>;
-  setStreaming(enable: boolean): Promise<void>;
+  readChannel(camera: CameraId, name: string): Promise<Uint8Array>;
+  writeChannel(camera: CameraId, name: string, data: Uint8Array): Promise<void>;
+  setStreaming(camera: CameraId, enable: boolean): Promise<void>;
   /**
    * Save a frame: JPEG exactly as received, or PNG. `seq` picks the frame on screen (FrameMeta.seq) when the
    * service still holds it, else the latest frame is saved.
    */
-  saveSnapshot(format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult>;
-  getStats(): Promise<StatsSnapshot>;
+  saveSnapshot(camera: CameraId, format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult>;
+  getStats(camera: CameraId): Promise<StatsSnapshot>;
 }
 
-/** Events pushed to the UI: name → payload. */
+export interface OpenOptions {
+  /** The access token of the camdeck that publishes a `camdeck://` camera. */
+  token?: string;
+}
+
+/**
+ * Events pushed to the UI: name → payload. Camera events carry the camera's id beside the payload (see
+ * `CamdeckApi.on`); `cameras`, `ports` and an `error` without a camera are the service's own.
+ */
 export interface CamdeckEvents {
+  /** Camera events. */
   state: ConnectionState;
   config: ConfigSnapshot;
   channels: ChannelInfo[];
   stdout: string;
   stats: StatsSnapshot;
+  /** The camera was closed (by a page, or the service shutting down); it is gone from `cameras` too. */
+  closed: CameraClosed;
+  /** A camera's error, or (camera null) the service's. */
   error: AppError;
+  /** Service events: the set of cameras, or one's identity, changed. */
+  cameras: CameraInfo[];
+  /** The port list changed (a camera plugged or unplugged; debounced). */
+  ports: PortInfo[];
 }
 
 export type RequestName = keyof CamdeckRequests;
@@ -83,8 +116,10 @@ export type RequestResult<K extends RequestName> = Awaited<ReturnType<CamdeckReq
 /** The names, as values, for carriers that register one handler per request. */
 export const REQUEST_NAMES = [
   'listPorts',
-  'connect',
-  'disconnect',
+  'listCameras',
+  'openCamera',
+  'closeCamera',
+  'watch',
   'getState',
   'readConfig',
   'writeConfig',
@@ -102,8 +137,21 @@ export const EVENT_NAMES = [
   'channels',
   'stdout',
   'stats',
+  'closed',
   'error',
+  'cameras',
+  'ports',
 ] as const satisfies readonly EventName[];
+
+/** Requests that a page port answers itself (they are about the page, not a camera). */
+export const PAGE_REQUEST_NAMES = ['watch'] as const satisfies readonly RequestName[];
+export type PageRequestName = (typeof PAGE_REQUEST_NAMES)[number];
+
+/** Who asked: the carrier says, so that a camera closed by one page is explained on the others. */
+export interface RequestContext {
+  /** "a browser page at 127.0.0.1", "window 2". */
+  peer: string;
+}
 
 /**
  * Electron: the preload exposes `window[ELECTRON_BRIDGE_KEY]`; the page calls `openContractPort()` and receives a
@@ -120,19 +168,33 @@ export interface ElectronBridge {
 
 export type Unsubscribe = () => void;
 
+/** An event listener: the payload, and the camera it is about (null for the service's own events). */
+export type EventListener<K extends EventName> = (payload: CamdeckEvents[K], camera: CameraId | null) => void;
+/** A frame listener: `meta.camera` says whose frame it is. */
+export type FrameListener = (meta: FrameMeta, image: Uint8Array) => void;
+
 /** What the renderer sees as `window.camdeck` (Electron) or builds over a WebSocket (browser). */
 export interface CamdeckApi {
   request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<RequestResult<K>>;
-  on<K extends EventName>(name: K, listener: (payload: CamdeckEvents[K]) => void): Unsubscribe;
-  /** Frames: newest-first delivery, meta + encoded image bytes. */
-  onFrame(listener: (meta: FrameMeta, image: Uint8Array) => void): Unsubscribe;
+  on<K extends EventName>(name: K, listener: EventListener<K>): Unsubscribe;
+  /** Frames of the watched cameras: newest-first delivery, meta + encoded image bytes. */
+  onFrame(listener: FrameListener): Unsubscribe;
   /** Which carrier is in use, for the status bar. */
   readonly carrier: 'electron' | 'browser';
 }
 
-/** What serves the contract (the camera service): its requests, events and newest-frame feed. */
-export interface ContractProvider extends CamdeckRequests {
-  on<K extends EventName>(name: K, listener: (payload: CamdeckEvents[K]) => void): Unsubscribe;
-  /** Newest frame only; `image` is the encoded image exactly as received from the camera. */
-  onFrame(listener: (meta: FrameMeta, image: Uint8Array) => void): Unsubscribe;
+/**
+ * What serves the contract (the camera service): its requests (each may be told who asked), events and the
+ * newest-frame feed of every camera. The page requests (`watch`) are answered by the RPC core, per port.
+ */
+export type ProviderRequests = {
+  [K in Exclude<RequestName, PageRequestName>]: (
+    ...args: [...RequestArgs<K>, context?: RequestContext]
+  ) => ReturnType<CamdeckRequests[K]>;
+};
+
+export interface ContractProvider extends ProviderRequests {
+  on<K extends EventName>(name: K, listener: EventListener<K>): Unsubscribe;
+  /** Newest frame only, per camera; `image` is the encoded image exactly as received from the camera. */
+  onFrame(listener: FrameListener): Unsubscribe;
 }
