@@ -26,6 +26,7 @@ function harness() {
     onDecodeError: (e) => errors.push(e.message),
   });
   const meta = (seq: number): FrameMeta => ({
+    camera: 'demo-1',
     seq,
     channel: 'frame',
     width: 4,

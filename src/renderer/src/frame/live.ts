@@ -1,20 +1,23 @@
-// The live frame pipeline of a page: the carrier's frames go into a FrameSink that keeps only the newest;
-// the frame view draws from it. Snapshots and the pixel readout read what is on screen.
-import type { FrameMeta } from '../../../shared/contract';
+// One camera's live frames on a page: the carrier's frames of that camera go into a FrameSink that keeps only
+// the newest; the camera's frame view draws from it. Snapshots and the pixel readout read what is on screen.
+import type { CameraId, FrameMeta } from '../../../shared/contract';
 import type { Size } from '../lib/viewport';
 import type { AppStore } from '../store/app-store';
-import { FrameSink } from './frame-sink';
+import { FrameSink, type ShownFrame } from './frame-sink';
 import { saveShown } from './snapshot';
 
 const MIME: Record<FrameMeta['format'], string | null> = { jpeg: 'image/jpeg', png: 'image/png', raw: null };
 const DECODE_TOAST_EVERY_MS = 5000;
 
-function decode(image: Uint8Array, meta: FrameMeta): Promise<ImageBitmap> {
+/** Turns one encoded frame into a bitmap (on the main thread, or in the decode worker). */
+export type FrameDecoder = (image: Uint8Array, meta: FrameMeta) => Promise<ImageBitmap>;
+
+/** createImageBitmap on this thread (Chromium decodes off the main thread; the Blob is one copy). */
+export const decodeHere: FrameDecoder = (image, meta) => {
   const type = MIME[meta.format];
   if (!type) return Promise.reject(new Error(`cannot display ${meta.format} frames`));
-  // createImageBitmap decodes off the main thread in Chromium.
   return createImageBitmap(new Blob([image as Uint8Array<ArrayBuffer>], { type }));
-}
+};
 
 /** Where the frame view shows the frames: its CSS size and the device pixel ratio, as last measured. */
 export interface ViewGeometry {
@@ -23,12 +26,14 @@ export interface ViewGeometry {
 }
 
 export interface LiveFrames {
+  /** Whose frames these are (null: the page's only view, taking every camera's frames). */
+  readonly camera: CameraId | null;
   readonly sink: FrameSink<ImageBitmap>;
   /** Kept up to date by the frame view; zoom commands act about its centre. */
   view: ViewGeometry;
   /** Size of the frame on screen, or null before the first one. */
   imageSize(): Size | null;
-  /** Start taking the carrier's frames (once; later calls do nothing). */
+  /** Start taking the carrier's frames (once; later calls do nothing; a hub's views are attached already). */
   attach(): void;
   /** The frame view registers its requestAnimationFrame scheduler here. */
   setDrawCallback(cb: (() => void) | null): void;
@@ -36,29 +41,28 @@ export interface LiveFrames {
   takeSnapshot(format: 'jpeg' | 'png'): Promise<void>;
 }
 
-export function createLiveFrames(store: AppStore): LiveFrames {
-  let drawCallback: (() => void) | null = null;
-  let lastDecodeToast = 0;
-  let attached = false;
+export interface LiveFramesDeps {
+  camera: CameraId | null;
+  decode: FrameDecoder;
+  onDecodeError(err: Error, meta: FrameMeta): void;
+  /** Save the frame on screen (the store's snapshot action, plus a browser download). */
+  snapshot(shown: ShownFrame<ImageBitmap> | null, format: 'jpeg' | 'png'): Promise<void>;
+  /** Subscribe the sink to its frames (called by attach()). */
+  attach?(push: (meta: FrameMeta, image: Uint8Array) => void): void;
+}
 
+/** The LiveFrames of one sink; the hub makes one per camera. */
+export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): void } {
+  let drawCallback: (() => void) | null = null;
+  let attached = false;
   const sink = new FrameSink<ImageBitmap>({
-    decode,
+    decode: deps.decode,
     requestDraw: () => drawCallback?.(),
     now: () => performance.now(),
-    onDecodeError: (err, meta) => {
-      const now = performance.now();
-      if (now - lastDecodeToast < DECODE_TOAST_EVERY_MS) return;
-      lastDecodeToast = now;
-      store.actions.showToast({
-        code: 'frame-decode',
-        title: `Frame ${meta.seq} (${meta.bytes} B ${meta.format}) could not be shown`,
-        message: err.message,
-        at: Date.now(),
-      });
-    },
+    onDecodeError: deps.onDecodeError,
   });
-
   return {
+    camera: deps.camera,
     sink,
     view: { size: { width: 1, height: 1 }, dpr: 1 },
     imageSize() {
@@ -68,11 +72,39 @@ export function createLiveFrames(store: AppStore): LiveFrames {
     attach() {
       if (attached) return;
       attached = true;
-      store.api.onFrame((meta, image) => sink.push(meta, image));
+      deps.attach?.((meta, image) => sink.push(meta, image));
     },
     setDrawCallback(cb) {
       drawCallback = cb;
     },
-    takeSnapshot: (format) => saveShown(sink.shown(), format, store),
+    takeSnapshot: (format) => deps.snapshot(sink.shown(), format),
+    dispose: () => sink.dispose(),
   };
+}
+
+/** A decode error as a toast, at most one per DECODE_TOAST_EVERY_MS. */
+export function decodeErrorToasts(store: Pick<AppStore, 'actions'>): (err: Error, meta: FrameMeta) => void {
+  let last = -Infinity;
+  return (err, meta) => {
+    const now = performance.now();
+    if (now - last < DECODE_TOAST_EVERY_MS) return;
+    last = now;
+    store.actions.showToast({
+      code: 'frame-decode',
+      title: `Frame ${meta.seq} (${meta.bytes} B ${meta.format}) could not be shown`,
+      message: `${err.message} The next frame is tried; if this repeats, check the camera's pixel format.`,
+      at: Date.now(),
+    });
+  };
+}
+
+/** The page's single view of every frame (before tiles): kept until the UI moves to createFrameHub. */
+export function createLiveFrames(store: AppStore): LiveFrames {
+  return liveFramesOf({
+    camera: null,
+    decode: decodeHere,
+    onDecodeError: decodeErrorToasts(store),
+    snapshot: (shown, format) => saveShown(shown, format, store),
+    attach: (push) => void store.api.onFrame(push),
+  });
 }
