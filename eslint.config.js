@@ -15,7 +15,7 @@ export const LAYERS = {
   rpc: ['shared', 'model'],
   host: ['protocol', 'model'],
   simcam: ['protocol', 'model'],
-  service: ['host', 'simcam', 'protocol', 'shared', 'model'],
+  service: ['host', 'simcam', 'protocol', 'rpc', 'shared', 'model'],
   server: ['service', 'rpc', 'shared', 'model'],
   main: ['service', 'rpc', 'shared', 'model'],
   preload: ['rpc', 'shared', 'model'],
