@@ -48,7 +48,10 @@ export class ContractPorts {
   /** Serve the contract on `port` for window `ownerId`; a window has one port (a newer one replaces it). */
   open(port: MainPortLike, ownerId: number): void {
     this.dropOwner(ownerId);
-    const server = serveContract(this.provider, servicePort(port), this.options);
+    const server = serveContract(this.provider, servicePort(port), {
+      peer: `camdeck window ${ownerId}`,
+      ...this.options,
+    });
     const entry = { port, close: server.close };
     this.served.set(ownerId, entry);
     port.once('close', () => {

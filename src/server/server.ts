@@ -144,7 +144,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         maxRequestsInFlight: limits.maxRequestsInFlight,
         onDropped: (why) => opts.onClientDropped?.(why),
       });
-      const served = serveContract(opts.service, port, { describeError: classifyError });
+      const served = serveContract(opts.service, port, {
+        describeError: classifyError,
+        peer: `a browser page at ${address}`,
+      });
       const conn = {
         close: () => {
           served.close();
