@@ -217,8 +217,8 @@ async function startServe(
   }
 }
 
-/** One request over the contract's WebSocket, from Node (fixture resets; no page involved). */
-async function serviceRequests(url: string, calls: Array<[string, ...unknown[]]>): Promise<void> {
+/** Requests over the contract's WebSocket, from Node (fixture resets; no page involved); resolves with the results. */
+export async function serviceRequests(url: string, calls: Array<[string, ...unknown[]]>): Promise<unknown[]> {
   // the query carries the access token
   const ws = new WebSocket(url.replace(/^http/, 'ws').replace(/\/?(\?.*)?$/, '/ws$1'));
   await new Promise<void>((resolve, reject) => {
@@ -227,22 +227,24 @@ async function serviceRequests(url: string, calls: Array<[string, ...unknown[]]>
   });
   try {
     let id = 0;
+    const results: unknown[] = [];
     for (const [name, ...args] of calls) {
       const my = ++id;
-      const reply = new Promise<void>((resolve, reject) => {
+      const reply = new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no reply to ${name} within 20 s`)), 20_000);
         ws.on('message', (data, binary) => {
           if (binary) return;
-          const msg = JSON.parse(String(data)) as { type: string; id?: number };
+          const msg = JSON.parse(String(data)) as { type: string; id?: number; result?: unknown };
           if (msg.type === 'reply' && msg.id === my) {
             clearTimeout(timer);
-            resolve();
+            resolve(msg.result);
           }
         });
       });
       ws.send(JSON.stringify({ type: 'request', id: my, name, args }));
-      await reply;
+      results.push(await reply);
     }
+    return results;
   } finally {
     ws.close();
   }
@@ -357,9 +359,13 @@ export const test = base.extend<
   },
 });
 
-/** The worker's server, reset to a known state: disconnected, streaming wanted, its own snapshots folder. */
+/** The worker's server, reset to a known state: no camera open, its own snapshots folder. */
 async function useShared(rig: SharedRig, use: (app: AppProc) => Promise<void>, testInfo: TestInfo) {
-  await serviceRequests(rig.url, [['disconnect'], ['setStreaming', true]]);
+  const [open] = (await serviceRequests(rig.url, [['listCameras']])) as [Array<{ id: string }> | null];
+  await serviceRequests(
+    rig.url,
+    (open ?? []).map((c): [string, string] => ['closeCamera', c.id]),
+  );
   // snapshots go to one folder per server; the test gets a view of it by file name (see ui-snapshot)
   const snapshotsDir = path.join(rig.dataDir, 'snapshots');
   const mark = rig.output().length;
