@@ -39,6 +39,9 @@ export const ERROR_CODES = [
   'connect-timeout',
   'bad-target',
   'network-off',
+  // another camdeck serve that publishes a camera (camdeck://host:port/<id>)
+  'remote-refused',
+  'remote-unreachable',
   // channels and the config channel
   'channel-not-found',
   'write-refused',

@@ -157,6 +157,14 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
     'This camdeck server does not connect to network cameras.',
     'Start it with `camdeck serve --allow-network` to use tcp:// and udp:// cameras.',
   ),
+  'remote-refused': words(
+    'The other camdeck refused the connection.',
+    'Use the access token that `camdeck serve` printed on that machine (the URL ends in ?token=…).',
+  ),
+  'remote-unreachable': words(
+    'The other camdeck cannot be reached.',
+    'Check that `camdeck serve --allow-network --host 0.0.0.0` runs on that machine and the address is right.',
+  ),
   // channels and config
   'channel-not-found': {
     say: (f) =>
