@@ -19,7 +19,13 @@ export function summarizeDevice(f: DeviceFacts): DeviceSummary {
     protocolVersion: v ? Array.from(v.protocol).join('.') : '',
     firmwareVersion: v ? Array.from(v.firmware).join('.') : '',
     usbId: s ? formatUsbId(s.usbVid, s.usbPid) : '',
+    ...(s && s.devId.some((w) => w !== 0) ? { uid: uidHex(s.devId) } : {}),
     maxPayload: f.maxPayload,
     channels: f.channels,
   };
+}
+
+/** SYS_INFO dev_id as hex: dev_id[0] (the most significant word) first, 8 lower-case digits a word. */
+function uidHex(devId: readonly number[]): string {
+  return devId.map((w) => (w >>> 0).toString(16).padStart(8, '0')).join('');
 }

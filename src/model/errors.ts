@@ -51,6 +51,7 @@ export const ERROR_CODES = [
   // the service
   'closed',
   'not-connected',
+  'no-camera',
   'no-config',
   'no-frame',
   'snapshot-format',

@@ -195,6 +195,10 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
   // the service
   closed: words('camdeck is shutting down.', 'Start camdeck again.'),
   'not-connected': words('No camera is connected.', 'Pick a port (or the demo camera) and connect.'),
+  'no-camera': words(
+    'This camdeck holds no camera with that id.',
+    'The camera was closed or never opened here; pick it again from the port list.',
+  ),
   'no-config': words(
     'This camera script has no config channel.',
     'Register a "config" channel in the camera script to change its settings here.',

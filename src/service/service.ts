@@ -1,32 +1,49 @@
-// The camera service both carriers drive: one CameraSession (the single owner of the link, auto-reconnect),
-// a FrameSource delivering the newest frame only, and beside it the config service, the stats ticker and
-// stdout. Targets (auto, demo, the port list) come from targets.ts, shared with the CLI.
-import { CameraSession, FrameSource } from '../host';
-import type { Camera, Frame, Transport } from '../host';
+// The camera service both carriers drive: a hub holding any number of cameras, each a CameraUnit (a
+// LocalCamera on this machine — camera-unit.ts — or another camdeck's camera through openRemote). It opens
+// and closes them, routes every camera request by id, re-emits their events with the id beside the payload
+// and their frames (meta.camera), and watches the port list for hot-plug. Targets (auto, the demo cameras,
+// the port list) come from targets.ts, shared with the CLI.
+import type { Transport } from '../host';
 import {
   DEMO_TARGET,
-  type ConfigSnapshot,
-  type ConfigValues,
-  type ConnectionKind,
-  type ConnectionState,
-  type DeviceSummary,
-  type FrameMeta,
+  cameraIdOf,
+  demoIndex,
+  demoTarget,
+  type CameraId,
+  type CameraInfo,
   type PortInfo,
-  type SnapshotResult,
-  type StatsSnapshot,
 } from '../model';
-import { ChannelId } from '../protocol';
-import { createSimCam } from '../simcam';
+import { createSimCam, demoCameraOptions } from '../simcam';
 import type { SimCamOptions } from '../simcam';
-import type { CamdeckEvents, EventName, Unsubscribe } from '../shared/contract';
+import type {
+  EventListener,
+  EventName,
+  FrameListener,
+  OpenOptions,
+  RequestContext,
+  Unsubscribe,
+} from '../shared/contract';
 import type { CamdeckService } from './api';
-import { ConfigService } from './config-service';
-import { ConnectMask } from './connect-mask';
-import { ServiceError, asServiceError, toAppError } from './errors';
+import { CAMERA_EVENT_NAMES } from './camera-unit-api';
+import type { CameraUnit, OpenRemote } from './camera-unit-api';
+import { LocalCamera } from './camera-unit';
+import { ServiceError, toAppError } from './errors';
+import { Listeners } from './listeners';
+import { PortWatch } from './port-watch';
+import { replugResolver } from './resolve';
 import { SnapshotFolder } from './snapshot';
 import type { SnapshotLimits } from './snapshot';
-import { StatsTicker } from './stats-ticker';
-import { attachedCamera, inProcessCamera, portList, serialPorts, targetOpener, vetTarget } from './targets';
+import {
+  attachedCamera,
+  expandExtraPorts,
+  inProcessCamera,
+  portList,
+  serialPorts,
+  shownTarget,
+  targetKind,
+  targetOpener,
+  vetTarget,
+} from './targets';
 import type { TargetOpener, TargetRules } from './targets';
 
 export type { SimCamOptions } from '../simcam';
@@ -34,339 +51,384 @@ export type { SimCamOptions } from '../simcam';
 export interface ServiceOptions {
   /** Where saveSnapshot writes files. */
   snapshotsDir: string;
-  /** Connect at start: a target, `demo`, or `auto` (the one attached camera, else the demo camera). */
+  /**
+   * Opened at start, each like openCamera (failures are `error` events with camera null): targets, `demo`,
+   * `demo:2`…, or `auto` (the one attached camera, else the demo camera). Serial paths named here are opened
+   * like extra ports.
+   */
+  open?: string[];
+  /** The former single start target: one entry of `open` (kept for callers not migrated yet). */
   defaultTarget?: string;
-  /** Extra ports listed by listPorts() (e.g. a socat pty), from CAMDECK_EXTRA_PORTS. */
+  /** Extra ports listed by listPorts() (e.g. a socat pty), from CAMDECK_EXTRA_PORTS; a trailing `*` globs. */
   extraPorts?: string[];
   /**
-   * connect() to tcp:// and udp:// targets (`camdeck serve --allow-network`; the desktop app sets it). Serial
-   * paths are always limited to the listed ports, CAMDECK_EXTRA_PORTS and defaultTarget.
+   * openCamera() of tcp://, udp:// and camdeck:// targets (`camdeck serve --allow-network`; the desktop app sets
+   * it). Serial paths are always limited to the listed ports, the extra ports and those named in `open`.
    */
   allowNetwork?: boolean;
-  /** Rate and folder budget of saveSnapshot (defaults: SNAPSHOT_LIMITS). */
+  /** Rate and folder budget of saveSnapshot, for all cameras together (defaults: SNAPSHOT_LIMITS). */
   snapshotLimits?: Partial<SnapshotLimits>;
-  /** Options of the embedded demo camera. */
+  /** How many demo cameras are listed (`demo`, `demo:2`, …); default 1. Each is simulated in this process. */
+  demoCameras?: number;
+  /** Options of the first demo camera (default demoCameraOptions(1)). */
   demo?: SimCamOptions;
-  /** Seams for tests. */
-  openDemo?: () => Transport;
+  /** Opens `camdeck://host:port/<id>` targets (src/service/remote-camera.ts); without it they are refused. */
+  openRemote?: OpenRemote;
+  /** Seams for tests: the demo cameras' links, other targets' transports, the serial port list. */
+  openDemo?: (n: number) => Transport;
+  openTransport?: (target: string) => Promise<Transport>;
   listSerial?: () => Promise<PortInfo[]>;
   backoffMs?: number[];
   statsIntervalMs?: number;
+  /** The hot-plug poll (port-watch.ts): interval and how long a vanished port is kept. */
+  portWatch?: { intervalMs?: number; settleMs?: number };
 }
 
-type AnyListener = (payload: never) => void;
+/** A unit the hub forwards events of; until it is registered, its events wait (and its frames are dropped). */
+interface Held {
+  unit: CameraUnit;
+  live: boolean;
+  queue: Array<() => void>;
+  offs: Unsubscribe[];
+  /** What `cameras` last said of it (target, board, serial, label): a change is pushed. */
+  identity: string;
+}
 
-/**
- * Frames kept for saveSnapshot(format, seq): the UI shows a frame behind the newest (a few on a loaded machine,
- * with frames queued on the WebSocket), so keep a couple of seconds' worth, bounded in bytes.
- */
-const RECENT_FRAMES = 90;
-const RECENT_BYTES = 16 * 1024 * 1024;
+/** Events a unit sends before it is registered, at most (its first config, channels, stdout). */
+const HELD_EVENTS = 64;
+
+const identityOf = (i: CameraInfo): string =>
+  JSON.stringify([i.target, i.board, i.serial, i.label, i.remote, i.device?.uid]);
 
 class Service implements CamdeckService {
-  private readonly listeners = new Map<EventName, Set<AnyListener>>();
-  private readonly frameListeners = new Set<(meta: FrameMeta, image: Uint8Array) => void>();
+  private readonly listeners = new Listeners<EventName | 'frame'>();
+  private readonly units = new Map<CameraId, Held>();
+  /** openCamera calls under way, by target: a second call for the same target waits for the first. */
+  private readonly opening = new Map<string, Promise<CameraInfo>>();
+  /** Units connecting (not yet registered): their targets are held too. */
+  private readonly connecting = new Set<LocalCamera>();
   private readonly targets: TargetOpener;
-  private readonly session: CameraSession;
-  private readonly camera: Camera;
-  private readonly frames: FrameSource;
-  private readonly config: ConfigService;
-  private readonly stats: StatsTicker;
   private readonly rules: TargetRules;
-  /** The target connect() last vetted: the session's reconnects reopen it unchecked. */
-  private vetted: string | null = null;
-  private readonly mask = new ConnectMask();
   private readonly snapshots: SnapshotFolder;
-  private latest: Frame | null = null;
-  /** The last few frames, so a snapshot saves the frame the UI shows (it may be one or two behind). */
-  private recent: Frame[] = [];
-  private recentBytes = 0;
-  /** Set when the session leaves connected/resyncing: the next 'connected' is a new connection. */
-  private linkWentAway = true;
-  private lastStateKind: ConnectionKind = 'disconnected';
-  private streamingWanted = true;
-  private stdoutReading = false;
-  private stdoutDirty = false;
+  private readonly demoCameras: number;
+  private readonly watch: PortWatch;
+  private readonly resolve: (unit: LocalCamera) => Promise<string>;
   private closed = false;
-  private lastFrameErrorAt = 0;
 
   constructor(private readonly opts: ServiceOptions) {
+    this.demoCameras = Math.max(1, Math.floor(opts.demoCameras ?? 1));
     const openDemo = opts.openDemo;
-    this.targets = targetOpener(() =>
-      openDemo
-        ? { open: openDemo, close: () => undefined }
-        : inProcessCamera(createSimCam(opts.demo), 'demo camera'),
+    this.targets = targetOpener(
+      (n) =>
+        openDemo
+          ? { open: () => openDemo(n), close: () => undefined }
+          : inProcessCamera(
+              createSimCam(n === 1 && opts.demo ? opts.demo : demoCameraOptions(n)),
+              `demo camera ${n}`,
+            ),
+      opts.openTransport,
     );
-    const named = [...(opts.extraPorts ?? [])];
-    if (opts.defaultTarget && opts.defaultTarget !== 'auto') named.push(opts.defaultTarget);
+    const starting = opts.open ?? (opts.defaultTarget ? [opts.defaultTarget] : []);
+    const named = [...(opts.extraPorts ?? []), ...starting.filter((t) => t !== 'auto')];
     this.rules = { named, allowNetwork: opts.allowNetwork ?? false, listSerial: opts.listSerial };
     this.snapshots = new SnapshotFolder(opts.snapshotsDir, opts.snapshotLimits);
-    this.session = new CameraSession({
-      open: (t) => this.open(t),
-      boardName: (t) => (t === DEMO_TARGET ? 'Demo camera (simulated)' : undefined),
-      ...(opts.backoffMs ? { backoffMs: opts.backoffMs } : {}),
+    this.resolve = replugResolver({
+      listSerial: () => this.serialPorts(),
+      extraPorts: () => this.extraPorts(),
+      heldByOther: (target, id) => this.heldBy(target) !== null && this.heldBy(target) !== id,
+      open: (t) => this.targets.open(t),
     });
-    this.camera = this.session.camera;
-    this.config = new ConfigService(this.camera, {
-      session: this.session,
-      requireConnected: () => this.requireConnected(),
-      config: (snap) => this.emit('config', snap),
-      error: (err) => this.emit('error', err),
+    this.watch = new PortWatch({
+      list: () => this.listPorts(),
+      changed: (ports) => this.emit('ports', ports, null),
+      ...opts.portWatch,
     });
-    this.stats = new StatsTicker(
-      this.camera,
-      () => this.session.state.kind !== 'disconnected',
-      (s) => this.emit('stats', s),
-      opts.statsIntervalMs,
-    );
-    this.frames = new FrameSource(this.camera);
-    this.frames.on('frame', (f) => this.deliver(f));
-    this.frames.on('error', (err) => {
-      // a burst of read errors during a resync is one problem, not dozens of toasts
-      const now = Date.now();
-      if (now - this.lastFrameErrorAt > 5000 && this.camera.connected) {
-        this.lastFrameErrorAt = now;
-        this.emit('error', toAppError(err));
-      }
-    });
-    this.session.on('state', (s) => this.onSessionState(s));
-    this.camera.on('channels', () => this.emitChannels());
-    this.camera.events.onStdout(() => this.drainStdout());
-    this.camera.events.onChannel('config', () => void this.config.push(true));
-    this.camera.on('reboot', () => this.config.forgetSchema());
-    if (opts.defaultTarget) {
-      void this.connectDefault(opts.defaultTarget);
-    }
+    for (const t of starting) void this.openAtStart(t);
   }
 
   // ---- events ------------------------------------------------------------------------------------
 
-  on<K extends EventName>(name: K, listener: (payload: CamdeckEvents[K]) => void): Unsubscribe {
-    let set = this.listeners.get(name);
-    if (!set) this.listeners.set(name, (set = new Set()));
-    set.add(listener as AnyListener);
-    return () => void set.delete(listener as AnyListener);
+  on<K extends EventName>(name: K, listener: EventListener<K>): Unsubscribe {
+    const off = this.listeners.on(name, listener);
+    // The port list is polled while someone listens for its changes (every page does).
+    if (name === 'ports' && !this.closed) this.watch.start();
+    return () => {
+      off();
+      if (name === 'ports' && this.listeners.count('ports') === 0) this.watch.stop();
+    };
   }
 
-  onFrame(listener: (meta: FrameMeta, image: Uint8Array) => void): Unsubscribe {
-    this.frameListeners.add(listener);
-    return () => void this.frameListeners.delete(listener);
+  onFrame(listener: FrameListener): Unsubscribe {
+    return this.listeners.on('frame', listener);
   }
 
-  private emit<K extends EventName>(name: K, payload: CamdeckEvents[K]): void {
-    for (const l of [...(this.listeners.get(name) ?? [])]) {
-      try {
-        (l as (p: CamdeckEvents[K]) => void)(payload);
-      } catch (err) {
-        console.error(`camdeck: ${name} listener failed:`, err);
-      }
-    }
+  private emit<K extends EventName>(
+    name: K,
+    payload: Parameters<EventListener<K>>[0],
+    camera: CameraId | null,
+  ): void {
+    this.listeners.emit(name, payload, camera);
   }
 
-  private deliver(f: Frame): void {
-    this.latest = f;
-    this.recent.push(f);
-    this.recentBytes += f.image.length;
-    while (this.recent.length > 1 && (this.recent.length > RECENT_FRAMES || this.recentBytes > RECENT_BYTES))
-      this.recentBytes -= this.recent.shift()!.image.length;
-    this.stats.frame(f.meta);
-    for (const l of this.frameListeners) l(f.meta, f.image);
+  private emitCameras(): void {
+    this.emit('cameras', this.cameraList(), null);
   }
 
-  // ---- connection --------------------------------------------------------------------------------
-
-  private async connectDefault(target: string): Promise<void> {
-    // auto: the one attached camera, else (none, or several to choose from) the demo camera
-    const t = target === 'auto' ? (attachedCamera(await this.serialPorts()).target ?? DEMO_TARGET) : target;
-    // nobody awaits this connect: report its failure as an event
-    await this.connect(t).catch((err: unknown) => this.emit('error', toAppError(err)));
+  private cameraList(): CameraInfo[] {
+    return [...this.units.values()].map((h) => h.unit.info());
   }
 
-  private emitChannels(): void {
-    this.emit('channels', this.camera.channels());
+  /** Subscribe to a unit; its events are held until `register` and forwarded with its id from then on. */
+  private hold(unit: CameraUnit): Held {
+    const h: Held = { unit, live: false, queue: [], offs: [], identity: '' };
+    for (const name of CAMERA_EVENT_NAMES)
+      h.offs.push(
+        unit.on(name, (payload: never) => {
+          if (name === 'closed') return void this.gone(h, payload);
+          const send = (): void => {
+            this.emit(name, payload, unit.id);
+            if (name === 'state') this.identityChanged(h);
+          };
+          // before registration a state is the first connect's own progress: the page sees it as openCamera's
+          if (h.live) send();
+          else if (name !== 'state' && name !== 'stats' && h.queue.length < HELD_EVENTS) h.queue.push(send);
+        }),
+      );
+    h.offs.push(
+      unit.onFrame((meta, image) => {
+        if (h.live) this.listeners.emit('frame', meta, image);
+      }),
+    );
+    return h;
   }
 
-  private onSessionState(raw: ConnectionState): void {
-    const s = this.mask.show(raw);
-    if (!s) return;
-    const prev = this.lastStateKind;
-    this.lastStateKind = s.kind;
-    // A new connection counts from zero; a resync is the same connection going on. A reconnect passes
-    // through 'resyncing' too, so remember that the link went away rather than looking at the last state.
-    if (s.kind !== 'connected' && s.kind !== 'resyncing') this.linkWentAway = true;
-    if (s.kind === 'connected' && this.linkWentAway) {
-      this.linkWentAway = false;
-      this.stats.reset();
-      this.recent = [];
-      this.recentBytes = 0;
-    }
-    this.emit('state', s);
-    if (s.kind !== 'connected' && s.kind !== 'resyncing' && prev === 'connected') {
-      // the stream stopped: say so at once (fps 0), not a second later
-      this.stats.tick(true);
-    }
-    if (s.kind === 'connected') this.refresh();
+  private register(h: Held): CameraInfo {
+    this.units.set(h.unit.id, h);
+    const info = h.unit.info();
+    h.identity = identityOf(info);
+    this.emitCameras();
+    h.live = true;
+    for (const send of h.queue.splice(0)) send();
+    return info;
   }
 
-  /**
-   * Connected (first, again after a reconnect, or after a resync): re-read what the camera may have
-   * changed meanwhile — channels, frames, the config (read once, pushed), stdout.
-   */
-  private refresh(): void {
-    this.config.forgetSchema();
-    this.emitChannels();
-    void this.startFrames();
-    void this.config.push(true); // the one read on connect; a failure reaches the page as an error event
-    this.drainStdout();
+  private release(h: Held): void {
+    for (const off of h.offs.splice(0)) off();
+    h.live = false;
   }
 
-  private async startFrames(): Promise<void> {
-    if (!this.streamingWanted) return;
-    this.frames.start();
-    if (!this.camera.hasChannel('frame') && this.camera.channelById(ChannelId.STREAM)) {
-      await this.camera.streaming(true).catch((err: unknown) => this.emit('error', toAppError(err)));
-    }
-    this.frames.kick();
+  private identityChanged(h: Held): void {
+    const now = identityOf(h.unit.info());
+    if (now === h.identity) return;
+    h.identity = now;
+    this.emitCameras();
   }
+
+  /** A unit closed by itself (a remote camdeck closed the camera): gone for every page. */
+  private gone(h: Held, closed: { reason: string }): void {
+    if (this.units.get(h.unit.id) !== h) return;
+    this.units.delete(h.unit.id);
+    this.release(h);
+    this.emit('closed', closed, h.unit.id);
+    this.emitCameras();
+    void h.unit.close(closed.reason);
+  }
+
+  // ---- ports -------------------------------------------------------------------------------------
 
   async listPorts(): Promise<PortInfo[]> {
-    return portList(await this.serialPorts(), this.opts.extraPorts);
+    return portList(await this.serialPorts(), await this.extraPorts(), this.demoCameras);
   }
 
   private serialPorts(): Promise<PortInfo[]> {
     return serialPorts(this.opts.listSerial);
   }
 
-  async connect(target: string): Promise<DeviceSummary> {
-    if (this.closed) throw new ServiceError('closed', 'the service is shutting down');
-    // the session's own switching disconnect first, so that only this connect's states are masked
-    if (this.session.state.kind !== 'disconnected') await this.session.disconnect('switching target');
-    this.vetted = null;
-    const masked = this.mask.begin(target);
+  private extraPorts(): Promise<string[]> {
+    return expandExtraPorts(this.opts.extraPorts ?? []);
+  }
+
+  /** Which camera holds `target` now (registered, or connecting: null id ''), or null. */
+  private heldBy(target: string): CameraId | null {
+    for (const h of this.units.values()) if (h.unit.info().target === target) return h.unit.id;
+    for (const u of this.connecting) if (u.target === target) return '';
+    return null;
+  }
+
+  // ---- cameras -----------------------------------------------------------------------------------
+
+  async listCameras(): Promise<CameraInfo[]> {
+    return this.cameraList();
+  }
+
+  private async openAtStart(target: string): Promise<void> {
     try {
-      await this.session.connect(target);
+      // auto: the one attached camera, else (none, or several to choose from) the demo camera
+      const t = target === 'auto' ? (attachedCamera(await this.serialPorts()).target ?? DEMO_TARGET) : target;
+      await this.openCamera(t);
     } catch (err) {
-      throw this.mask.error(masked, asServiceError(err)); // the caller shows it; no duplicate error event
-    } finally {
-      this.mask.end(masked);
+      // nobody awaits this open: report its failure as the service's error event
+      if (!this.closed) this.emit('error', toAppError(err), null);
     }
-    return this.camera.deviceSummary();
   }
 
-  /** The session's opener: a target connect() names is vetted first (refused ones fail like a missing port). */
-  private async open(target: string): Promise<Transport> {
-    if (target !== this.vetted) {
-      await vetTarget(target, this.rules);
-      this.vetted = target;
-    }
-    return this.mask.open(target, () => this.targets.open(target));
+  openCamera(target: string, options?: OpenOptions, _context?: RequestContext): Promise<CameraInfo> {
+    if (this.closed) return Promise.reject(new ServiceError('closed', 'the service is shutting down'));
+    const already = this.opening.get(target);
+    if (already) return already;
+    const run = this.open(target, options).finally(() => this.opening.delete(target));
+    this.opening.set(target, run);
+    return run;
   }
 
-  async disconnect(): Promise<void> {
-    this.mask.end();
-    this.frames.stop();
-    await this.session.disconnect();
-    this.latest = null;
-    this.recent = [];
-    this.recentBytes = 0;
-  }
-
-  async getState(): Promise<ConnectionState> {
-    return this.mask.current(this.session.state);
-  }
-
-  private requireConnected(): void {
-    if (!this.camera.connected) {
+  private async open(target: string, options: OpenOptions | undefined): Promise<CameraInfo> {
+    for (const h of this.units.values()) if (h.unit.info().target === target) return h.unit.info();
+    const kind = targetKind(target);
+    if (kind === 'remote') return this.openRemote(target, options?.token);
+    const n = demoIndex(target);
+    if (n !== null && n > this.demoCameras)
       throw new ServiceError(
-        'not-connected',
-        'no camera connected',
-        'Pick a port (or the demo camera) and connect.',
+        'port-not-found',
+        `There is no demo camera ${shownTarget(target)} here.`,
+        this.demoCameras === 1
+          ? 'This camdeck has one demo camera: demo.'
+          : `This camdeck has ${this.demoCameras} demo cameras: demo to ${demoTarget(this.demoCameras)}.`,
       );
-    }
-  }
+    // the same camera on another path (a by-id link): its USB serial says so before anything is opened
+    const ports = kind === 'serial' ? await this.serialPorts() : [];
+    const port = ports.find((p) => p.path === target || p.target === target);
+    const same = port?.serialNumber && this.bySerial(port.serialNumber);
+    if (same) return same.unit.info();
 
-  // ---- config, raw channels, streaming, snapshot --------------------------------------------------
-
-  readConfig(): Promise<ConfigSnapshot> {
-    return this.config.read();
-  }
-
-  writeConfig(patch: ConfigValues): Promise<ConfigSnapshot> {
-    return this.config.write(patch);
-  }
-
-  async readChannel(name: string): Promise<Uint8Array> {
-    this.requireConnected();
+    const unit = new LocalCamera(target, {
+      targets: this.targets,
+      rules: this.rules,
+      snapshots: this.snapshots,
+      resolve: (u) => this.resolve(u),
+      ...(this.opts.backoffMs ? { backoffMs: this.opts.backoffMs } : {}),
+      ...(this.opts.statsIntervalMs ? { statsIntervalMs: this.opts.statsIntervalMs } : {}),
+    });
+    const h = this.hold(unit);
+    this.connecting.add(unit);
     try {
-      return await this.camera.channelRead(name);
-    } catch (err) {
-      throw asServiceError(err);
-    }
-  }
-
-  async writeChannel(name: string, data: Uint8Array): Promise<void> {
-    this.requireConnected();
-    try {
-      await this.camera.channelWrite(name, data);
-    } catch (err) {
-      throw asServiceError(err);
-    }
-  }
-
-  async setStreaming(enable: boolean): Promise<void> {
-    this.streamingWanted = enable;
-    if (!enable) this.frames.stop();
-    if (!this.camera.connected) return;
-    if (enable) await this.startFrames();
-    else if (!this.camera.hasChannel('frame')) await this.camera.streaming(false).catch(() => undefined);
-  }
-
-  async saveSnapshot(format: 'jpeg' | 'png', seq?: number | null): Promise<SnapshotResult> {
-    const f = (typeof seq === 'number' && this.recent.find((r) => r.meta.seq === seq)) || this.latest;
-    if (!f)
-      throw new ServiceError(
-        'no-frame',
-        'no frame to save yet',
-        'Connect a camera and wait for the first frame.',
-      );
-    return this.snapshots.save(f, format);
-  }
-
-  // ---- stdout and stats --------------------------------------------------------------------------
-
-  private drainStdout(): void {
-    this.stdoutDirty = true;
-    if (this.stdoutReading) return;
-    this.stdoutReading = true;
-    void (async () => {
-      try {
-        while (this.stdoutDirty && this.camera.connected) {
-          this.stdoutDirty = false;
-          const text = await this.camera.readStdout();
-          if (text) this.emit('stdout', text);
-        }
-      } catch {
-        // the link owner resyncs; the next stdout event drains again
-      } finally {
-        this.stdoutReading = false;
+      const device = await unit.connect();
+      if (this.closed) throw new ServiceError('closed', 'the service is shutting down');
+      // the id comes from the serial: the port list's USB serial for this path, else the board's uid
+      const serial = port?.serialNumber ?? device.uid;
+      const id = cameraIdOf(serial, target);
+      const dup = this.units.get(id) ?? (serial ? this.bySerial(serial) : undefined);
+      if (dup) {
+        this.release(h);
+        await unit.close('the camera is open already');
+        return dup.unit.info();
       }
-    })();
+      unit.bind(id, serial, port?.board);
+      return this.register(h);
+    } catch (err) {
+      this.release(h);
+      await unit.close('connect failed');
+      if (n !== null) this.targets.close(target);
+      throw err;
+    } finally {
+      this.connecting.delete(unit);
+    }
   }
 
-  /** The pushed 'stats' figures, measured now (see StatsTicker). */
-  async getStats(): Promise<StatsSnapshot> {
-    return this.stats.measure();
+  private bySerial(serial: string): Held | undefined {
+    const s = serial.toLowerCase();
+    for (const h of this.units.values()) if (h.unit.info().serial?.toLowerCase() === s) return h;
+    return undefined;
+  }
+
+  private async openRemote(target: string, token: string | undefined): Promise<CameraInfo> {
+    await vetTarget(target, this.rules);
+    if (!this.opts.openRemote)
+      throw new ServiceError(
+        'bad-target',
+        `This camdeck cannot open another camdeck's camera (${shownTarget(target)}) yet.`,
+        'Open the camera on the camdeck it is attached to, or use a serial port or the demo camera here.',
+      );
+    const unit = await this.opts.openRemote(target, token);
+    const h = this.hold(unit);
+    if (this.closed || this.units.has(unit.id)) {
+      this.release(h);
+      await unit.close(this.closed ? 'the service is shutting down' : 'the camera is open already');
+      if (this.closed) throw new ServiceError('closed', 'the service is shutting down');
+      return this.units.get(unit.id)!.unit.info();
+    }
+    return this.register(h);
+  }
+
+  async closeCamera(camera: CameraId, context?: RequestContext): Promise<void> {
+    const h = this.unit(camera);
+    this.units.delete(camera);
+    this.release(h);
+    this.emit('closed', { reason: `closed by ${context?.peer ?? 'camdeck'}` }, camera);
+    this.emitCameras();
+    await h.unit.close('closed');
+    if (h.unit instanceof LocalCamera && demoIndex(h.unit.opened) !== null) this.targets.close(h.unit.opened);
+  }
+
+  private unit(camera: CameraId): Held {
+    const h = this.units.get(camera);
+    if (h) return h;
+    throw new ServiceError(
+      'no-camera',
+      `No camera "${shownTarget(String(camera))}" is open in this camdeck.`,
+      'It was closed or unplugged for good; pick it again from the port list.',
+    );
+  }
+
+  // ---- camera requests, routed by id ---------------------------------------------------------------
+
+  getState(camera: CameraId) {
+    return this.unit(camera).unit.getState();
+  }
+
+  readConfig(camera: CameraId) {
+    return this.unit(camera).unit.readConfig();
+  }
+
+  writeConfig(camera: CameraId, patch: Parameters<CameraUnit['writeConfig']>[0]) {
+    return this.unit(camera).unit.writeConfig(patch);
+  }
+
+  readChannel(camera: CameraId, name: string) {
+    return this.unit(camera).unit.readChannel(name);
+  }
+
+  writeChannel(camera: CameraId, name: string, data: Uint8Array) {
+    return this.unit(camera).unit.writeChannel(name, data);
+  }
+
+  setStreaming(camera: CameraId, enable: boolean) {
+    return this.unit(camera).unit.setStreaming(enable);
+  }
+
+  saveSnapshot(camera: CameraId, format: 'jpeg' | 'png', seq?: number) {
+    return this.unit(camera).unit.saveSnapshot(format, seq);
+  }
+
+  getStats(camera: CameraId) {
+    return this.unit(camera).unit.getStats();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stats.stop();
-    this.frames.stop();
-    await this.session.disconnect('closing');
+    this.watch.stop();
+    const all = [...this.units.values()];
+    this.units.clear();
+    for (const h of all) {
+      this.release(h);
+      this.emit('closed', { reason: 'the service is shutting down' }, h.unit.id);
+    }
+    await Promise.all([
+      ...all.map((h) => h.unit.close('closing')),
+      ...[...this.connecting].map((u) => u.close('closing')),
+    ]);
     this.targets.close();
     this.listeners.clear();
-    this.frameListeners.clear();
   }
 }
 

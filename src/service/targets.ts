@@ -3,9 +3,11 @@
 // this process, over an in-memory link), the port list with the demo camera and CAMDECK_EXTRA_PORTS, and
 // which targets the service may open for a page (the CLI opens what its user names, unchecked).
 // How a failure is said (a toast, a CLI sentence and exit code) is left to the caller.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { listPorts, memoryTransport, openTransport, parseTarget, pickCamera } from '../host';
 import type { Transport } from '../host';
-import { DEMO_TARGET, type PortInfo } from '../model';
+import { DEMO_TARGET, demoIndex, demoTarget, type PortInfo } from '../model';
 import { createLinkPair } from '../protocol';
 import type { SimCam } from '../simcam';
 import { ServiceError } from './errors';
@@ -17,6 +19,13 @@ export const DEMO_PORT: PortInfo = {
   manufacturer: 'camdeck (simulated)',
   isCamera: true,
 };
+
+/** The n-th demo camera as the port list shows it (`demo`, `demo:2`, …). */
+export function demoPort(n: number): PortInfo {
+  return n <= 1
+    ? DEMO_PORT
+    : { ...DEMO_PORT, target: demoTarget(n), path: demoTarget(n), board: `Demo camera ${n}` };
+}
 
 /** CAMDECK_EXTRA_PORTS: comma-separated ports added to the port list (e.g. a socat pty). */
 export function extraPortsFromEnv(env: Record<string, string | undefined> = process.env): string[] {
@@ -35,14 +44,49 @@ export async function serialPorts(list: () => Promise<PortInfo[]> = listPorts): 
   }
 }
 
-/** The port list a UI shows: the demo camera once and first, attached cameras, extra ports, other ports. */
-export function portList(serial: PortInfo[], extraPorts: readonly string[] = []): PortInfo[] {
-  const seen = new Set([DEMO_TARGET, ...serial.map((p) => p.target)]);
+/**
+ * An extra-port entry may end in `*` (`/tmp/cams/cam-*`): every file of that folder whose name starts with the
+ * rest. Expanded at each listing (ptys come and go); an entry without `*` is kept as it is.
+ */
+export async function expandExtraPorts(entries: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of entries) {
+    if (!entry.endsWith('*')) {
+      out.push(entry);
+      continue;
+    }
+    const dir = path.dirname(entry);
+    const prefix = path.basename(entry).slice(0, -1);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const n of names.filter((x) => x.startsWith(prefix)).sort()) out.push(path.join(dir, n));
+  }
+  return out;
+}
+
+/** Whether `target` is named by an extra-port entry (a trailing `*` matches one path segment, no `..`). */
+export function namedBy(entry: string, target: string): boolean {
+  if (!entry.endsWith('*')) return entry === target;
+  const prefix = entry.slice(0, -1);
+  const rest = target.slice(prefix.length);
+  return target.startsWith(prefix) && rest.length > 0 && !/[/\\]/.test(rest) && rest !== '..';
+}
+
+/**
+ * The port list a UI shows: the demo cameras once and first, attached cameras, extra ports, other ports.
+ * `extraPorts` are expanded already (expandExtraPorts).
+ */
+export function portList(
+  serial: PortInfo[],
+  extraPorts: readonly string[] = [],
+  demoCameras = 1,
+): PortInfo[] {
+  const demos = Array.from({ length: Math.max(1, demoCameras) }, (_, i) => demoPort(i + 1));
+  const seen = new Set([...demos.map((d) => d.target), ...serial.map((p) => p.target)]);
   const extra: PortInfo[] = extraPorts
     .filter((p) => p && !seen.has(p) && (seen.add(p), true))
     .map((p) => ({ target: p, path: p, board: 'Extra port (CAMDECK_EXTRA_PORTS)', isCamera: true }));
-  const real = serial.filter((p) => p.target !== DEMO_TARGET);
-  return [DEMO_PORT, ...real.filter((p) => p.isCamera), ...extra, ...real.filter((p) => !p.isCamera)];
+  const real = serial.filter((p) => demoIndex(p.target) === null);
+  return [...demos, ...real.filter((p) => p.isCamera), ...extra, ...real.filter((p) => !p.isCamera)];
 }
 
 /** The camera a missing target means: the one attached camera, or (none or several) the cameras there are. */
@@ -56,11 +100,15 @@ export function attachedCamera(ports: PortInfo[]): AttachedCamera {
     : { target: null, cameras: ports.filter((p) => p.isCamera) };
 }
 
-/** What a target names: the demo camera, a serial path, a network address, or nothing we can open. */
-export type TargetKind = 'demo' | 'serial' | 'network' | 'bad';
+/**
+ * What a target names: a demo camera, a serial path, a network address, another camdeck's camera
+ * (`camdeck://host:port/<id>`), or nothing we can open.
+ */
+export type TargetKind = 'demo' | 'serial' | 'network' | 'remote' | 'bad';
 
 export function targetKind(target: string): TargetKind {
-  if (target === DEMO_TARGET) return 'demo';
+  if (demoIndex(target) !== null) return 'demo';
+  if (/^camdeck:\/\//i.test(target)) return 'remote';
   try {
     return parseTarget(target).kind === 'serial' ? 'serial' : 'network';
   } catch {
@@ -97,8 +145,8 @@ export interface TargetRules {
  */
 export async function vetTarget(target: string, rules: TargetRules): Promise<void> {
   const kind = targetKind(target);
-  if (kind === 'demo' || kind === 'bad' || rules.named.includes(target)) return;
-  if (kind === 'network') {
+  if (kind === 'demo' || kind === 'bad' || rules.named.some((n) => namedBy(n, target))) return;
+  if (kind === 'network' || kind === 'remote') {
     if (rules.allowNetwork) return;
     throw new ServiceError(
       'network-off',
@@ -145,21 +193,35 @@ export function inProcessCamera(cam: SimCam, describe = 'demo'): InProcessCamera
   };
 }
 
-/** Opens targets: `demo` is one simulated camera, made by `makeDemo` on first use; the rest openTransport. */
+/**
+ * Opens targets: each demo target (`demo`, `demo:2`, …) is one simulated camera, made by `makeDemo(n)` on
+ * first use; the rest `openOther` (openTransport).
+ */
 export interface TargetOpener {
   open(target: string): Promise<Transport>;
-  /** Close the simulated camera, if one was made. */
-  close(): void;
+  /** Close the simulated cameras that were made (`target`: only that demo camera; it is made anew on next open). */
+  close(target?: string): void;
 }
 
-export function targetOpener(makeDemo: () => InProcessCamera): TargetOpener {
-  let demo: InProcessCamera | null = null;
+export function targetOpener(
+  makeDemo: (n: number) => InProcessCamera,
+  openOther: (target: string) => Promise<Transport> = (t) => openTransport(t),
+): TargetOpener {
+  const demos = new Map<number, InProcessCamera>();
   return {
     open: async (target) => {
-      if (target !== DEMO_TARGET) return openTransport(target);
-      demo ??= makeDemo();
+      const n = demoIndex(target);
+      if (n === null) return openOther(target);
+      let demo = demos.get(n);
+      if (!demo) demos.set(n, (demo = makeDemo(n)));
       return demo.open();
     },
-    close: () => demo?.close(),
+    close: (target) => {
+      for (const [n, demo] of demos)
+        if (target === undefined || demoIndex(target) === n) {
+          demos.delete(n);
+          demo.close();
+        }
+    },
   };
 }
