@@ -1,8 +1,42 @@
 // SimCamOptions → the resolved options: checked, with the defaults of an OpenMV Cam H7 Plus running the
 // demo scenario at 640×480, 30 fps.
 import { BOARD_MAX_PAYLOAD, FIRMWARE_VERSION, PROTOCOL_VERSION } from '../protocol';
+import { SERIAL_DIGITS, derivedSerial } from './board';
+import { drawable } from './demo/glyphs';
 import { SCENARIOS } from './demo/scenarios';
-import type { ResolvedSimCamOptions, SimCamOptions } from './types';
+import type { ResolvedSimCamOptions, SceneLook, SimCamOptions } from './types';
+
+/** The longest label the scene draws. */
+export const MAX_LABEL = 12;
+
+/** A given serial → 24 lower-case hex digits; null when absent. */
+function checkSerial(serial: string | undefined): string | null {
+  if (serial === undefined) return null;
+  if (!/^[0-9a-f]{1,24}$/i.test(serial) || /^0+$/.test(serial)) {
+    throw new RangeError(
+      `serial must be 1 to ${SERIAL_DIGITS} hex digits, not all zeros (the board's unique id), not "${serial}"`,
+    );
+  }
+  return serial.toLowerCase().padStart(SERIAL_DIGITS, '0');
+}
+
+function checkLook(label: string | undefined, hue: number | undefined): SceneLook {
+  const look: SceneLook = {};
+  if (label !== undefined && label !== '') {
+    const text = label.toUpperCase();
+    if (text.length > MAX_LABEL || !drawable(text)) {
+      throw new RangeError(
+        `label must be up to ${MAX_LABEL} of 0-9, A-Z, space and - # . : (got "${label}")`,
+      );
+    }
+    look.label = text;
+  }
+  if (hue !== undefined) {
+    if (!Number.isFinite(hue)) throw new RangeError(`hue must be a number of degrees, not ${hue}`);
+    look.hue = ((hue % 360) + 360) % 360;
+  }
+  return look;
+}
 
 export function resolveOptions(o: SimCamOptions): ResolvedSimCamOptions {
   const maxBuffer = o.maxBuffer ?? 4096;
@@ -24,12 +58,17 @@ export function resolveOptions(o: SimCamOptions): ResolvedSimCamOptions {
   if (!SCENARIOS[scenario]) {
     throw new RangeError(`unknown scenario "${scenario}" (known: ${Object.keys(SCENARIOS).join(', ')})`);
   }
+  const board = o.board ?? 'OpenMV Cam H7 Plus';
+  const usbVid = o.usbVid ?? 0x37c5;
+  const usbPid = o.usbPid ?? 0x124a;
   return {
     maxBuffer,
     maxPayload: BOARD_MAX_PAYLOAD[maxBuffer],
-    board: o.board ?? 'OpenMV Cam H7 Plus',
-    usbVid: o.usbVid ?? 0x37c5,
-    usbPid: o.usbPid ?? 0x124a,
+    board,
+    usbVid,
+    usbPid,
+    serial: checkSerial(o.serial) ?? derivedSerial(board, usbVid, usbPid),
+    look: checkLook(o.label, o.hue),
     firmwareVersion: o.firmwareVersion ?? [...FIRMWARE_VERSION],
     protocolVersion: o.protocolVersion ?? [...PROTOCOL_VERSION],
     bootloaderVersion: o.bootloaderVersion ?? [4, 0, 0],

@@ -288,6 +288,7 @@ export class ScriptHost {
       fps: o.fps,
       width: o.width,
       height: o.height,
+      look: o.look,
       register: (spec) => this.registerIn(spec, run.generation),
       print: (text) => {
         if (alive()) this.print(text);

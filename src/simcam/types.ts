@@ -74,6 +74,16 @@ export interface SimCamOptions {
   board?: string;
   usbVid?: number;
   usbPid?: number;
+  /**
+   * The board's unique id in hex, 1…24 digits (left-padded to 24, never all zeros). SYS_INFO dev_id carries
+   * it (digits 0–7 = dev_id[0], …), so a host reading dev_id sees the same camera every run. Default: derived
+   * from the board name and USB id.
+   */
+  serial?: string;
+  /** Drawn large on the demo scene (up to 12 of 0–9 A–Z space - # . :), to tell cameras apart at a glance. */
+  label?: string;
+  /** Hue in degrees of the scene's border and label badge (default: no border, today's scene). */
+  hue?: number;
   firmwareVersion?: [number, number, number];
   protocolVersion?: [number, number, number];
   bootloaderVersion?: [number, number, number];
@@ -91,6 +101,14 @@ export interface SimCamOptions {
   trace?: (line: string) => void;
   /** Initial fault settings. */
   faults?: Partial<Faults>;
+}
+
+/** What makes one demo camera's picture unlike another's. */
+export interface SceneLook {
+  /** Upper-case, only characters the scene can draw; absent = no label. */
+  label?: string;
+  /** Degrees in [0, 360); absent = no border or badge colour. */
+  hue?: number;
 }
 
 export interface TransportDefaults {
@@ -135,6 +153,9 @@ export interface ResolvedSimCamOptions {
   board: string;
   usbVid: number;
   usbPid: number;
+  /** 24 lower-case hex digits. */
+  serial: string;
+  look: SceneLook;
   firmwareVersion: [number, number, number];
   protocolVersion: [number, number, number];
   bootloaderVersion: [number, number, number];

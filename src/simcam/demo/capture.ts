@@ -3,6 +3,7 @@
 // encoded is skipped (the sensor drops it), so a slow encoder lowers the rate instead of queueing.
 import sharp from 'sharp';
 import type { Clock } from '../clock';
+import type { SceneLook } from '../types';
 import { Scene, type SceneAdjust } from './scene';
 import { insertStamp } from './stamp';
 
@@ -31,6 +32,8 @@ export interface CaptureOptions {
   settings: () => CaptureSettings;
   onFrame: (f: CapturedFrame) => void;
   wantRaw?: () => boolean;
+  /** The camera's label and hue in the picture (default none). */
+  look?: SceneLook;
   /** Wall clock for the stamp (default Date.now). */
   wallClock?: () => number;
 }
@@ -83,7 +86,7 @@ export class CaptureLoop {
   async captureOnce(): Promise<CapturedFrame> {
     const s = this.opts.settings();
     if (!this.scene || this.scene.width !== s.width || this.scene.height !== s.height) {
-      this.scene = new Scene(s.width, s.height);
+      this.scene = new Scene(s.width, s.height, this.opts.look);
       this.pixels = new Uint8Array(s.width * s.height * 3);
     }
     this.scene.setAdjust(s.adjust);

@@ -5,7 +5,7 @@
 //   idle    registers nothing (a camera with no script)
 import type { ConfigValues } from '../../model';
 import type { Clock } from '../clock';
-import type { ChannelHandle, ChannelSpec } from '../types';
+import type { ChannelHandle, ChannelSpec, SceneLook } from '../types';
 import { FrameBackend, RawQualityBackend, StaticTextBackend, TempBackend } from './backends';
 import { CaptureLoop, type CapturedFrame } from './capture';
 import { ConfigBackend, demoSchema, frameSizeDims, frameSizeName, type ConfigFault } from './config';
@@ -15,6 +15,8 @@ export interface ScriptContext {
   readonly fps: number;
   readonly width: number;
   readonly height: number;
+  /** The camera's label and hue, for the scene. */
+  readonly look: SceneLook;
   register(spec: ChannelSpec): ChannelHandle;
   print(text: string): void;
   /** Hand a frame to the stream channel (lock-step; sends the frame-ready event when written). */
@@ -69,6 +71,7 @@ function startCapture(
       };
     },
     wantRaw: () => ctx.wantRaw(),
+    look: ctx.look,
     onFrame: (f) => {
       // While the device is busy (long ACK wait, stall) only the newest frame is kept for publication.
       const first = latest === null;

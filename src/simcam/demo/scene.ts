@@ -1,7 +1,10 @@
 // The synthetic scene: a precomputed base (colour gradients, a zone plate, fine line gratings) plus, per
 // frame, one typed-array pass for sensor noise and brightness/contrast, then a few moving shapes and a
 // binary frame counter. Everything JPEG finds hard (fine detail, sharp edges, noise) is on screen, so a
-// quality change is visible.
+// quality change is visible. A look (label, hue) puts a coloured border and a big label card in the picture,
+// so cameras side by side tell apart at a glance.
+import type { SceneLook } from '../types';
+import { GLYPH_HEIGHT, GLYPH_WIDTH, ink } from './glyphs';
 
 export interface SceneAdjust {
   /** −3…3, like sensor.set_brightness(). */
@@ -32,7 +35,11 @@ export class Scene {
   /** How many noisy backgrounds were computed (the expensive per-pixel pass). */
   variantBuilds = 0;
 
-  constructor(width: number, height: number) {
+  constructor(
+    width: number,
+    height: number,
+    private readonly look: SceneLook = {},
+  ) {
     this.width = width;
     this.height = height;
     this.noise = new Uint8Array(1 << NOISE_BITS);
@@ -142,7 +149,42 @@ export class Scene {
         out[o + 2] = b;
       }
     }
+    this.drawLook(out);
     return out;
+  }
+
+  /** The border in the camera's hue and the label card (white ink on the hue, or on grey without one). */
+  private drawLook(out: Uint8Array): void {
+    const { width: w, height: h } = this;
+    const { label, hue } = this.look;
+    const colour = hue === undefined ? [70, 70, 70] : hsv(hue, 0.8, 0.85);
+    if (hue !== undefined) {
+      const t = borderWidth(w, h);
+      this.fillRect(out, 0, 0, w, t, colour);
+      this.fillRect(out, 0, h - t, w, h, colour);
+      this.fillRect(out, 0, 0, t, h, colour);
+      this.fillRect(out, w - t, 0, w, h, colour);
+    }
+    if (!label) return;
+    const l = labelLayout(w, h, label);
+    this.fillRect(
+      out,
+      l.x - l.scale,
+      l.y - l.scale,
+      l.x + l.width + l.scale,
+      l.y + l.height + l.scale,
+      colour,
+    );
+    [...label].forEach((c, i) => {
+      for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
+        for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
+          if (!ink(c, gx, gy)) continue;
+          const x = l.x + (i * (GLYPH_WIDTH + 1) + gx) * l.scale;
+          const y = l.y + gy * l.scale;
+          this.fillRect(out, x, y, x + l.scale, y + l.scale, [255, 255, 255]);
+        }
+      }
+    });
   }
 
   private fillRect(out: Uint8Array, x0: number, y0: number, x1: number, y1: number, rgb: number[]): void {
@@ -201,4 +243,31 @@ export class Scene {
       this.fillRect(out, cell * (bit + 1), cell / 2, cell * (bit + 2) - 1, cell * 1.5, [v, v, v]);
     }
   }
+}
+
+/** Border thickness of a scene with a hue. */
+export function borderWidth(width: number, height: number): number {
+  return Math.max(2, Math.round(Math.min(width, height) / 40));
+}
+
+/** Where the label's ink goes (scene coordinates): centred on the upper half, about a third of it tall. */
+export function labelLayout(
+  width: number,
+  height: number,
+  label: string,
+): { x: number; y: number; scale: number; width: number; height: number } {
+  const cols = label.length * (GLYPH_WIDTH + 1) - 1;
+  const scale = Math.max(1, Math.floor(Math.min((height * 0.3) / GLYPH_HEIGHT, (width * 0.8) / cols)));
+  const w = cols * scale;
+  const h = GLYPH_HEIGHT * scale;
+  return { x: Math.floor((width - w) / 2), y: Math.floor(height / 4 - h / 2), scale, width: w, height: h };
+}
+
+/** HSV → RGB, h in degrees, s and v in [0, 1]. */
+function hsv(h: number, s: number, v: number): number[] {
+  const f = (n: number): number => {
+    const k = (n + h / 60) % 6;
+    return Math.round(255 * (v - v * s * Math.max(0, Math.min(k, 4 - k, 1))));
+  };
+  return [f(5), f(3), f(1)];
 }
