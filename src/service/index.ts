@@ -2,6 +2,9 @@
 export { createCamdeckService } from './service';
 export type { ServiceOptions, SimCamOptions } from './service';
 export type { CamdeckService } from './api';
+// Another camdeck's cameras (camdeck://host:port/<id>): the openRemote a carrier passes, the target's parts.
+export { openRemoteCamera, parseRemoteTarget, remoteCameraId, remoteCameraOpener } from './remote-camera';
+export type { RemoteCameraDeps, RemoteOpenerOptions, RemoteTarget } from './remote-camera';
 export { ServiceError, classifyError, toAppError } from './errors';
 export { udevHint } from './udev-hint';
 // Camera targets, shared with the CLI: auto/demo, opening one, the port list, what the service may open.
