@@ -4,7 +4,6 @@ import type { CameraId, FrameMeta } from '../../../shared/contract';
 import type { Size } from '../lib/viewport';
 import type { AppStore } from '../store/app-store';
 import { FrameSink, type ShownFrame } from './frame-sink';
-import { saveShown } from './snapshot';
 
 const MIME: Record<FrameMeta['format'], string | null> = { jpeg: 'image/jpeg', png: 'image/png', raw: null };
 const DECODE_TOAST_EVERY_MS = 5000;
@@ -96,15 +95,4 @@ export function decodeErrorToasts(store: Pick<AppStore, 'actions'>): (err: Error
       at: Date.now(),
     });
   };
-}
-
-/** The page's single view of every frame (before tiles): kept until the UI moves to createFrameHub. */
-export function createLiveFrames(store: AppStore): LiveFrames {
-  return liveFramesOf({
-    camera: null,
-    decode: decodeHere,
-    onDecodeError: decodeErrorToasts(store),
-    snapshot: (shown, format) => saveShown(shown, format, store),
-    attach: (push) => void store.api.onFrame(push),
-  });
 }

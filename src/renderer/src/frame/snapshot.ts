@@ -1,6 +1,7 @@
 // Saving the frame on screen: through the contract always, and in a browser also as a download here.
 import { snapshotFileName } from '../../../model';
-import type { AppStore } from '../store/app-store';
+import type { SnapshotResult } from '../../../shared/contract';
+import type { AppActions } from '../store/app-store';
 import type { ShownFrame } from './frame-sink';
 
 function download(blob: Blob, name: string): void {
@@ -32,22 +33,29 @@ export function encodeShown(f: ShownFrame<ImageBitmap>, format: 'jpeg' | 'png'):
   }
 }
 
+/** What saving needs of the page: its carrier, the save action of the frame's camera, and the toasts. */
+export interface SnapshotSaver {
+  carrier: 'electron' | 'browser';
+  save(format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult | null>;
+  showToast: AppActions['showToast'];
+}
+
 /** `shown` is the frame on screen, not whatever arrived since: the service saves the same one (by seq). */
 export async function saveShown(
   shown: ShownFrame<ImageBitmap> | null,
   format: 'jpeg' | 'png',
-  store: Pick<AppStore, 'getState' | 'actions'>,
+  page: SnapshotSaver,
 ): Promise<void> {
-  const file = store.getState().carrier === 'browser' && shown ? encodeShown(shown, format) : null;
+  const file = page.carrier === 'browser' && shown ? encodeShown(shown, format) : null;
   file?.catch(() => undefined); // reported below, once the save is done
-  const saved = await store.actions.saveSnapshot(format, shown?.meta.seq);
+  const saved = await page.save(format, shown?.meta.seq);
   if (!file || !shown) return;
   try {
     // the service's name when it saved this very frame, so both copies are called the same
     const same = saved?.seq === shown.meta.seq;
     download(await file, same ? saved.name : snapshotFileName(shown.meta, format, new Date()));
   } catch (e) {
-    store.actions.showToast({
+    page.showToast({
       code: 'snapshot-failed',
       title: 'The download failed',
       message: (e as Error).message,

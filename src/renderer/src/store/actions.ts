@@ -1,149 +1,116 @@
-// What the user asks of the camera: each calls the contract and turns a failure into a toast with its cause
-// (never silent).
+// What the user asks of one camera: each names the camera (its tile key, the camera id once open), calls the
+// contract and turns a failure into a toast with its cause (never silent). Config edits go through that
+// camera's own config controller, so an edit on one camera writes only that camera.
 import type { StoreApi } from 'zustand';
-import type { ConfigValue, ErrorCode, SnapshotResult } from '../../../shared/contract';
-import { DEMO_TARGET } from '../../../shared/contract';
+import type { CameraId, ConfigValue, ErrorCode, SnapshotResult } from '../../../shared/contract';
 import { toAppError, type RendererApi } from '../api';
-import { createConfigController } from './config-controller';
+import { emptyRing } from '../lib/stdout-ring';
+import { patchCamera, viewOf } from './camera-view';
+import { createConfigController, type ConfigController } from './config-controller';
 import { applySnapshot } from './config-writer';
-import { applyConnectionState } from './reducers';
 import type { AppState } from './state';
 import type { UiActions } from './ui-actions';
 
 export interface CameraActions {
-  refreshPorts(): Promise<void>;
-  connect(target: string): Promise<void>;
-  disconnect(): Promise<void>;
-  /** Read the config once (after connect); later changes arrive as pushed events. */
-  loadConfig(): Promise<void>;
-  editConfig(key: string, value: ConfigValue): void;
-  setConfigDragging(key: string, dragging: boolean): void;
-  /** Re-read the camera state, config and ports (after the page (re)gains the server: the service kept running). */
-  reload(): Promise<void>;
+  /** Read the camera's config once (after it opened); later changes arrive as pushed events. */
+  loadConfig(camera: CameraId): Promise<void>;
+  editConfig(camera: CameraId, key: string, value: ConfigValue): void;
+  setConfigDragging(camera: CameraId, key: string, dragging: boolean): void;
   /** Save through the contract; `seq` is the frame on screen. Resolves with what was saved, null on failure. */
-  saveSnapshot(format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult | null>;
-  setStreaming(enable: boolean): Promise<void>;
-  /** Pause a running stream or resume a paused one; nothing without a camera. */
-  toggleStreaming(): Promise<void>;
+  saveSnapshot(camera: CameraId, format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult | null>;
+  setStreaming(camera: CameraId, enable: boolean): Promise<void>;
+  /** Pause a running stream or resume a paused one; nothing unless the camera is connected. */
+  toggleStreaming(camera: CameraId): Promise<void>;
+  clearConsole(camera: CameraId): void;
+  /** The camera's tile is gone: forget its config writer. */
+  forgetCamera(camera: CameraId): void;
+}
+
+/** "OpenMV Cam H7 · 3f2a" for titles, else the key. */
+export function cameraName(s: AppState, camera: string): string {
+  return viewOf(s.cameras, camera).info?.label ?? camera.replace(/^new:/, '');
 }
 
 export function createCameraActions(
   store: StoreApi<AppState>,
   api: RendererApi,
-  ui: Pick<UiActions, 'showToast' | 'updateSettings'>,
+  ui: Pick<UiActions, 'showToast'>,
 ): CameraActions {
   const set = store.setState;
   const { showToast } = ui;
-  const fail = (err: unknown, code: ErrorCode, title?: string) =>
-    showToast({ ...toAppError(err, code), ...(title ? { title } : {}) });
+  const patch = (camera: string, change: Parameters<typeof patchCamera>[2]) =>
+    set((s) => ({ cameras: patchCamera(s.cameras, camera, change) }));
+  const fail = (err: unknown, code: ErrorCode, title: string) =>
+    showToast({ ...toAppError(err, code), title });
+  const name = (camera: string) => cameraName(store.getState(), camera);
 
-  const configController = createConfigController({
-    get: () => store.getState().config,
-    set: (config) => set({ config }),
-    write: (patch) => api.request('writeConfig', patch),
-    onError: (err) => showToast(err),
-  });
-
-  async function refreshPorts(): Promise<void> {
-    set({ portsLoading: true });
-    try {
-      const ports = await api.request('listPorts');
-      set({ ports });
-    } catch (e) {
-      fail(e, 'ports-failed', 'Listing the ports failed');
-    } finally {
-      set({ portsLoading: false });
+  const controllers = new Map<CameraId, ConfigController>();
+  function controller(camera: CameraId): ConfigController {
+    let c = controllers.get(camera);
+    if (!c) {
+      c = createConfigController({
+        get: () => viewOf(store.getState().cameras, camera).config,
+        set: (config) => patch(camera, { config }),
+        write: (values) => api.request('writeConfig', camera, values),
+        onError: (err) => showToast({ ...err, title: `${name(camera)}: ${err.title}` }),
+      });
+      controllers.set(camera, c);
     }
+    return c;
   }
 
-  async function loadConfig(): Promise<void> {
+  async function setStreaming(camera: CameraId, enable: boolean): Promise<void> {
     try {
-      const snap = await api.request('readConfig');
-      set((s) => ({ config: applySnapshot(s.config, snap) }));
+      await api.request('setStreaming', camera, enable);
+      patch(camera, { paused: !enable });
     } catch (e) {
-      // A camera without a config channel is fine; anything else is worth saying.
-      const err = toAppError(e, 'config-read-failed');
-      if (err.code !== 'no-config') showToast({ ...err, title: 'Reading the config failed' });
-    }
-  }
-
-  async function setStreaming(enable: boolean): Promise<void> {
-    try {
-      await api.request('setStreaming', enable);
-      set({ paused: !enable });
-    } catch (e) {
-      fail(e, 'streaming-failed', enable ? 'Resuming the stream failed' : 'Pausing the stream failed');
+      const what = enable ? 'Resuming' : 'Pausing';
+      fail(e, 'streaming-failed', `${what} the stream of ${name(camera)} failed`);
     }
   }
 
   return {
-    refreshPorts,
-    loadConfig,
     setStreaming,
 
-    async connect(target) {
-      const t = target.trim() || DEMO_TARGET;
-      ui.updateSettings({ lastTarget: t });
-      set({ connectBusy: true, lastError: null, paused: false });
+    async loadConfig(camera) {
       try {
-        const device = await api.request('connect', t);
-        // the config arrives as the service's 'config' event (it reads it once on connect)
-        set({ device, channels: device.channels });
+        const snap = await api.request('readConfig', camera);
+        patch(camera, (v) => ({ config: applySnapshot(v.config, snap) }));
       } catch (e) {
-        const err = toAppError(e, 'connect-failed');
-        set({ lastError: err });
-        showToast({ ...err, title: `Connecting to ${t} failed` });
-      } finally {
-        set({ connectBusy: false });
+        // A camera without a config channel is fine; anything else is worth saying.
+        const err = toAppError(e, 'config-read-failed');
+        if (err.code !== 'no-config')
+          showToast({ ...err, title: `Reading the config of ${name(camera)} failed` });
       }
     },
 
-    async disconnect() {
-      try {
-        await api.request('disconnect');
-      } catch (e) {
-        fail(e, 'disconnect-failed', 'Disconnecting failed');
-      }
-    },
+    editConfig: (camera, key, value) => controller(camera).edit(key, value),
+    setConfigDragging: (camera, key, dragging) => controller(camera).setDragging(key, dragging),
 
-    editConfig: (key, value) => configController.edit(key, value),
-    setConfigDragging: (key, dragging) => configController.setDragging(key, dragging),
-
-    async reload() {
-      try {
-        const cs = await api.request('getState');
-        set((s) => applyConnectionState(s, cs));
-        if (cs.kind === 'connected') await loadConfig();
-      } catch (e) {
-        fail(e, 'state-failed', 'Reading the camera state failed');
-      }
-      await refreshPorts();
-    },
-
-    async saveSnapshot(format, seq) {
+    async saveSnapshot(camera, format, seq) {
+      const f = format.toUpperCase();
       try {
         const r =
           seq === undefined
-            ? await api.request('saveSnapshot', format)
-            : await api.request('saveSnapshot', format, seq);
+            ? await api.request('saveSnapshot', camera, format)
+            : await api.request('saveSnapshot', camera, format, seq);
         showToast(
-          {
-            code: 'snapshot-saved',
-            message: `Saved ${format.toUpperCase()} snapshot: ${r.path}`,
-            at: Date.now(),
-          },
+          { code: 'snapshot-saved', message: `Saved ${f} snapshot: ${r.path}`, at: Date.now() },
           'info',
         );
         return r;
       } catch (e) {
-        fail(e, 'snapshot-failed', `Saving the ${format.toUpperCase()} snapshot failed`);
+        fail(e, 'snapshot-failed', `Saving the ${f} snapshot of ${name(camera)} failed`);
         return null;
       }
     },
 
-    async toggleStreaming() {
-      const s = store.getState();
-      if (s.connection.kind === 'connected') await setStreaming(s.paused);
+    async toggleStreaming(camera) {
+      const v = viewOf(store.getState().cameras, camera);
+      if (v.connection.kind === 'connected') await setStreaming(camera, v.paused);
     },
+
+    clearConsole: (camera) => patch(camera, { stdout: emptyRing }),
+    forgetCamera: (camera) => void controllers.delete(camera),
   };
 }

@@ -8,8 +8,9 @@ import { bindApi } from './bind';
 import { settingsPersistence } from './settings-storage';
 import { initialState, type AppState } from './state';
 import { createUiActions, type UiActions } from './ui-actions';
+import { createWorkspaceActions, type WorkspaceActions } from './workspace-actions';
 
-export type AppActions = CameraActions & UiActions;
+export type AppActions = CameraActions & WorkspaceActions & UiActions;
 
 function createStateStore(carrier: AppState['carrier'], storage?: StateStorage) {
   return createStore<AppState>()(persist(() => initialState(carrier), settingsPersistence(storage)));
@@ -18,7 +19,7 @@ function createStateStore(carrier: AppState['carrier'], storage?: StateStorage) 
 export type AppStore = ReturnType<typeof createStateStore> & {
   readonly api: RendererApi;
   readonly actions: AppActions;
-  /** Apply the carrier's pushed events from now on; returns the unwiring. */
+  /** Apply the carrier's pushed events from now on (and open the saved cameras); returns the unwiring. */
   bind(): () => void;
 };
 
@@ -30,6 +31,7 @@ export interface AppStoreOptions {
 export function createAppStore(api: RendererApi, options: AppStoreOptions = {}): AppStore {
   const state = createStateStore(api.carrier, options.storage);
   const ui = createUiActions(state);
-  const actions: AppActions = { ...ui, ...createCameraActions(state, api, ui) };
+  const camera = createCameraActions(state, api, ui);
+  const actions: AppActions = { ...ui, ...camera, ...createWorkspaceActions(state, api, ui, camera) };
   return { ...state, api, actions, bind: () => bindApi(state, api, actions) };
 }

@@ -31,12 +31,12 @@ export interface ConnectionSlice {
 }
 
 /** A connection-state event: keep device/channels in step and stop pending writes when the link drops. */
-export function applyConnectionState(
-  s: ConnectionSlice,
+export function applyConnectionState<S extends ConnectionSlice>(
+  s: S,
   cs: ConnectionState,
   now = Date.now(),
-): ConnectionSlice {
-  const next: ConnectionSlice = { ...s, connection: cs };
+): S {
+  const next: S = { ...s, connection: cs };
   if (cs.kind === 'connected') {
     next.device = cs.device;
     next.channels = cs.device.channels;

@@ -1,6 +1,7 @@
 // Where the settings are persisted, and how an older build's saved settings are read.
 import { createJSONStorage, type PersistOptions, type StateStorage } from 'zustand/middleware';
 import { defaultSettings, type AppState, type Settings } from './state';
+import { sanitizeWorkspace } from './workspace';
 
 /** Where settings live when localStorage is missing or blocked (Node tests, locked-down profiles). */
 function baseStorage(): StateStorage {
@@ -53,7 +54,12 @@ export function settingsPersistence(
       const p = (persisted as { settings?: Partial<Settings> } | undefined)?.settings ?? {};
       return {
         ...current,
-        settings: { ...defaultSettings, ...p, panels: { ...defaultSettings.panels, ...(p.panels ?? {}) } },
+        settings: {
+          ...defaultSettings,
+          ...p,
+          panels: { ...defaultSettings.panels, ...(p.panels ?? {}) },
+          workspace: sanitizeWorkspace(p.workspace),
+        },
       };
     },
   };

@@ -1,17 +1,11 @@
-// What the renderer's store holds. Only `settings` is persisted; everything else is rebuilt from the carrier.
-import type {
-  AppError,
-  ChannelInfo,
-  ConnectionState,
-  DeviceSummary,
-  PortInfo,
-  StatsSnapshot,
-} from '../../../shared/contract';
+// What the renderer's store holds. Only `settings` (the workspace among them) is persisted; everything else is
+// rebuilt from the carrier.
+import type { PortInfo } from '../../../shared/contract';
 import type { ServerState, RendererApi } from '../api';
 import type { ZoomMode } from '../lib/viewport';
-import { emptyRing, type StdoutRing } from '../lib/stdout-ring';
-import { emptyConfig, type ConfigState } from './config-writer';
+import type { CameraView } from './camera-view';
 import type { Toast } from './reducers';
+import { defaultWorkspace, type Workspace } from './workspace';
 
 export type Theme = 'dark' | 'light';
 
@@ -26,6 +20,10 @@ export interface Settings {
   consoleHeight: number;
   /** The frame stats line above the image (fps, size, rate). */
   showStats: boolean;
+  /** When a `ports` event adds an OpenMV camera's port, open it in a new tile. */
+  autoOpenCameras: boolean;
+  /** The cameras this page shows and how (includes remote cameras' tokens: see workspace.ts). */
+  workspace: Workspace;
 }
 
 export type PanelKey = keyof Settings['panels'];
@@ -43,28 +41,23 @@ export const defaultSettings: Settings = {
   sideWidth: 340,
   consoleHeight: 120,
   showStats: true,
+  autoOpenCameras: false,
+  workspace: defaultWorkspace,
 };
 
 export interface AppState {
   /** How this window talks to the service; fixed for the store's life. */
   carrier: RendererApi['carrier'];
   server: ServerState;
-  connection: ConnectionState;
-  /** Set while our own connect() call is outstanding. */
-  connectBusy: boolean;
-  lastError: AppError | null;
   ports: PortInfo[];
   portsLoading: boolean;
-  /** The camera last connected (kept after a disconnect, which carries no device). */
-  device: DeviceSummary | null;
-  channels: ChannelInfo[];
-  config: ConfigState;
-  stats: StatsSnapshot | null;
-  stdout: StdoutRing;
+  /**
+   * Per camera, by tile key (the camera id once open): the tiles' cameras, and any other camera the service
+   * spoke of (its events are kept until its tile appears or the service's `cameras` list drops it).
+   */
+  cameras: Record<string, CameraView>;
   toasts: Toast[];
   helpOpen: boolean;
-  /** The user paused the stream (setStreaming(false)); reset on every connect. */
-  paused: boolean;
   settings: Settings;
 }
 
@@ -74,19 +67,11 @@ export function initialState(carrier: AppState['carrier']): AppState {
   return {
     carrier,
     server: { up: false, attempt: 0 },
-    connection: { kind: 'disconnected' },
-    connectBusy: false,
-    lastError: null,
     ports: [],
     portsLoading: false,
-    device: null,
-    channels: [],
-    config: emptyConfig,
-    stats: null,
-    stdout: emptyRing,
+    cameras: {},
     toasts: [],
     helpOpen: false,
-    paused: false,
     settings: defaultSettings,
   };
 }

@@ -1,7 +1,6 @@
-// What the page itself changes: toasts, settings, panels, the help popover, the console.
+// What the page itself changes: toasts, settings, panels, the help popover.
 import type { StoreApi } from 'zustand';
 import type { AppError } from '../../../shared/contract';
-import { emptyRing } from '../lib/stdout-ring';
 import { dismissToast, pushToast, type Toast } from './reducers';
 import type { AppState, PanelKey, Settings } from './state';
 
@@ -15,8 +14,7 @@ export interface UiActions {
   setPanelOpen(id: PanelKey, open: boolean): void;
   setHelpOpen(open: boolean): void;
   toggleHelp(): void;
-  clearConsole(): void;
-  /** A statistics snapshot read by the stats panel's poll (pushed ones arrive through bind). */
+  setAutoOpen(on: boolean): void;
 }
 
 export function createUiActions(store: StoreApi<AppState>): UiActions {
@@ -42,6 +40,6 @@ export function createUiActions(store: StoreApi<AppState>): UiActions {
     },
     setHelpOpen: (helpOpen) => set({ helpOpen }),
     toggleHelp: () => set((s) => ({ helpOpen: !s.helpOpen })),
-    clearConsole: () => set({ stdout: emptyRing }),
+    setAutoOpen: (autoOpenCameras) => updateSettings({ autoOpenCameras }),
   };
 }

@@ -1,0 +1,44 @@
+// The page tells the service which cameras' frames it wants (`watch`) whenever the set it shows changes: every
+// open tile in the grid, the focused camera in the focus view; and again once it has the server back.
+import type { StoreApi } from 'zustand';
+import type { CameraId } from '../../../shared/contract';
+import { toAppError, type RendererApi } from '../api';
+import { viewOf } from './camera-view';
+import type { AppState } from './state';
+import type { UiActions } from './ui-actions';
+import { tileKey } from './workspace';
+
+/** The cameras whose frames the page shows now: open (the service knows them), not closed. */
+export function watchedCameras(s: AppState): CameraId[] {
+  const ws = s.settings.workspace;
+  const shown = ws.view === 'grid' ? ws.cameras : ws.cameras.filter((c) => tileKey(c) === ws.selected);
+  return shown.flatMap((c) => {
+    const v = viewOf(s.cameras, tileKey(c));
+    return c.id && v.info && !v.opening && v.closed === null && !v.openError ? [c.id] : [];
+  });
+}
+
+/** Keep the service's idea of what this page watches in step; returns the unwiring. */
+export function syncWatch(
+  store: StoreApi<AppState>,
+  api: RendererApi,
+  ui: Pick<UiActions, 'showToast'>,
+): () => void {
+  let sent: string | null = null;
+  const sync = (s: AppState) => {
+    if (!s.server.up) {
+      sent = null; // a new connection starts watching nothing: say it all again once it is up
+      return;
+    }
+    const ids = watchedCameras(s);
+    const key = ids.join('\n');
+    if (key === sent) return;
+    sent = key;
+    api.request('watch', ids).catch((e: unknown) => {
+      sent = null;
+      ui.showToast({ ...toAppError(e, 'request-failed'), title: 'Asking for the cameras’ frames failed' });
+    });
+  };
+  sync(store.getState());
+  return store.subscribe((s) => sync(s));
+}
