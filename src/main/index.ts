@@ -4,7 +4,7 @@ import { app, BrowserWindow, ipcMain, MessageChannelMain, net, protocol, session
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CONTRACT_PORT_CHANNEL } from '../shared/contract';
-import { classifyError, createCamdeckService, extraPortsFromEnv } from '../service';
+import { classifyError, createCamdeckService, extraPortsFromEnv, remoteCameraOpener } from '../service';
 import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, appMimeType, resolveAppRequest } from './app-protocol';
 import { ContractPorts } from './contract-ports';
 import { readMainSettings } from './app-settings';
@@ -80,12 +80,15 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   hardenSession(session.defaultSession, { csp: !devUrl });
   serveAppProtocol();
+  const snapshotsDir = process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(app.getPath('pictures'), 'camdeck');
   const service = createCamdeckService({
-    snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(app.getPath('pictures'), 'camdeck'),
+    snapshotsDir,
     defaultTarget: options.camera,
     extraPorts: extraPortsFromEnv(),
     // the local user's own window (no listening socket): network cameras are theirs to name
     allowNetwork: true,
+    // other camdecks' cameras (camdeck://host:port/<id>): a fleet watched from this window
+    openRemote: remoteCameraOpener({ snapshotsDir }),
   });
 
   const ports = (contractPorts = new ContractPorts(service, { describeError: classifyError }));

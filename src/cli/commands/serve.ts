@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTarget } from '../../host';
-import { createCamdeckService, extraPortsFromEnv } from '../../service';
+import { createCamdeckService, extraPortsFromEnv, remoteCameraOpener } from '../../service';
 import { isLoopback, startServer } from '../../server';
 import { UsageError, intOption, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
@@ -150,11 +150,14 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`camdeck serve: warning: ${plan.why}\n  hint: ${plan.hint}`);
   }
 
+  const snapshotsDir = process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(dataDir(), 'snapshots');
   const service = createCamdeckService({
-    snapshotsDir: process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(dataDir(), 'snapshots'),
+    snapshotsDir,
     ...(values.demo ? { defaultTarget: 'demo' } : values.camera ? { defaultTarget: values.camera } : {}),
     extraPorts: extraPortsFromEnv(),
     allowNetwork: values['allow-network'],
+    // another camdeck serve's cameras (camdeck://host:port/<id>); vetted like tcp:// (--allow-network)
+    openRemote: remoteCameraOpener({ snapshotsDir }),
   });
   let server;
   try {
