@@ -2,15 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getApi } from './api';
 import { App } from './components/App';
-import { createLiveFrames } from './frame/live';
-import { LiveFramesProvider } from './frame/use-live-frames';
+import { createPageFrames, FrameHubProvider, releaseGoneTiles } from './components/frame-hub';
 import { createAppStore } from './store/app-store';
 import { AppStoreProvider } from './store/use-app';
 import './styles/app.css';
 
-// The page's one store and frame pipeline, wired to the carrier for the page's life.
+// The page's one store and frame hub (one live frame pipeline per camera), wired to the carrier for the page's life.
 const store = createAppStore(getApi());
-const frames = createLiveFrames(store);
+const frames = createPageFrames(store);
 const { showToast } = store.actions;
 
 // Nothing fails silently: stray errors and rejections become toasts too.
@@ -24,15 +23,15 @@ window.addEventListener('unhandledrejection', (e) =>
 );
 
 store.bind();
-frames.attach();
+releaseGoneTiles(store, frames);
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 createRoot(root).render(
   <StrictMode>
     <AppStoreProvider value={store}>
-      <LiveFramesProvider value={frames}>
+      <FrameHubProvider value={frames}>
         <App />
-      </LiveFramesProvider>
+      </FrameHubProvider>
     </AppStoreProvider>
   </StrictMode>,
 );

@@ -1,19 +1,24 @@
 import { useShallow } from 'zustand/react/shallow';
-import { useLiveFrames } from '../frame/use-live-frames';
+import { selectedKey, selectedView } from '../store/selected';
 import { useActions, useApp } from '../store/use-app';
+import { useFrameHub } from './frame-hub';
 
 const SNAPSHOTS = [
   { format: 'jpeg', title: 'Save the frame as received (S)', text: 'Save JPEG' },
   { format: 'png', title: 'Save the frame as PNG (Shift+S)', text: 'Save PNG' },
 ] as const;
 
-/** Snapshots, theme and help, top right. */
+/** Snapshots (of the selected camera), theme and help, top right. */
 export function AppToolbar() {
-  const { theme, connected } = useApp(
-    useShallow((s) => ({ theme: s.settings.theme, connected: s.connection.kind === 'connected' })),
+  const { theme, connected, selected } = useApp(
+    useShallow((s) => ({
+      theme: s.settings.theme,
+      connected: selectedView(s).connection.kind === 'connected',
+      selected: selectedKey(s),
+    })),
   );
   const { toggleTheme, toggleHelp } = useActions();
-  const frames = useLiveFrames();
+  const hub = useFrameHub();
   const other = theme === 'dark' ? 'light' : 'dark';
   return (
     <div className="toolbar-right">
@@ -22,8 +27,8 @@ export function AppToolbar() {
           key={s.format}
           type="button"
           data-testid={`snapshot-${s.format}`}
-          disabled={!connected}
-          onClick={() => void frames.takeSnapshot(s.format)}
+          disabled={!connected || selected === null}
+          onClick={() => selected !== null && void hub.camera(selected).takeSnapshot(s.format)}
           title={s.title}
         >
           {s.text}

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { decodeTemperature, formatTemperature } from '../../../model';
 import { usePoll } from '../lib/use-poll';
-import { useApi, useApp } from '../store/use-app';
+import { useCamera, useCameraKey } from '../store/camera-scope';
+import { useApi } from '../store/use-app';
 
 const TEMP_POLL_MS = 2000;
 
@@ -10,12 +11,13 @@ const TEMP_POLL_MS = 2000;
 function useTemperature(active: boolean): number | null {
   const [value, setValue] = useState<number | null>(null);
   const api = useApi();
+  const camera = useCameraKey();
   useEffect(() => {
     if (!active) setValue(null);
   }, [active]);
   usePoll(active, TEMP_POLL_MS, async (isLive) => {
     try {
-      const v = decodeTemperature(await api.request('readChannel', 'temp'));
+      const v = decodeTemperature(await api.request('readChannel', camera, 'temp'));
       if (isLive()) setValue(v);
     } catch {
       // a missed sample is not worth a toast: the next one comes in 2 s
@@ -25,8 +27,8 @@ function useTemperature(active: boolean): number | null {
 }
 
 export function ChannelList() {
-  const { channels, connected } = useApp(
-    useShallow((s) => ({ channels: s.channels, connected: s.connection.kind === 'connected' })),
+  const { channels, connected } = useCamera(
+    useShallow((v) => ({ channels: v.channels, connected: v.connection.kind === 'connected' })),
   );
   const hasTemp = channels.some((c) => c.name === 'temp' && c.flagNames.includes('READ'));
   const temp = useTemperature(connected && hasTemp);

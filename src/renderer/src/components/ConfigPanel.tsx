@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { ownValue, type ConfigValue } from '../../../model';
 import { coerce, resolveFields, type ConfigField } from '../lib/config-fields';
 import { isPending, type ConfigState } from '../store/config-writer';
-import { useActions, useApp } from '../store/use-app';
+import { useCamera, useCameraActions } from '../store/camera-scope';
 
 function Readout({ field, value }: { field: ConfigField; value: ConfigValue }) {
   return (
@@ -25,7 +25,7 @@ function CommitInput({
   pending: boolean;
 }) {
   const [draft, setDraft] = useState(String(value));
-  const { editConfig } = useActions();
+  const { editConfig } = useCameraActions();
   useEffect(() => setDraft(String(value)), [value]);
   const commit = () => {
     if (draft === String(value)) return;
@@ -54,7 +54,7 @@ function CommitInput({
 
 function Field({ field, value, pending }: { field: ConfigField; value: ConfigValue; pending: boolean }) {
   const id = `cfg-${field.key}`;
-  const { editConfig, setConfigDragging } = useActions();
+  const { editConfig, setConfigDragging } = useCameraActions();
   const common = {
     id,
     'data-testid': `config-${field.key}`,
@@ -179,10 +179,10 @@ function VirtualFields({ fields, config }: { fields: ConfigField[]; config: Conf
 
 /** Controls generated from the config channel's readback and its published schema. */
 export function ConfigPanel() {
-  const { config, connected } = useApp(
-    useShallow((s) => ({ config: s.config, connected: s.connection.kind === 'connected' })),
+  const { config, connected } = useCamera(
+    useShallow((v) => ({ config: v.config, connected: v.connection.kind === 'connected' })),
   );
-  const { loadConfig } = useActions();
+  const { loadConfig } = useCameraActions();
   const fields = useMemo(
     () => resolveFields(config.confirmed, config.schema),
     [config.confirmed, config.schema],

@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { DEMO_TARGET, type ConnectionState, type PortInfo } from '../../../shared/contract';
+import { DEMO_TARGET, type PortInfo } from '../../../shared/contract';
 import { formatUsbId } from '../lib/format';
 import { portOptions } from '../lib/ports';
+import { tilePhase, viewOf, type TilePhase } from '../store/camera-view';
 import { progressPercent } from '../store/reducers';
+import type { AppState } from '../store/state';
 import { useActions, useApp } from '../store/use-app';
+import { savedForTarget, tileKey } from '../store/workspace';
 
 export function portLabel(p: PortInfo): string {
   if (p.target === DEMO_TARGET) return 'Demo camera (simulated)';
@@ -16,18 +19,19 @@ export function portLabel(p: PortInfo): string {
   return parts.join(' · ');
 }
 
-/** The button says what is going on: Connect only from Disconnected, else the state we are in. */
-function connectLabel(busy: boolean, kind: ConnectionState['kind']): string {
-  if (busy) return 'Connecting…';
-  switch (kind) {
-    case 'connected':
-      return 'Connected';
-    case 'disconnected':
-      return 'Connect';
+/** The button says what is going on with the chosen target's camera: Connect unless its tile is open. */
+function connectLabel(phase: TilePhase | null): string {
+  switch (phase) {
+    case 'opening':
     case 'connecting':
       return 'Connecting…';
-    default:
+    case 'connected':
+      return 'Connected';
+    case 'reconnecting':
+    case 'resyncing':
       return 'Reconnecting…';
+    default:
+      return 'Connect';
   }
 }
 
@@ -40,22 +44,36 @@ function HiddenLabel({ htmlFor, children }: { htmlFor: string; children: string 
   );
 }
 
+/** The tile showing `target`: its phase and connection (null: no tile shows it). */
+function targetTile(s: AppState, target: string) {
+  const saved = savedForTarget(s.settings.workspace, target);
+  if (!saved) return { phase: null, connection: null };
+  const v = viewOf(s.cameras, tileKey(saved));
+  return { phase: tilePhase(v), connection: v.connection };
+}
+
+/** A `camdeck://host:port/<id>` target: another camdeck's camera, which needs that camdeck's token. */
+const isRemote = (t: string) => t.startsWith('camdeck://');
+
+/**
+ * Add camera: the ports (the `ports` event keeps the list fresh; Refresh asks again), or a typed target (a
+ * serial path, demo:2, tcp://…, camdeck://host:7410/<id> with its token). Connect opens it in a tile.
+ */
 export function ConnectionBar() {
-  const { ports, portsLoading, connection, busy, lastTarget, serverUp } = useApp(
+  const { ports, portsLoading, lastTarget, serverUp } = useApp(
     useShallow((s) => ({
       ports: s.ports,
       portsLoading: s.portsLoading,
-      connection: s.connection,
-      busy: s.connectBusy,
       lastTarget: s.settings.lastTarget,
       serverUp: s.server.up,
     })),
   );
-  const { connect, disconnect, refreshPorts } = useActions();
+  const { openCamera, refreshPorts } = useActions();
   // A typed target (tcp://…) from last time goes back into the text box.
   const known = lastTarget === DEMO_TARGET || lastTarget.startsWith('/') || /^COM\d+$/i.test(lastTarget);
   const [selected, setSelected] = useState(lastTarget || DEMO_TARGET);
   const [typed, setTyped] = useState(known ? '' : lastTarget);
+  const [token, setToken] = useState('');
 
   const isOption = (t: string) => t === DEMO_TARGET || ports.some((p) => p.target === t);
   // With exactly one camera attached and nothing chosen yet, offer it.
@@ -66,17 +84,18 @@ export function ConnectionBar() {
   }, [ports, selected]);
 
   const shown = isOption(selected) ? selected : DEMO_TARGET;
-  const active = connection.kind !== 'disconnected';
   const target = typed.trim() || shown;
-  // Connect only from Disconnected: while connected (or on the way) the button says what is going on
-  const canConnect = !busy && serverUp && !active;
+  const { phase, connection } = useApp(useShallow((s) => targetTile(s, target)));
+  const label = connectLabel(phase);
+  const canConnect = serverUp && label === 'Connect';
+  const remote = isRemote(target);
   const onConnect = () => {
-    if (canConnect) void connect(target);
+    if (canConnect) void openCamera(target, remote && token ? { token } : {});
   };
   const options = portOptions(ports);
 
   return (
-    <header className="connection-bar" aria-label="Connection">
+    <header className="connection-bar" aria-label="Add camera">
       <div className="brand" aria-hidden="true">
         camdeck
       </div>
@@ -89,8 +108,7 @@ export function ConnectionBar() {
           setSelected(e.target.value);
           setTyped('');
         }}
-        disabled={busy}
-        title="Camera port"
+        title="Camera port (the list follows what is plugged in)"
       >
         {options.map((p) => (
           <option key={p.target} value={p.target}>
@@ -115,33 +133,43 @@ export function ConnectionBar() {
         className="port-input"
         type="text"
         spellCheck={false}
-        placeholder="or type: /dev/ttyACM0 · tcp://host:port · udp://host:5555"
+        placeholder="or type: /dev/ttyACM0 · demo:2 · tcp://host:port · camdeck://host:7410/id"
         value={typed}
         onChange={(e) => setTyped(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') onConnect();
         }}
       />
+      {remote && (
+        <>
+          <HiddenLabel htmlFor="port-token">Access token of the other camdeck</HiddenLabel>
+          <input
+            id="port-token"
+            data-testid="port-token"
+            className="port-token"
+            type="password"
+            autoComplete="off"
+            placeholder="token"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') onConnect();
+            }}
+          />
+        </>
+      )}
       <button
         type="button"
         className="primary"
         data-testid="connect"
-        data-state={connection.kind}
+        data-state={connection?.kind ?? 'disconnected'}
         onClick={onConnect}
         disabled={!canConnect}
+        title="Open this camera in a tile"
       >
-        {connectLabel(busy, connection.kind)}
+        {label}
       </button>
-      <button
-        type="button"
-        data-testid="disconnect"
-        onClick={() => void disconnect()}
-        disabled={!active && !busy}
-        title="Disconnect (Ctrl+D)"
-      >
-        Disconnect
-      </button>
-      {connection.kind === 'connecting' && (
+      {connection?.kind === 'connecting' && (
         <div className="connect-progress" title={connection.step}>
           <progress max={100} value={progressPercent(connection.progress)} aria-label="Connecting" />
           <span className="muted">{connection.step}</span>

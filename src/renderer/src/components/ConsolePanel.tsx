@@ -1,15 +1,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { visibleLines } from '../lib/stdout-ring';
-import { useActions, useApp } from '../store/use-app';
+import { useCamera, useCameraActions } from '../store/camera-scope';
 
 const ROW_PX = 17;
 
 /** Camera stdout: bounded ring, batched updates (see bind.ts), only visible rows rendered. */
 export function ConsolePanel() {
-  const ring = useApp((s) => s.stdout);
+  const ring = useCamera((v) => v.stdout);
   const lines = useMemo(() => visibleLines(ring), [ring]);
-  const { clearConsole } = useActions();
+  const { clearConsole } = useCameraActions();
   const scrollRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const v = useVirtualizer({

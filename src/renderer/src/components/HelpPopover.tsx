@@ -14,7 +14,10 @@ export function HelpPopover() {
             <dt>
               <kbd>{s.keys}</kbd>
             </dt>
-            <dd>{s.description}</dd>
+            <dd>
+              {s.view && <span className="muted">{s.view === 'grid' ? 'Grid: ' : 'Focus view: '}</span>}
+              {s.description}
+            </dd>
           </div>
         ))}
       </dl>

@@ -1,6 +1,6 @@
 import type { StatsSnapshot } from '../../../shared/contract';
 import { formatBytes, formatCount, formatFps, formatKbps, formatMs } from '../lib/format';
-import { useApp } from '../store/use-app';
+import { useCamera } from '../store/camera-scope';
 
 const CLOCK_TITLES: Record<StatsSnapshot['frames']['clock'], string> = {
   camera: "Measured over the last second of frames on the camera's own clock (capture time stamps)",
@@ -10,7 +10,7 @@ const CLOCK_TITLES: Record<StatsSnapshot['frames']['clock'], string> = {
 
 /** Protocol stats, as the service pushes them (once a second while a camera is connected). */
 export function StatsPanel() {
-  const stats = useApp((s) => s.stats);
+  const stats = useCamera((v) => v.stats);
 
   if (!stats)
     return (

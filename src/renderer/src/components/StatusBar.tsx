@@ -1,7 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { AppError } from '../../../shared/contract';
 import { presentError } from '../lib/messages';
-import { describeConnection } from '../store/reducers';
+import { phaseLabel } from '../store/camera-view';
+import { selectedView } from '../store/selected';
 import { useApp } from '../store/use-app';
 
 function LastError({ err }: { err: AppError }) {
@@ -13,17 +14,18 @@ function LastError({ err }: { err: AppError }) {
   );
 }
 
+/** The selected camera's state (e2e reads it), the server link, the carrier. */
 export function StatusBar() {
-  const { connection, lastError, carrier, server, device } = useApp(
+  const { view, carrier, server, count } = useApp(
     useShallow((s) => ({
-      connection: s.connection,
-      lastError: s.lastError,
+      view: selectedView(s),
       carrier: s.carrier,
       server: s.server,
-      device: s.device,
+      count: s.settings.workspace.cameras.length,
     })),
   );
-  const { label, detail } = describeConnection(connection);
+  const { connection, lastError, device } = view;
+  const { label, detail } = phaseLabel(view);
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span className={`state-dot state-${connection.kind}`} aria-hidden="true" />
@@ -35,6 +37,7 @@ export function StatusBar() {
         <LastError err={lastError} />
       )}
       <span className="spacer" />
+      {count > 1 && <span className="muted">{count} cameras</span>}
       {device && connection.kind === 'connected' && (
         <span className="muted">
           {device.usbId} · payload {device.maxPayload} B · proto {device.protocolVersion}

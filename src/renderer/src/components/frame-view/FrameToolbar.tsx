@@ -1,6 +1,7 @@
 import type { RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { zoomLabel, type ZoomCommand } from '../../lib/viewport';
+import { useCamera, useCameraActions } from '../../store/camera-scope';
 import { useActions, useApp } from '../../store/use-app';
 import { useZoomCommand } from './use-zoom';
 
@@ -26,15 +27,14 @@ function ZoomStep({ dir, zoom }: { dir: 'in' | 'out'; zoom: (cmd: ZoomCommand) =
 
 /** Zoom, the stats line and pause under the image; `pixelRef` is where the pixel probe writes. */
 export function FrameToolbar({ pixelRef }: { pixelRef: RefObject<HTMLSpanElement | null> }) {
-  const { view, showStats, paused, connected } = useApp(
-    useShallow((s) => ({
-      view: s.settings.zoom,
-      showStats: s.settings.showStats,
-      paused: s.paused,
-      connected: s.connection.kind === 'connected',
-    })),
+  const { view, showStats } = useApp(
+    useShallow((s) => ({ view: s.settings.zoom, showStats: s.settings.showStats })),
   );
-  const { toggleStats, toggleStreaming } = useActions();
+  const { paused, connected } = useCamera(
+    useShallow((v) => ({ paused: v.paused, connected: v.connection.kind === 'connected' })),
+  );
+  const { toggleStats } = useActions();
+  const { toggleStreaming } = useCameraActions();
   const zoom = useZoomCommand();
   return (
     <div className="frame-toolbar">

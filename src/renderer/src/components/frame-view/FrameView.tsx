@@ -1,6 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import { useShallow } from 'zustand/react/shallow';
-import { describeConnection } from '../../store/reducers';
+import { useCamera } from '../../store/camera-scope';
 import { useApp } from '../../store/use-app';
 import { FrameNotice } from './FrameNotice';
 import { FrameStatsBar } from './FrameStatsBar';
@@ -11,16 +10,13 @@ import { useFrameStats } from './use-frame-stats';
 import { usePixelProbe } from './use-pixel-probe';
 import { useZoomPan } from './use-zoom';
 
-/** Live frames: newest only, drawn on requestAnimationFrame, with the stats line above and the tools below. */
+/**
+ * The scope's camera's live frames: newest only, drawn on requestAnimationFrame, with the stats line above and
+ * the tools below (the focus view; a grid tile has its own compact view).
+ */
 export function FrameView() {
-  // primitives only: a selector returning a fresh object every time would re-render forever
-  const { kind, detail, showStats } = useApp(
-    useShallow((s) => ({
-      kind: s.connection.kind,
-      detail: describeConnection(s.connection).detail,
-      showStats: s.settings.showStats,
-    })),
-  );
+  const kind = useCamera((v) => v.connection.kind);
+  const showStats = useApp((s) => s.settings.showStats);
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const pixelRef = useRef<HTMLSpanElement>(null);
@@ -55,7 +51,7 @@ export function FrameView() {
           className="frame-canvas"
           aria-label="Live camera frame"
         />
-        <FrameNotice kind={kind} detail={detail} />
+        <FrameNotice />
       </div>
       <FrameToolbar pixelRef={pixelRef} />
     </section>

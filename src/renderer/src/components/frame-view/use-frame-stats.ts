@@ -5,6 +5,8 @@ import type { ShownFrame } from '../../frame/frame-sink';
 import type { LiveFrames } from '../../frame/live';
 import { useLiveFrames } from '../../frame/use-live-frames';
 import { formatBytes, formatFps, formatKbps } from '../../lib/format';
+import { viewOf } from '../../store/camera-view';
+import { useCameraKey } from '../../store/camera-scope';
 import { useAppStore } from '../../store/use-app';
 
 const OVERLAY_REFRESH_MS = 250;
@@ -77,21 +79,23 @@ export class StatsLine {
   }
 }
 
-/** The stats line's writer, fed by the store's stats and a timer (the fps figures fall when frames stop). */
+/** The stats line's writer, fed by the camera's stats and a timer (the fps figures fall when frames stop). */
 export function useFrameStats(): StatsLine {
   const store = useAppStore();
   const frames = useLiveFrames();
+  const camera = useCameraKey();
   const [line] = useState(() => new StatsLine(frames));
   useEffect(() => {
-    line.rates(store.getState().stats);
+    const stats = (s: ReturnType<typeof store.getState>) => viewOf(s.cameras, camera).stats;
+    line.rates(stats(store.getState()));
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.stats !== prev.stats) line.rates(s.stats);
+      if (stats(s) !== stats(prev)) line.rates(stats(s));
     });
     const timer = setInterval(() => line.overlay(performance.now()), OVERLAY_REFRESH_MS);
     return () => {
       unsubscribe();
       clearInterval(timer);
     };
-  }, [store, line]);
+  }, [store, line, camera]);
   return line;
 }

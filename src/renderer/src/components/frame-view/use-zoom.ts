@@ -31,17 +31,18 @@ function changeZoom(
   store.actions.updateSettings({ zoom });
 }
 
-/** Fit, 1:1, or a step in or out about the centre of the view. */
+/** Fit, 1:1, or a step in or out about the centre of `frames`' view. */
+export function runZoomCommand(store: AppStore, frames: LiveFrames, cmd: ZoomCommand): void {
+  changeZoom(store, frames, frames.imageSize() ?? NO_FRAME, (zoom, view, image) =>
+    zoomCommand(cmd, zoom, view, image),
+  );
+}
+
+/** Zoom commands for the frame view in scope. */
 export function useZoomCommand(): (cmd: ZoomCommand) => void {
   const store = useAppStore();
   const frames = useLiveFrames();
-  return useCallback(
-    (cmd) =>
-      changeZoom(store, frames, frames.imageSize() ?? NO_FRAME, (zoom, view, image) =>
-        zoomCommand(cmd, zoom, view, image),
-      ),
-    [store, frames],
-  );
+  return useCallback((cmd) => runZoomCommand(store, frames, cmd), [store, frames]);
 }
 
 /** The wheel zooms about the cursor, a left-button drag pans; both once a frame is on screen. */
