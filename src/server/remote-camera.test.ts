@@ -87,6 +87,11 @@ describe('a camera of another camdeck serve (camdeck://host:port/<id>)', () => {
       expect(info.id).not.toBe(a.camera);
       expect(info.device?.board).toMatch(/demo/i);
       expect((await b.service.listCameras()).map((c) => c.id)).toEqual([info.id]);
+      // this machine's own demo camera is another camera, though both demo cameras may carry one serial
+      const local = await b.service.openCamera('demo');
+      expect(local.id).not.toBe(info.id);
+      expect((await b.service.listCameras()).map((c) => c.id).sort()).toEqual([info.id, local.id].sort());
+      await b.service.closeCamera(local.id);
 
       // frames arrive, named by the local id
       await until(() => b.frames.length >= 5, 'frames of the remote camera');

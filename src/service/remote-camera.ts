@@ -264,13 +264,16 @@ class RemoteCamera implements CameraUnit {
 
   // ---- CameraUnit ----------------------------------------------------------------------------------
 
+  /**
+   * No `serial`: the id does not come from it here, and the hub takes one serial for one camera — a demo camera
+   * here and one over there may share theirs. The label still shows its last digits.
+   */
   info(): CameraInfo {
     const r = this.remote;
     return {
       id: this.id,
       target: this.t.target,
       ...(r?.board !== undefined ? { board: r.board } : {}),
-      ...(r?.serial !== undefined ? { serial: r.serial } : {}),
       label: r?.label ?? `${this.t.camera} on ${this.t.at}`,
       remote: this.t.at,
       state: this.state,
