@@ -2,9 +2,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
   CamdeckEvents,
+  CameraId,
   ContractProvider,
+  EventListener,
   EventName,
   FrameMeta,
+  RequestContext,
   StatsSnapshot,
 } from '../shared/contract';
 import { contractClient } from './client';
@@ -14,7 +17,20 @@ import type { ServicePort } from './messages';
 import { serveContract } from './serve';
 import { decodeWsMessage, encodeFrameMessage, encodeText } from './ws-wire';
 
-type Listener = (p: never) => void;
+type Listener = EventListener<never>;
+
+const device = {
+  board: 'Fake',
+  protocolVersion: '2',
+  firmwareVersion: '5',
+  usbId: '',
+  maxPayload: 4096,
+  channels: [],
+};
+
+function frameMeta(camera: CameraId, seq: number): FrameMeta {
+  return { camera, seq, channel: 'frame', width: 1, height: 1, bytes: 2, format: 'jpeg', receivedAt: 0 };
+}
 
 /** A provider with just enough behaviour to see each path of the core. */
 function provider() {
@@ -22,21 +38,18 @@ function provider() {
   const frames = new Set<(m: FrameMeta, i: Uint8Array) => void>();
   const fail = (code: string, message: string, hint?: string) =>
     Object.assign(new Error(message), { code, ...(hint ? { hint } : {}) });
+  const closed: Array<{ id: CameraId; peer: string | undefined }> = [];
   const p = {
+    closed,
     listPorts: async () => [{ target: 'demo', path: 'demo', isCamera: true }],
-    connect: async (t: string) => {
+    listCameras: async () => [],
+    openCamera: async (t: string) => {
       if (t === 'fail')
         throw fail('port-permission', 'Permission denied on /dev/ttyACM0.', 'Add yourself to dialout.');
-      return {
-        board: 'Fake',
-        protocolVersion: '2',
-        firmwareVersion: '5',
-        usbId: '',
-        maxPayload: 4096,
-        channels: [],
-      };
+      const state = { kind: 'connected' as const, target: t, device };
+      return { id: 'cam', target: t, label: 'Fake', state, device };
     },
-    disconnect: async () => undefined,
+    closeCamera: async (id: CameraId, ctx?: RequestContext) => void closed.push({ id, peer: ctx?.peer }),
     getState: async () => ({ kind: 'disconnected' as const }),
     readConfig: async () => ({ channel: 'config', values: {}, schema: { properties: {} } }),
     writeConfig: async () => ({ channel: 'config', values: {}, schema: { properties: {} } }),
@@ -45,7 +58,7 @@ function provider() {
     setStreaming: async () => undefined,
     saveSnapshot: async () => ({ path: '/x', name: 'x', seq: 1, bytes: 1, format: 'jpeg' as const }),
     getStats: async () => ({}) as StatsSnapshot,
-    on<K extends EventName>(name: K, l: (payload: CamdeckEvents[K]) => void) {
+    on<K extends EventName>(name: K, l: EventListener<K>) {
       const set = listeners.get(name) ?? new Set();
       listeners.set(name, set);
       set.add(l as Listener);
@@ -55,8 +68,8 @@ function provider() {
       frames.add(l);
       return () => void frames.delete(l);
     },
-    emit<K extends EventName>(name: K, payload: CamdeckEvents[K]) {
-      for (const l of listeners.get(name) ?? []) (l as (x: CamdeckEvents[K]) => void)(payload);
+    emit<K extends EventName>(name: K, payload: CamdeckEvents[K], camera: CameraId | null = null) {
+      for (const l of listeners.get(name) ?? []) (l as EventListener<K>)(payload, camera);
     },
     emitFrame: (m: FrameMeta, i: Uint8Array) => frames.forEach((l) => l(m, i)),
     listening: () => [...listeners.values()].reduce((n, s) => n + s.size, 0) + frames.size,
@@ -90,7 +103,9 @@ function pair() {
   const ch = new MessageChannel();
   channels.push(ch);
   const svc = provider();
-  const served = serveContract(svc, servicePortOver(ch.port1 as unknown as MessagePortLike));
+  const served = serveContract(svc, servicePortOver(ch.port1 as unknown as MessagePortLike), {
+    peer: 'window 1',
+  });
   ch.port1.start();
   const page = deferredPagePort();
   const client = contractClient(page, { carrier: 'electron', peer: 'the test service' });
@@ -106,7 +121,7 @@ describe('RPC core over a MessagePort', () => {
   it('requests made before the port arrives go out when it does; bytes travel as they are', async () => {
     const { ch, page, client } = pair();
     const ports = client.request('listPorts');
-    const bytes = client.request('readChannel', 'temp');
+    const bytes = client.request('readChannel', 'cam', 'temp');
     page.attach(ch.port2 as unknown as MessagePortLike);
     await expect(ports).resolves.toEqual([{ target: 'demo', path: 'demo', isCamera: true }]);
     await expect(bytes).resolves.toEqual(new Uint8Array([1, 2, 255]));
@@ -115,7 +130,7 @@ describe('RPC core over a MessagePort', () => {
   it('an error reply keeps code, message and hint apart; a bad request never reaches the provider', async () => {
     const { ch, page, client } = pair();
     page.attach(ch.port2 as unknown as MessagePortLike);
-    await expect(client.request('connect', 'fail')).rejects.toMatchObject({
+    await expect(client.request('openCamera', 'fail')).rejects.toMatchObject({
       name: 'ApiError',
       code: 'port-permission',
       message: 'Permission denied on /dev/ttyACM0.',
@@ -125,35 +140,46 @@ describe('RPC core over a MessagePort', () => {
       code: 'bad-request',
       message: 'unknown request "formatDisk"',
     });
-    await expect(client.request('saveSnapshot', 'gif' as 'png')).rejects.toMatchObject({
+    await expect(client.request('saveSnapshot', 'cam', 'gif' as 'png')).rejects.toMatchObject({
       code: 'bad-request',
     });
   });
 
-  it('forwards events and frames; closing the server unsubscribes it', async () => {
+  it('forwards events with their camera, frames of watched cameras only; closing unsubscribes', async () => {
     const { ch, svc, served, page, client } = pair();
     page.attach(ch.port2 as unknown as MessagePortLike);
-    const out: string[] = [];
-    const seqs: number[] = [];
-    client.on('stdout', (t) => out.push(t));
-    client.onFrame((m, i) => seqs.push(m.seq + i.length));
-    svc.emit('stdout', 'hello');
-    const meta: FrameMeta = {
-      seq: 4,
-      channel: 'frame',
-      width: 1,
-      height: 1,
-      bytes: 2,
-      format: 'jpeg',
-      receivedAt: 0,
-    };
-    svc.emitFrame(meta, new Uint8Array([0xff, 0xd8]));
-    await until(() => out.length === 1 && seqs.length === 1);
-    expect(out).toEqual(['hello']);
-    expect(seqs).toEqual([6]);
+    const out: Array<[string, string | null]> = [];
+    const seqs: string[] = [];
+    client.on('stdout', (t, camera) => out.push([t, camera]));
+    client.onFrame((m, i) => seqs.push(`${m.camera}:${m.seq + i.length}`));
+    svc.emit('stdout', 'hello', 'cam-a');
+    svc.emit('stdout', 'service', null);
+    // nothing watched yet: no frames reach the page
+    svc.emitFrame(frameMeta('cam-a', 1), new Uint8Array([0xff, 0xd8]));
+    await client.request('watch', ['cam-a']);
+    svc.emitFrame(frameMeta('cam-b', 2), new Uint8Array([0xff, 0xd8]));
+    svc.emitFrame(frameMeta('cam-a', 4), new Uint8Array([0xff, 0xd8]));
+    await until(() => out.length === 2 && seqs.length === 1);
+    expect(out).toEqual([
+      ['hello', 'cam-a'],
+      ['service', null],
+    ]);
+    expect(seqs).toEqual(['cam-a:6']);
+    await client.request('watch', []);
+    svc.emitFrame(frameMeta('cam-a', 5), new Uint8Array([0xff, 0xd8]));
+    svc.emit('stdout', 'after', 'cam-a');
+    await until(() => out.length === 3);
+    expect(seqs).toEqual(['cam-a:6']);
     expect(svc.listening()).toBeGreaterThan(0);
     served.close();
     expect(svc.listening()).toBe(0);
+  });
+
+  it('tells the provider who asked (a camera closed by one page is explained on the others)', async () => {
+    const { ch, svc, page, client } = pair();
+    page.attach(ch.port2 as unknown as MessagePortLike);
+    await client.request('closeCamera', 'cam-a');
+    expect(svc.closed).toEqual([{ id: 'cam-a', peer: 'window 1' }]);
   });
 
   it('input of the wrong shape is an error event on either side, never a throw', async () => {
@@ -187,12 +213,12 @@ describe('RPC core over a MessagePort', () => {
     const ch = new MessageChannel();
     channels.push(ch);
     page.attach(ch.port2 as unknown as MessagePortLike);
-    const p = client.request('getState');
+    const p = client.request('getState', 'cam');
     ch.port1.close();
     await expect(p).rejects.toMatchObject({ code: 'server-lost' });
-    await expect(client.request('getState')).rejects.toMatchObject({ code: 'server-lost' });
+    await expect(client.request('getState', 'cam')).rejects.toMatchObject({ code: 'server-lost' });
     client.dispose('gone');
-    await expect(client.request('getState')).rejects.toThrow(/getState: gone/);
+    await expect(client.request('getState', 'cam')).rejects.toThrow(/getState: gone/);
   });
 });
 
@@ -206,15 +232,7 @@ describe('WebSocket encoding', () => {
       ok: true,
       result: { b: new Uint8Array([0, 255]) },
     });
-    const meta: FrameMeta = {
-      seq: 1,
-      channel: 'frame',
-      width: 1,
-      height: 1,
-      bytes: 1,
-      format: 'jpeg',
-      receivedAt: 0,
-    };
+    const meta = frameMeta('cam', 1);
     const bin = encodeFrameMessage(meta, new Uint8Array([9]));
     expect(decodeWsMessage(bin, true)).toEqual({ type: 'frame', meta, image: new Uint8Array([9]) });
   });

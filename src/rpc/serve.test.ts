@@ -21,7 +21,7 @@ function loopPort() {
 const huge = 'x'.repeat(1024 * 1024);
 const none = () => () => undefined;
 const provider = {
-  connect: async () => {
+  openCamera: async () => {
     throw Object.assign(new Error(`cannot open ${huge}`), { code: `code-${huge}`, hint: `try ${huge}` });
   },
   writeConfig: async () => ({ channel: 'config', values: {}, schema: { properties: {} } }),
@@ -42,8 +42,8 @@ describe('serveContract caps error replies', () => {
   it('cuts what the service and the validation quote, and says how much was cut', async () => {
     const { port, sent, deliver } = loopPort();
     serveContract(provider, port);
-    deliver({ type: 'request', id: 1, name: 'connect', args: ['demo'] });
-    deliver({ type: 'request', id: 2, name: 'writeConfig', args: [{ [huge]: null }] });
+    deliver({ type: 'request', id: 1, name: 'openCamera', args: ['demo'] });
+    deliver({ type: 'request', id: 2, name: 'writeConfig', args: ['cam', { [huge]: null }] });
     deliver({ type: 'undecodable', why: `malformed JSON near ${huge}` });
     const failed = await reply(sent, 1);
     expect(failed).toMatchObject({
