@@ -9,3 +9,4 @@ export { registerBenchChannels } from './demo/bench-script';
 export { readStamp } from './demo/stamp';
 export { demoCameraOptions, DEMO_BOARDS, type DemoBoard } from './demo/cameras';
 export { serialOfDevId } from './board';
+export { normalizeSerial } from './options';

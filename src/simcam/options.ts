@@ -9,9 +9,8 @@ import type { ResolvedSimCamOptions, SceneLook, SimCamOptions } from './types';
 /** The longest label the scene draws. */
 export const MAX_LABEL = 12;
 
-/** A given serial → 24 lower-case hex digits; null when absent. */
-function checkSerial(serial: string | undefined): string | null {
-  if (serial === undefined) return null;
+/** A given serial → 24 lower-case hex digits (a RangeError saying what a serial is, when it is none). */
+export function normalizeSerial(serial: string): string {
   if (!/^[0-9a-f]{1,24}$/i.test(serial) || /^0+$/.test(serial)) {
     throw new RangeError(
       `serial must be 1 to ${SERIAL_DIGITS} hex digits, not all zeros (the board's unique id), not "${serial}"`,
@@ -67,7 +66,7 @@ export function resolveOptions(o: SimCamOptions): ResolvedSimCamOptions {
     board,
     usbVid,
     usbPid,
-    serial: checkSerial(o.serial) ?? derivedSerial(board, usbVid, usbPid),
+    serial: o.serial === undefined ? derivedSerial(board, usbVid, usbPid) : normalizeSerial(o.serial),
     look: checkLook(o.label, o.hue),
     firmwareVersion: o.firmwareVersion ?? [...FIRMWARE_VERSION],
     protocolVersion: o.protocolVersion ?? [...PROTOCOL_VERSION],

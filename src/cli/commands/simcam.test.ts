@@ -1,48 +1,18 @@
 // `camdeck simcam --pty`: ready line, a real round trip over the pty, control commands, clean exit.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { constants, existsSync, openSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import tty from 'node:tty';
 import { describe, expect, it } from 'vitest';
 import { Flag, Opcode, PacketParser, encodePacket, type Packet } from '../../protocol';
 import { createSimCam } from '../../simcam';
 import { control, parseSimcamArgs } from './simcam';
+import { lines, openPty, until } from './simcam.test-util';
 
 const haveSocat = spawnSync('socat', ['-V']).status === 0;
 if (!haveSocat) console.log('simcam CLI pty test skipped: socat is not installed');
 
 const root = new URL('../../../', import.meta.url).pathname;
-
-function lines(child: ChildProcessWithoutNullStreams): () => Promise<string> {
-  const queue: string[] = [];
-  const waiters: ((l: string) => void)[] = [];
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    const w = waiters.shift();
-    if (w) w(l);
-    else queue.push(l);
-  });
-  return () =>
-    new Promise<string>((resolve, reject) => {
-      const l = queue.shift();
-      if (l !== undefined) return resolve(l);
-      const t = setTimeout(() => reject(new Error('no line from simcam within 15 s')), 15_000);
-      waiters.push((x) => {
-        clearTimeout(t);
-        resolve(x);
-      });
-    });
-}
-
-async function until(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return true;
-}
 
 describe('camdeck simcam CLI', () => {
   it('flip-next control command queues one flip and validates its arguments', async () => {
@@ -113,10 +83,7 @@ describe('camdeck simcam CLI', () => {
       try {
         expect(await next()).toBe(`simcam: ready pty ${hostPath}`);
         // A real SYNC round trip through the pty.
-        const fd = openSync(hostPath, constants.O_RDWR | constants.O_NOCTTY);
-        const input = new tty.ReadStream(fd);
-        input.setRawMode(true);
-        const output = new tty.WriteStream(fd);
+        const { input, output } = openPty(hostPath);
         const parser = new PacketParser({ maxPayload: 4082, crc: true });
         const got: Packet[] = [];
         input.on('data', (b: Buffer) => got.push(...parser.push(new Uint8Array(b))));
