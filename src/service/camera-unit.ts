@@ -203,16 +203,18 @@ export class LocalCamera implements CameraUnit {
   }
 
   /** A state names where the camera is now (after a replug, not the path the session was opened with). */
-  private shownState(raw: ConnectionState): ConnectionState {
-    const s = this.mask.current(raw);
+  private here(s: ConnectionState): ConnectionState {
     return 'target' in s && s.target !== this.target_ ? { ...s, target: this.target_ } : s;
+  }
+
+  private shownState(raw: ConnectionState): ConnectionState {
+    return this.here(this.mask.current(raw));
   }
 
   private onSessionState(raw: ConnectionState): void {
     const masked = this.mask.show(raw);
     if (!masked) return;
-    const s =
-      'target' in masked && masked.target !== this.target_ ? { ...masked, target: this.target_ } : masked;
+    const s = this.here(masked);
     const prev = this.lastStateKind;
     this.lastStateKind = s.kind;
     // A new connection counts from zero; a resync is the same connection going on. A reconnect passes

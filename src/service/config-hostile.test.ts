@@ -71,14 +71,14 @@ async function until(pred: () => boolean, what: string, ms = 5000): Promise<void
 describe('service: a camera config with keys named like built-ins', () => {
   it('pushes, reads and writes them as own keys with their own schema', async () => {
     const r = rig(hostile);
-    await r.svc.connect('demo');
+    const { id } = await r.svc.openCamera('demo');
     await until(() => r.configs.length > 0, 'the config event');
     const snap = r.configs[0]!;
     expect(Object.entries(snap.values)).toEqual(HOSTILE.map((k, i) => [k, i + 1]));
     expect(Object.keys(snap.schema.properties)).toEqual(HOSTILE);
     for (const k of HOSTILE) expect(snap.schema.properties[k]).toEqual({ type: 'integer' });
     const patch = JSON.parse('{"__proto__":50,"constructor":60}') as ConfigValues;
-    const back = await r.svc.writeConfig(patch);
+    const back = await r.svc.writeConfig(id, patch);
     expect(Object.hasOwn(back.values, '__proto__') && back.values['__proto__']).toBe(50);
     expect(back.values['constructor']).toBe(60);
     expect(Object.getPrototypeOf(back.values)).toBe(Object.prototype);
@@ -90,7 +90,7 @@ describe('service: a camera config past CONFIG_LIMITS', () => {
     const many = () =>
       Object.fromEntries(Array.from({ length: CONFIG_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, i]));
     const r = rig(many);
-    await r.svc.connect('demo');
+    const { id } = await r.svc.openCamera('demo');
     await until(() => r.errors.length > 0, 'the error event');
     expect(r.errors[0]).toMatchObject({
       code: 'config-too-large',
@@ -100,7 +100,7 @@ describe('service: a camera config past CONFIG_LIMITS', () => {
       ),
     });
     expect(r.configs).toEqual([]);
-    await expect(r.svc.readConfig()).rejects.toMatchObject({ code: 'config-too-large' });
-    expect((await r.svc.getState()).kind).toBe('connected');
+    await expect(r.svc.readConfig(id)).rejects.toMatchObject({ code: 'config-too-large' });
+    expect((await r.svc.getState(id)).kind).toBe('connected');
   });
 });

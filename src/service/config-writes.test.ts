@@ -34,10 +34,10 @@ async function connectedDemo() {
   let frames = 0;
   svc.on('state', (s) => states.push(s));
   svc.onFrame(() => frames++);
-  await svc.connect('demo');
+  const { id } = await svc.openCamera('demo');
   await until(() => frames >= 3);
   const backend = sim.parts.config as ConfigBackend;
-  return { sim, svc, states, backend, frames: () => frames };
+  return { sim, svc, id, states, backend, frames: () => frames };
 }
 
 /** Poll a condition (no timing asserted: the test's own timeout is the bound). */
@@ -47,13 +47,13 @@ async function until(pred: () => boolean): Promise<void> {
 
 describe('config writes through the service', () => {
   it('a write issued while the link resyncs waits for it instead of failing with not-connected', async () => {
-    const { sim, svc, states, backend } = await connectedDemo();
+    const { sim, svc, id, states, backend } = await connectedDemo();
     sim.faults.stall(1500);
     // a request times out on the stalled camera, and the resync's SYNC waits for the stall to end
-    const poke = svc.readChannel('temp').catch(() => undefined);
+    const poke = svc.readChannel(id, 'temp').catch(() => undefined);
     await until(() => states.at(-1)?.kind === 'resyncing');
     const before = backend.applied;
-    const snap = await svc.writeConfig({ quality: 42 });
+    const snap = await svc.writeConfig(id, { quality: 42 });
     expect(snap.values.quality).toBe(42);
     expect(backend.applied - before).toBe(1);
     expect(states.at(-1)?.kind).toBe('connected');
@@ -61,7 +61,7 @@ describe('config writes through the service', () => {
   }, 20_000);
 
   it('under bit flips and dropped bytes (1e-4 each): every write reports what the camera did', async () => {
-    const { sim, svc, states, backend, frames } = await connectedDemo();
+    const { sim, svc, id, states, backend, frames } = await connectedDemo();
     const statesBefore = states.length;
     sim.faults.set({ bitFlipRate: 1e-4, dropRate: 1e-4 });
     const framesBefore = frames();
@@ -80,7 +80,7 @@ describe('config writes through the service', () => {
       const before = backend.applied;
       let ok = false;
       try {
-        ok = (await svc.writeConfig({ quality })).values.quality === quality;
+        ok = (await svc.writeConfig(id, { quality })).values.quality === quality;
       } catch (err) {
         const code = (err as { code?: string }).code ?? 'none';
         codes.push(code);
@@ -97,7 +97,7 @@ describe('config writes through the service', () => {
     sim.faults.set({ bitFlipRate: 0, dropRate: 0 });
     // nothing lands late: a clean read now finds the last write's outcome as counted
     const last = backend.applied;
-    await svc.readConfig();
+    await svc.readConfig(id);
     expect(backend.applied).toBe(last);
     const resyncs = states.slice(statesBefore).filter((s) => s.kind === 'resyncing').length;
     console.info(

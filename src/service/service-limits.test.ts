@@ -45,10 +45,10 @@ function service(opts: Partial<ServiceOptions> = {}): { svc: CamdeckService; sta
   return { svc, states };
 }
 
-/** What a page learns of a failed connect: the error, the states it was sent, getState() after. */
+/** What a page learns of a failed open: the error, the states it was sent, listCameras() after. */
 async function failedConnect(opts: Partial<ServiceOptions>, target: string) {
   const { svc, states } = service(opts);
-  const err = (await svc.connect(target).then(
+  const err = (await svc.openCamera(target).then(
     () => null,
     (e: unknown) => e,
   )) as { code: string; message: string; hint: string } | null;
@@ -58,7 +58,7 @@ async function failedConnect(opts: Partial<ServiceOptions>, target: string) {
   return said({
     error: { code: err!.code, message: err!.message, hint: err!.hint },
     states,
-    now: await svc.getState(),
+    cameras: await svc.listCameras(),
   });
 }
 
@@ -93,8 +93,9 @@ describe('the service opens only serial ports it knows of', () => {
       message: 'No listed serial port is called T.',
       hint: expect.stringMatching(/CAMDECK_EXTRA_PORTS/),
     });
-    // the page sees what it saw for a missing port before: connecting, then disconnected with the reason
-    expect(missing.states.map((s) => s.kind)).toEqual(['connecting', 'disconnected']);
+    // the page sees what it sees for a missing port: no camera states (nothing was registered), no camera
+    expect(missing.states).toEqual([]);
+    expect(missing.cameras).toEqual([]);
     for (const target of ['/etc/passwd', '/dev/ttyS0', '/dev/null', '/tmp'])
       expect(await failedConnect({}, target), target).toEqual(missing);
   });
@@ -125,7 +126,7 @@ describe('network targets', () => {
     const failed = await new Promise((r) => svc.on('error', r));
     expect(failed).toMatchObject({ code: 'no-answer', message: `No camera answered at ${port.target}.` });
     expect(port.accepted()).toBe(1);
-    await expect(svc.connect(port.target)).rejects.toMatchObject({ code: 'no-answer' });
+    await expect(svc.openCamera(port.target)).rejects.toMatchObject({ code: 'no-answer' });
   });
 
   it('when allowed, a closed port, an open one that hangs up and a silent one read alike', async () => {
@@ -135,10 +136,8 @@ describe('network targets', () => {
       message: 'No camera answered at T.',
       hint: "Check the camera's address, and that it is powered on and on this network.",
     });
-    expect(closed.states).toEqual([
-      { kind: 'connecting', target: 'T', step: 'open', progress: 0 },
-      { kind: 'disconnected', reason: 'No camera answered at T.' },
-    ]);
+    // no camera states before a camera answered (nothing is registered until then)
+    expect(closed.states).toEqual([]);
     const hangup = await tcpPort('hangup');
     const silent = await tcpPort('silent');
     const open = await Promise.all(
@@ -147,7 +146,7 @@ describe('network targets', () => {
     expect([hangup.accepted(), silent.accepted()]).toEqual([1, 1]);
     // the same error, the same states, the same state afterwards (targets aside)
     for (const seen of open) expect(seen).toEqual(closed);
-    expect(closed.now).toEqual({ kind: 'disconnected', reason: 'No camera answered at T.' });
+    expect(closed.cameras).toEqual([]);
   }, 20_000);
 });
 
@@ -155,11 +154,11 @@ describe('snapshots through the service', () => {
   it('a burst of 299 is rate-limited with a clear error; a few are saved, each under its own name', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'camdeck-burst-'));
     const { svc } = service({ snapshotsDir: dir });
-    await svc.connect('demo');
+    const { id } = await svc.openCamera('demo');
     const frame = new Promise((r) => svc.onFrame(r));
     await frame;
-    await svc.setStreaming(false);
-    const results = await Promise.allSettled(Array.from({ length: 299 }, () => svc.saveSnapshot('jpeg')));
+    await svc.setStreaming(id, false);
+    const results = await Promise.allSettled(Array.from({ length: 299 }, () => svc.saveSnapshot(id, 'jpeg')));
     const saved = results.filter((r) => r.status === 'fulfilled');
     const refused = results.flatMap((r) =>
       r.status === 'rejected' ? [r.reason as Record<string, string>] : [],
@@ -179,11 +178,11 @@ describe('snapshots through the service', () => {
   it('the folder budget is the service option', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'camdeck-budget-'));
     const { svc } = service({ snapshotsDir: dir, snapshotLimits: { maxFiles: 2 } });
-    await svc.connect('demo');
+    const { id } = await svc.openCamera('demo');
     await new Promise((r) => svc.onFrame(r));
-    await svc.saveSnapshot('jpeg');
-    await svc.saveSnapshot('jpeg');
-    await expect(svc.saveSnapshot('jpeg')).rejects.toMatchObject({ code: 'snapshot-budget' });
+    await svc.saveSnapshot(id, 'jpeg');
+    await svc.saveSnapshot(id, 'jpeg');
+    await expect(svc.saveSnapshot(id, 'jpeg')).rejects.toMatchObject({ code: 'snapshot-budget' });
     expect(readdirSync(dir)).toHaveLength(2);
   });
 });

@@ -16,6 +16,7 @@ import {
 import { createSimCam, demoCameraOptions } from '../simcam';
 import type { SimCamOptions } from '../simcam';
 import type {
+  CamdeckEvents,
   EventListener,
   EventName,
   FrameListener,
@@ -25,7 +26,7 @@ import type {
 } from '../shared/contract';
 import type { CamdeckService } from './api';
 import { CAMERA_EVENT_NAMES } from './camera-unit-api';
-import type { CameraUnit, OpenRemote } from './camera-unit-api';
+import type { CameraEventName, CameraUnit, OpenRemote } from './camera-unit-api';
 import { LocalCamera } from './camera-unit';
 import { ServiceError, toAppError } from './errors';
 import { Listeners } from './listeners';
@@ -181,19 +182,18 @@ class Service implements CamdeckService {
   /** Subscribe to a unit; its events are held until `register` and forwarded with its id from then on. */
   private hold(unit: CameraUnit): Held {
     const h: Held = { unit, live: false, queue: [], offs: [], identity: '' };
-    for (const name of CAMERA_EVENT_NAMES)
-      h.offs.push(
-        unit.on(name, (payload: never) => {
-          if (name === 'closed') return void this.gone(h, payload);
-          const send = (): void => {
-            this.emit(name, payload, unit.id);
-            if (name === 'state') this.identityChanged(h);
-          };
-          // before registration a state is the first connect's own progress: the page sees it as openCamera's
-          if (h.live) send();
-          else if (name !== 'state' && name !== 'stats' && h.queue.length < HELD_EVENTS) h.queue.push(send);
-        }),
-      );
+    const forward = <K extends CameraEventName>(name: K): Unsubscribe =>
+      unit.on(name, (payload: CamdeckEvents[K]) => {
+        if (name === 'closed') return void this.gone(h, payload as CamdeckEvents['closed']);
+        const send = (): void => {
+          this.emit(name, payload, unit.id);
+          if (name === 'state') this.identityChanged(h);
+        };
+        // before registration a state is the first connect's own progress: the page sees it as openCamera's
+        if (h.live) send();
+        else if (name !== 'state' && name !== 'stats' && h.queue.length < HELD_EVENTS) h.queue.push(send);
+      });
+    for (const name of CAMERA_EVENT_NAMES) h.offs.push(forward(name));
     h.offs.push(
       unit.onFrame((meta, image) => {
         if (h.live) this.listeners.emit('frame', meta, image);
@@ -381,35 +381,35 @@ class Service implements CamdeckService {
 
   // ---- camera requests, routed by id ---------------------------------------------------------------
 
-  getState(camera: CameraId) {
+  async getState(camera: CameraId) {
     return this.unit(camera).unit.getState();
   }
 
-  readConfig(camera: CameraId) {
+  async readConfig(camera: CameraId) {
     return this.unit(camera).unit.readConfig();
   }
 
-  writeConfig(camera: CameraId, patch: Parameters<CameraUnit['writeConfig']>[0]) {
+  async writeConfig(camera: CameraId, patch: Parameters<CameraUnit['writeConfig']>[0]) {
     return this.unit(camera).unit.writeConfig(patch);
   }
 
-  readChannel(camera: CameraId, name: string) {
+  async readChannel(camera: CameraId, name: string) {
     return this.unit(camera).unit.readChannel(name);
   }
 
-  writeChannel(camera: CameraId, name: string, data: Uint8Array) {
+  async writeChannel(camera: CameraId, name: string, data: Uint8Array) {
     return this.unit(camera).unit.writeChannel(name, data);
   }
 
-  setStreaming(camera: CameraId, enable: boolean) {
+  async setStreaming(camera: CameraId, enable: boolean) {
     return this.unit(camera).unit.setStreaming(enable);
   }
 
-  saveSnapshot(camera: CameraId, format: 'jpeg' | 'png', seq?: number) {
+  async saveSnapshot(camera: CameraId, format: 'jpeg' | 'png', seq?: number) {
     return this.unit(camera).unit.saveSnapshot(format, seq);
   }
 
-  getStats(camera: CameraId) {
+  async getStats(camera: CameraId) {
     return this.unit(camera).unit.getStats();
   }
 

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Camera } from '../host';
 import type { PortInfo } from '../model';
 import { createSimCam } from '../simcam';
@@ -8,8 +11,11 @@ import {
   extraPortsFromEnv,
   inProcessCamera,
   isKnownTarget,
+  expandExtraPorts,
+  namedBy,
   portList,
   serialPorts,
+  targetKind,
   shownTarget,
   targetOpener,
   vetTarget,
@@ -60,6 +66,40 @@ describe('camera targets', () => {
       '/dev/ttyS0',
     ]);
     expect(portList([])).toEqual([DEMO_PORT]);
+  });
+
+  it('the demo cameras are listed first, each once: demo, demo:2, …', () => {
+    expect(portList([cam('/dev/ttyACM0')], [], 3).map((p) => p.target)).toEqual([
+      'demo',
+      'demo:2',
+      'demo:3',
+      '/dev/ttyACM0',
+    ]);
+    expect(['demo:2', 'demo:10', 'camdeck://h:7410/3f2a', 'demo:0'].map(targetKind)).toEqual([
+      'demo',
+      'demo',
+      'remote',
+      'serial',
+    ]);
+  });
+
+  it('an extra port ending in * is every file of its folder with that prefix, looked up at each listing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'camdeck-glob-'));
+    const entry = path.join(dir, 'cam-*');
+    expect(await expandExtraPorts([entry, '/tmp/pty'])).toEqual(['/tmp/pty']);
+    for (const n of ['cam-2', 'cam-1', 'other']) writeFileSync(path.join(dir, n), '');
+    expect(await expandExtraPorts([entry, '/tmp/pty'])).toEqual([
+      path.join(dir, 'cam-1'),
+      path.join(dir, 'cam-2'),
+      '/tmp/pty',
+    ]);
+    expect(namedBy(entry, path.join(dir, 'cam-7'))).toBe(true);
+    for (const t of [
+      path.join(dir, 'cam-'),
+      path.join(dir, 'cam-x/../../etc/passwd'),
+      path.join(dir, 'other'),
+    ])
+      expect(namedBy(entry, t), t).toBe(false);
   });
 
   it('serial ports: none (not a failure) where listing them fails', async () => {
