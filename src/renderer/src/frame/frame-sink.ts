@@ -1,5 +1,8 @@
-// Newest-frame-only pipeline between the carrier and the canvas: at most one decode in flight, at most one
-// decoded frame waiting for the next animation frame; anything older is superseded (and its bitmap closed).
+// Newest-frame-only pipeline between the carrier and the canvas, one per camera: a frame is decoded only when
+// it will be drawn — at most one decode in flight, and none while a decoded frame still waits for its animation
+// frame (unless decoding takes longer than a display refresh: then the next decode overlaps the wait, or the
+// display rate would be capped below the camera's). Anything older is superseded (and its bitmap closed); the
+// one waiting frame per slot is all that is ever held, so nothing grows.
 import type { FrameMeta } from '../../../shared/contract';
 import { RateMeter } from '../lib/rate-meter';
 
@@ -9,8 +12,14 @@ export interface Decoded {
   close(): void;
 }
 
+/** What a decoder gives back: the bitmap, and the encoded bytes (they may have travelled to a worker and back). */
+export interface DecodeResult<B> {
+  bitmap: B;
+  image: Uint8Array;
+}
+
 export interface FrameSinkDeps<B extends Decoded> {
-  decode(image: Uint8Array, meta: FrameMeta): Promise<B>;
+  decode(image: Uint8Array, meta: FrameMeta): Promise<DecodeResult<B>>;
   /** Ask for a draw on the next animation frame (idempotent). */
   requestDraw(): void;
   now(): number;
@@ -28,10 +37,19 @@ export interface SinkCounters {
   received: number;
   decoded: number;
   drawn: number;
-  /** Frames replaced before they were drawn. */
+  /** Frames replaced before they were drawn (superseded = notDecoded + decodedNotDrawn). */
   superseded: number;
+  /** …of them, replaced while waiting to be decoded (no work spent). */
+  notDecoded: number;
+  /** …of them, decoded and then replaced by a newer decoded frame before an animation frame came. */
+  decodedNotDrawn: number;
   decodeErrors: number;
 }
+
+/** One display refresh at 60 Hz: decodes slower than this overlap the wait for the animation frame. */
+export const DISPLAY_INTERVAL_MS = 1000 / 60;
+/** Weight of the newest decode time in the running average. */
+const DECODE_EWMA = 0.2;
 
 export class FrameSink<B extends Decoded> {
   private pending: { meta: FrameMeta; image: Uint8Array } | null = null;
@@ -39,7 +57,16 @@ export class FrameSink<B extends Decoded> {
   private ready: ShownFrame<B> | null = null;
   private current: ShownFrame<B> | null = null;
   private disposed = false;
-  readonly counters: SinkCounters = { received: 0, decoded: 0, drawn: 0, superseded: 0, decodeErrors: 0 };
+  private decodeAvgMs = 0;
+  readonly counters: SinkCounters = {
+    received: 0,
+    decoded: 0,
+    drawn: 0,
+    superseded: 0,
+    notDecoded: 0,
+    decodedNotDrawn: 0,
+    decodeErrors: 0,
+  };
   readonly draws = new RateMeter(1000);
 
   constructor(private readonly deps: FrameSinkDeps<B>) {}
@@ -47,19 +74,33 @@ export class FrameSink<B extends Decoded> {
   push(meta: FrameMeta, image: Uint8Array): void {
     if (this.disposed) return;
     this.counters.received++;
-    if (this.pending) this.counters.superseded++;
+    if (this.pending) {
+      this.counters.superseded++;
+      this.counters.notDecoded++;
+    }
     this.pending = { meta, image };
     this.pump();
   }
 
+  /** Running average of how long a decode takes (ms), as this sink sees it. */
+  decodeMs(): number {
+    return this.decodeAvgMs;
+  }
+
   private pump(): void {
     if (this.decoding || !this.pending || this.disposed) return;
+    if (this.ready && this.decodeAvgMs <= DISPLAY_INTERVAL_MS) return; // the animation frame takes it first
     const job = this.pending;
     this.pending = null;
     this.decoding = true;
+    const t0 = this.deps.now();
     this.deps.decode(job.image, job.meta).then(
-      (bitmap) => {
+      ({ bitmap, image }) => {
         this.decoding = false;
+        const ms = this.deps.now() - t0;
+        this.decodeAvgMs = this.counters.decoded
+          ? this.decodeAvgMs + DECODE_EWMA * (ms - this.decodeAvgMs)
+          : ms;
         if (this.disposed) {
           bitmap.close();
           return;
@@ -68,15 +109,17 @@ export class FrameSink<B extends Decoded> {
         if (this.ready) {
           this.ready.bitmap.close();
           this.counters.superseded++;
+          this.counters.decodedNotDrawn++;
         }
-        this.ready = { bitmap, meta: job.meta, image: job.image };
+        this.ready = { bitmap, meta: job.meta, image };
         this.deps.requestDraw();
         this.pump();
       },
       (err: unknown) => {
         this.decoding = false;
         this.counters.decodeErrors++;
-        this.deps.onDecodeError(err instanceof Error ? err : new Error(String(err)), job.meta);
+        if (!this.disposed)
+          this.deps.onDecodeError(err instanceof Error ? err : new Error(String(err)), job.meta);
         this.pump();
       },
     );
@@ -91,6 +134,7 @@ export class FrameSink<B extends Decoded> {
     this.current = next;
     this.counters.drawn++;
     this.draws.add(this.deps.now());
+    this.pump(); // the newest frame that arrived meanwhile may be decoded now
     return next;
   }
 

@@ -3,19 +3,20 @@
 import type { CameraId, FrameMeta } from '../../../shared/contract';
 import type { Size } from '../lib/viewport';
 import type { AppStore } from '../store/app-store';
+import { MIME } from './decode-protocol';
+import { decodeBitmap } from './decode-worker-core';
 import { FrameSink, type ShownFrame } from './frame-sink';
+import type { FrameDecoder } from './worker-decoder';
 
-const MIME: Record<FrameMeta['format'], string | null> = { jpeg: 'image/jpeg', png: 'image/png', raw: null };
+export type { FrameDecoder } from './worker-decoder';
+
 const DECODE_TOAST_EVERY_MS = 5000;
 
-/** Turns one encoded frame into a bitmap (on the main thread, or in the decode worker). */
-export type FrameDecoder = (image: Uint8Array, meta: FrameMeta) => Promise<ImageBitmap>;
-
-/** createImageBitmap on this thread (Chromium decodes off the main thread; the Blob is one copy). */
-export const decodeHere: FrameDecoder = (image, meta) => {
+/** Decoding on the page's own thread: where there is no worker (or it failed). */
+export const decodeHere: FrameDecoder = async (image, meta) => {
   const type = MIME[meta.format];
-  if (!type) return Promise.reject(new Error(`cannot display ${meta.format} frames`));
-  return createImageBitmap(new Blob([image as Uint8Array<ArrayBuffer>], { type }));
+  if (!type) throw new Error(`cannot display ${meta.format} frames.`);
+  return { bitmap: await decodeBitmap(image, type), image };
 };
 
 /** Where the frame view shows the frames: its CSS size and the device pixel ratio, as last measured. */

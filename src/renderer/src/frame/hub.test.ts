@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { FrameListener, FrameMeta } from '../../../shared/contract';
+import type { RendererApi } from '../api';
+import { createFrameHub } from './hub';
+
+function fakeApi() {
+  const listeners = new Set<FrameListener>();
+  const api = {
+    carrier: 'browser',
+    onFrame(l: FrameListener) {
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    },
+  } as unknown as RendererApi;
+  const emit = (camera: string, seq: number) => {
+    const meta: FrameMeta = {
+      camera,
+      seq,
+      channel: 'frame',
+      width: 4,
+      height: 2,
+      bytes: 1,
+      format: 'jpeg',
+      receivedAt: 0,
+    };
+    for (const l of listeners) l(meta, new Uint8Array([seq]));
+  };
+  return { api, emit, listeners };
+}
+
+const bitmap = () => ({ width: 4, height: 2, close: () => undefined }) as unknown as ImageBitmap;
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('createFrameHub', () => {
+  it('routes each frame to its camera only, and ignores cameras nobody asked for', async () => {
+    const f = fakeApi();
+    const decoded: string[] = [];
+    const hub = createFrameHub(f.api, {
+      onDecodeError: () => undefined,
+      decode: (image, meta) => {
+        decoded.push(`${meta.camera}#${meta.seq}`);
+        return Promise.resolve({ bitmap: bitmap(), image });
+      },
+    });
+    const a = hub.camera('a');
+    const b = hub.camera('b');
+    expect(hub.camera('a')).toBe(a);
+    f.emit('a', 1);
+    f.emit('b', 1);
+    f.emit('c', 1);
+    await flush();
+    expect(decoded).toEqual(['a#1', 'b#1']);
+    expect(a.sink.takeForDraw()?.meta.camera).toBe('a');
+    expect(b.sink.takeForDraw()?.meta.camera).toBe('b');
+    hub.release('a');
+    f.emit('a', 2);
+    await flush();
+    expect(decoded).toEqual(['a#1', 'b#1']);
+    expect(a.sink.shown()).toBeNull();
+    hub.dispose();
+    expect(f.listeners.size).toBe(0);
+  });
+
+  it('takes a snapshot of the camera it was asked for', async () => {
+    const f = fakeApi();
+    const asked: string[] = [];
+    const hub = createFrameHub(f.api, {
+      onDecodeError: () => undefined,
+      decode: (image) => Promise.resolve({ bitmap: bitmap(), image }),
+      snapshot: (camera, shown, format) => {
+        asked.push(`${camera}:${format}:${shown?.meta.seq ?? 'none'}`);
+        return Promise.resolve();
+      },
+    });
+    await hub.camera('x').takeSnapshot('png');
+    expect(asked).toEqual(['x:png:none']);
+  });
+});
