@@ -60,3 +60,41 @@ describe('FrameSender', () => {
     expect(s.sent).toHaveLength(1);
   });
 });
+
+describe('FrameSender with several cameras', () => {
+  it('keeps one slot per camera: a fast camera does not replace a slow one', () => {
+    const s = fakeSocket();
+    const f = new FrameSender(s, 1000, 1);
+    f.push(msg(1), 'a'); // in flight
+    f.push(msg(10), 'b');
+    for (let n = 2; n <= 50; n++) f.push(msg(n), 'a');
+    expect(f.waiting()).toBe(2);
+    s.callbacks.shift()!();
+    s.callbacks.shift()!();
+    // b waited longest, so it goes first; then a's newest
+    expect(s.sent.map((m) => m[0])).toEqual([1, 10, 50]);
+    expect(f.stats).toEqual({ sent: 3, superseded: 48 });
+  });
+
+  it('serves the slots oldest-waiting first, so no camera starves however fast the others are', () => {
+    const s = fakeSocket();
+    const f = new FrameSender(s, 1000, 1);
+    const sentBy = { a: 0, b: 0, c: 0 };
+    const owner = new Map<Uint8Array, keyof typeof sentBy>();
+    const push = (cam: keyof typeof sentBy) => {
+      const m = msg(0);
+      owner.set(m, cam);
+      f.push(m, cam);
+    };
+    for (let round = 0; round < 300; round++) {
+      for (let i = 0; i < 5; i++) push('a'); // a is five times as fast as b, c rarely has a frame
+      push('b');
+      if (round % 10 === 0) push('c');
+      s.callbacks.shift()?.();
+    }
+    for (const m of s.sent) sentBy[owner.get(m)!]++;
+    expect(sentBy.b).toBeGreaterThanOrEqual(sentBy.a - 1);
+    expect(sentBy.c).toBe(30);
+    expect(f.waiting()).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,5 +1,5 @@
 // One browser connection as an RPC port: control messages as JSON text, frames as binary messages paced by a
-// FrameSender (newest wins for a slow client). Control messages are kept under the connection's share of the
+// FrameSender (newest wins per camera for a slow client). Control messages are kept under the connection's share of the
 // SendBudget; a client that stays over it is closed. A client with too many requests unanswered is not read
 // until some are answered. Everything it receives goes to the core undecoded-or-marked;
 // the core answers malformed input with an error event and the connection stays up.
@@ -74,7 +74,7 @@ export function wsServicePort(ws: WebSocket, opts: WsPortOptions): WsServicePort
     frames: frames.stats,
     send(msg) {
       if (ws.readyState !== ws.OPEN) return;
-      if (msg.type === 'frame') return frames.push(encoders.frame(msg));
+      if (msg.type === 'frame') return frames.push(encoders.frame(msg), msg.meta.camera);
       if (!member.admit()) return;
       ws.send(encoders.control(msg));
       member.queuedMore();
