@@ -66,7 +66,9 @@ function watcher(allowNetwork = true) {
     if (image[0] !== 0xff || image[1] !== 0xd8) notJpeg.push(meta);
   });
   service.on('state', (state, camera) => states.push({ camera, state }));
-  return { service, frames, notJpeg, states, snapshotsDir };
+  const configs: Array<{ camera: CameraId | null; quality: unknown }> = [];
+  service.on('config', (c, camera) => configs.push({ camera, quality: c.values['quality'] }));
+  return { service, frames, notJpeg, states, configs, snapshotsDir };
 }
 
 const targetOf = (server: RunningServer, camera: CameraId) => `camdeck://127.0.0.1:${server.port}/${camera}`;
@@ -120,6 +122,7 @@ describe('a camera of another camdeck serve (camdeck://host:port/<id>)', () => {
       );
       await expect(b.service.readConfig(info.id)).rejects.toMatchObject({ code: 'reconnecting' });
 
+      await a.service.writeConfig(a.camera, { quality: 17 });
       // back on the same port with the same token: connected again, frames resume
       const again = await startServer({ service: a.service, staticDir, port, token });
       cleanups.push(() => again.close());
@@ -127,6 +130,8 @@ describe('a camera of another camdeck serve (camdeck://host:port/<id>)', () => {
       await until(() => b.frames.length >= before + 5, 'frames after the other server came back');
       expect(b.states.at(-1)).toMatchObject({ camera: info.id, state: { kind: 'connected', target } });
       expect(b.frames.at(-1)!.camera).toBe(info.id);
+      // what changed over there while this camdeck was away is pushed on reattaching
+      await until(() => b.configs.some((c) => c.camera === info.id && c.quality === 17), 'the config pushed');
 
       // closed here: only the socket goes, the camera stays open over there for its other watchers
       await b.service.closeCamera(info.id);

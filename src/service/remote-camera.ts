@@ -239,9 +239,25 @@ class RemoteCamera implements CameraUnit {
       this.failures = 0;
       this.recent.clear();
       this.setState(this.local(info.state));
+      this.refresh(info);
     } catch (err) {
       throw fromRemote(err, this.t.at);
     }
+  }
+
+  /**
+   * (Re)attached: what the camera has now, as a local camera pushes it on connect — its channels, and its config
+   * (read once; a camera without a config channel has none to push).
+   */
+  private refresh(info: CameraInfo): void {
+    if (info.device) this.events.emit('channels', info.device.channels);
+    if (info.state.kind !== 'connected') return;
+    this.client.request('readConfig', this.t.camera).then(
+      (snap) => {
+        if (this.attached) this.events.emit('config', snap);
+      },
+      () => undefined,
+    );
   }
 
   private scheduleRetry(err: ServiceError): void {
