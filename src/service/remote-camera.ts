@@ -213,25 +213,25 @@ class RemoteCamera implements CameraUnit {
     this.events.emit('state', s);
   }
 
+  private noCamera(list: CameraInfo[]): ServiceError {
+    const there = list
+      .map((c) => c.id)
+      .join(', ')
+      .slice(0, 200);
+    return new ServiceError(
+      'no-camera',
+      `The camdeck at ${this.t.at} has no camera "${this.t.camera}" open${there ? ` (it has ${there})` : ''}.`,
+      'Open the camera on that camdeck first, then add it here by the id its camera list shows.',
+    );
+  }
+
   /** One attempt: the socket, the camera in the other camdeck's list, its frames watched. */
   async attach(): Promise<void> {
     try {
       await this.port.open();
       const list = await this.client.request('listCameras');
       const info = list.find((c) => c.id === this.t.camera);
-      if (!info)
-        throw new ServiceError(
-          'no-camera',
-          `The camdeck at ${this.t.at} has no camera "${this.t.camera}" open${
-            list.length
-              ? ` (it has ${list
-                  .map((c) => c.id)
-                  .join(', ')
-                  .slice(0, 200)})`
-              : ''
-          }.`,
-          'Open the camera on that camdeck first, then add it here by the id its camera list shows.',
-        );
+      if (!info) throw this.noCamera(list);
       await this.client.request('watch', this.streaming ? [this.t.camera] : []);
       if (this.closed) return;
       this.remote = info;
