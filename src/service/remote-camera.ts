@@ -355,7 +355,7 @@ class RemoteCamera implements CameraUnit {
     if (!f)
       throw new ServiceError(
         'no-frame',
-        'no frame to save yet',
+        'There is no frame of this camera to save yet.',
         'Wait for the first frame from the other camdeck.',
       );
     if (!this.deps.snapshots)
