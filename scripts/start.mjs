@@ -2,7 +2,8 @@
 // `npm start`: build, then run the Electron app; when the Electron binary cannot be had (no download, no
 // display), say so in one sentence and serve the same UI to a browser instead (`camdeck serve`, which prints the
 // page URL with its access token and, where there is a display, opens it).
-// Either way the app connects to the attached camera, or to the built-in demo camera when there is none.
+// Either way the app connects to the attached camera, or to the built-in demo camera when there is none;
+// `npm start -- --demo N` opens N demo cameras instead (both the app and `camdeck serve` read `--demo N`).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

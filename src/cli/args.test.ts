@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, choiceOption, intOption, outputError, parseCommandArgs, positiveOption } from './args';
+import {
+  UsageError,
+  bareAs,
+  choiceOption,
+  intOption,
+  outputError,
+  parseCommandArgs,
+  positiveOption,
+} from './args';
 import { EXIT } from './exit';
 
 const OPTS = { count: { type: 'string', short: 'n' }, json: { type: 'boolean' } } as const;
@@ -30,6 +38,36 @@ describe('parseCommandArgs', () => {
     const e = usage(() => parseCommandArgs('frames', argv, OPTS));
     expect(e.message).toBe(message);
     expect(e.hint).toBe('Run `camdeck frames --help` for the options.');
+  });
+});
+
+describe('bareAs: a flag that grew a value still works bare', () => {
+  it.each([
+    [['--demo'], ['--demo=1']],
+    [
+      ['--demo', '--open'],
+      ['--demo=1', '--open'],
+    ],
+    [
+      ['--camera', 'auto', '--demo'],
+      ['--camera', 'auto', '--demo=1'],
+    ],
+    [
+      ['--demo', '3'],
+      ['--demo', '3'],
+    ],
+    // a value the option's own check then refuses, by name
+    [
+      ['--demo', 'two'],
+      ['--demo', 'two'],
+    ],
+    [
+      ['--demo', '-1'],
+      ['--demo', '-1'],
+    ],
+    [['--demo=4'], ['--demo=4']],
+  ])('%j → %j', (argv, out) => {
+    expect(bareAs(argv, 'demo', '1')).toEqual(out);
   });
 });
 

@@ -53,6 +53,19 @@ export function parseCommandArgs<O extends Options>(
   }
 }
 
+/**
+ * `--NAME` with no value after it (at the end, or another option next) is taken as `--NAME=VALUE`: a flag that
+ * grew a value (`--demo` → `--demo N`) keeps working bare. A next word that is not an option, or a negative
+ * number, is its value as usual, so the option's own check can say what it accepts.
+ */
+export function bareAs(argv: readonly string[], name: string, value: string): string[] {
+  return argv.map((a, i) => {
+    const next = argv[i + 1];
+    const bare = next === undefined || (next.startsWith('-') && !/^-[\d.]/.test(next));
+    return a === `--${name}` && bare ? `--${name}=${value}` : a;
+  });
+}
+
 function shortToLong(options: Options, short: string): string | undefined {
   return Object.entries(options).find(([, o]) => o.short === short)?.[0];
 }

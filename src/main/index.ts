@@ -8,7 +8,7 @@ import { classifyError, createCamdeckService, extraPortsFromEnv, remoteCameraOpe
 import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, appMimeType, resolveAppRequest } from './app-protocol';
 import { ContractPorts } from './contract-ports';
 import { readMainSettings } from './app-settings';
-import { parseLaunchArgs } from './launch-args';
+import { parseLaunchArgs, startTargets } from './launch-args';
 import { hardenContents, hardenSession, secureWebPreferences } from './security';
 import { TrustedSenders } from './trusted-sender';
 import { setupAutoUpdate } from './updater';
@@ -83,7 +83,7 @@ async function start(): Promise<void> {
   const snapshotsDir = process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(app.getPath('pictures'), 'camdeck');
   const service = createCamdeckService({
     snapshotsDir,
-    defaultTarget: options.camera,
+    ...startTargets(options),
     extraPorts: extraPortsFromEnv(),
     // the local user's own window (no listening socket): network cameras are theirs to name
     allowNetwork: true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLaunchArgs } from './launch-args';
+import { parseLaunchArgs, startTargets } from './launch-args';
 
 describe('parseLaunchArgs', () => {
   it('defaults: auto camera, update checks on', () => {
@@ -16,5 +16,18 @@ describe('parseLaunchArgs', () => {
     });
     expect(parseLaunchArgs(['--camera', '--demo'])).toMatchObject({ camera: 'demo' });
     expect(parseLaunchArgs(['.', '--camera=tcp://h:1'])).toMatchObject({ camera: 'tcp://h:1' });
+  });
+  it('reads --demo N (npm start -- --demo N): that many demo cameras, all opened at start', () => {
+    expect(parseLaunchArgs(['.', '--demo', '3'])).toEqual({ camera: 'demo', demo: 3, noUpdate: false });
+    expect(parseLaunchArgs(['--demo=2', '--no-update'])).toEqual({ camera: 'demo', demo: 2, noUpdate: true });
+    // not a count: bare --demo, and the next word is left alone
+    expect(parseLaunchArgs(['--demo', '0'])).toEqual({ camera: 'demo', noUpdate: false });
+    expect(parseLaunchArgs(['--demo', '--no-sandbox'])).toEqual({ camera: 'demo', noUpdate: false });
+    expect(startTargets(parseLaunchArgs(['--demo', '3']))).toEqual({
+      demoCameras: 3,
+      open: ['demo', 'demo:2', 'demo:3'],
+    });
+    expect(startTargets(parseLaunchArgs(['--demo']))).toEqual({ open: ['demo'] });
+    expect(startTargets(parseLaunchArgs([]))).toEqual({ open: ['auto'] });
   });
 });

@@ -7,7 +7,7 @@ import { EXIT } from '../exit';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { vi } from 'vitest';
-import { buildUi, run, uiPlan } from './serve';
+import { buildUi, run, startCameras, uiPlan } from './serve';
 
 const CLI = path.resolve(import.meta.dirname, '..', '..', '..', 'bin', 'camdeck.js');
 
@@ -15,7 +15,12 @@ describe('camdeck serve', () => {
   it.each([
     [['--port', 'abc']],
     [['--port', '70000']],
-    [['--camera', '/dev/ttyACM0', '--demo']],
+    [['--demo', '0']],
+    [['--demo', '100']],
+    [['--demo', 'two']],
+    [['--demo', '-1']],
+    [['--camera', 'demo:0']],
+    [['--camera', 'camdeck://h:1/']],
     [['--bogus']],
     [['--camera', 'foo://x']],
     [['-c', 'foo://x']],
@@ -23,50 +28,99 @@ describe('camdeck serve', () => {
     expect(await run(argv)).toBe(EXIT.USAGE);
   });
 
-  it('prints the ready line with the token, serves the contract only with it, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--demo'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CAMDECK_DATA_DIR: '/tmp/camdeck-serve-test' },
+  it('--demo N and repeated --camera: what opens at start, and how many demo cameras are listed', () => {
+    // the default, and `npm start`'s --camera auto
+    expect(startCameras(undefined, [])).toEqual({ open: ['auto'] });
+    expect(startCameras(undefined, ['auto'])).toEqual({ open: ['auto'] });
+    // bare --demo is --demo 1: the demo camera, as before
+    expect(startCameras(1, ['auto'])).toEqual({ demoCameras: 1, open: ['demo'] });
+    expect(startCameras(3, [])).toEqual({ demoCameras: 3, open: ['demo', 'demo:2', 'demo:3'] });
+    expect(startCameras(2, ['/dev/ttyACM0', 'demo:2', 'udp://10.0.0.5:5555'])).toEqual({
+      demoCameras: 2,
+      open: ['demo', 'demo:2', '/dev/ttyACM0', 'udp://10.0.0.5:5555'],
     });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error('no ready line')), 15_000);
-        createInterface({ input: child.stdout! }).on('line', (l) => {
-          const m = /^camdeck: serving (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32})$/.exec(l);
-          if (m) {
-            clearTimeout(t);
-            resolve(m[1]!);
-          }
-        });
-      });
-      const page = new URL(url);
-      // loopback too: without the printed token the WebSocket is refused
-      const refused = new WebSocket(`ws://${page.host}/ws`);
-      expect(
-        await new Promise<string>((resolve) => {
-          refused.on('open', () => resolve('open'));
-          refused.on('error', (e) => resolve(e.message));
-        }),
-      ).toMatch(/401/);
-      const ws = new WebSocket(`ws://${page.host}/ws${page.search}`);
-      const state = await new Promise<unknown>((resolve, reject) => {
-        ws.on('open', () => ws.send(JSON.stringify({ type: 'request', id: 1, name: 'listPorts', args: [] })));
-        ws.on('message', (d, bin) => {
-          if (bin) return;
-          const m = JSON.parse(d.toString()) as { type: string; id?: number; result?: unknown };
-          if (m.type === 'reply' && m.id === 1) resolve(m.result);
-        });
-        ws.on('error', reject);
-      });
-      expect(state).toEqual(expect.arrayContaining([expect.objectContaining({ target: 'demo' })]));
-      ws.close();
-      const code = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-      child.kill('SIGTERM');
-      expect(await code).toBe(0);
-    } finally {
-      child.kill('SIGKILL');
-    }
+    // a demo:K target lists demo cameras up to K
+    expect(startCameras(undefined, ['demo:4', '/dev/ttyACM1'])).toEqual({
+      demoCameras: 4,
+      open: ['demo:4', '/dev/ttyACM1'],
+    });
+    expect(() => startCameras(undefined, ['demo:100'])).toThrow(
+      /names no demo camera: they are demo, demo:2 … demo:99\./,
+    );
+    expect(() => startCameras(undefined, ['foo://x'])).toThrow(/--camera takes a serial path/);
   });
+
+  it('a bad --demo is one sentence with a hint', async () => {
+    const errs: string[] = [];
+    const spy = vi
+      .spyOn(console, 'error')
+      .mockImplementation((...a: unknown[]) => void errs.push(a.join(' ')));
+    try {
+      expect(await run(['--demo', 'two'])).toBe(EXIT.USAGE);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errs.join('\n')).toMatch(
+      /--demo takes a whole number from 1 to 99, not "two"\.[\s\S]*hint: .*camdeck serve --help/,
+    );
+  });
+
+  it.each([
+    [['--demo'], ['demo']],
+    [
+      ['--demo', '3'],
+      ['demo', 'demo:2', 'demo:3'],
+    ],
+  ])(
+    '%j: prints the ready line with the token, serves the contract only with it (listing %j), exits 0 on SIGTERM',
+    async (demo, listed) => {
+      const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...demo], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, CAMDECK_DATA_DIR: '/tmp/camdeck-serve-test' },
+      });
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error('no ready line')), 15_000);
+          createInterface({ input: child.stdout! }).on('line', (l) => {
+            const m = /^camdeck: serving (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32})$/.exec(l);
+            if (m) {
+              clearTimeout(t);
+              resolve(m[1]!);
+            }
+          });
+        });
+        const page = new URL(url);
+        // loopback too: without the printed token the WebSocket is refused
+        const refused = new WebSocket(`ws://${page.host}/ws`);
+        expect(
+          await new Promise<string>((resolve) => {
+            refused.on('open', () => resolve('open'));
+            refused.on('error', (e) => resolve(e.message));
+          }),
+        ).toMatch(/401/);
+        const ws = new WebSocket(`ws://${page.host}/ws${page.search}`);
+        const state = await new Promise<unknown>((resolve, reject) => {
+          ws.on('open', () =>
+            ws.send(JSON.stringify({ type: 'request', id: 1, name: 'listPorts', args: [] })),
+          );
+          ws.on('message', (d, bin) => {
+            if (bin) return;
+            const m = JSON.parse(d.toString()) as { type: string; id?: number; result?: unknown };
+            if (m.type === 'reply' && m.id === 1) resolve(m.result);
+          });
+          ws.on('error', reject);
+        });
+        const targets = (state as { target: string }[]).map((p) => p.target);
+        expect(targets.filter((t) => t.startsWith('demo'))).toEqual(listed);
+        ws.close();
+        const code = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+        child.kill('SIGTERM');
+        expect(await code).toBe(0);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+  );
 });
 
 describe('camdeck serve: the UI is built on first use', () => {

@@ -6,23 +6,31 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTarget } from '../../host';
-import { createCamdeckService, extraPortsFromEnv, remoteCameraOpener } from '../../service';
+import {
+  createCamdeckService,
+  extraPortsFromEnv,
+  parseRemoteTarget,
+  remoteCameraOpener,
+  targetKind,
+} from '../../service';
+import { demoIndex, demoTarget } from '../../model';
 import { isLoopback, startServer } from '../../server';
-import { UsageError, intOption, parseCommandArgs } from '../args';
+import { CliError, UsageError, bareAs, intOption, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
 import { report, toCliError } from './ports';
 
-export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--camera TARGET | --demo] [--open]
+export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--camera TARGET]… [--demo [N]] [--open]
 
   --port N         HTTP/WebSocket port (default 7410; 0 picks a free one)
   --host ADDR      bind address (default 127.0.0.1); anything but loopback lets other machines reach it
-  --camera TARGET  connect at start: a serial path, udp://h:p, tcp://h:p, demo, or auto
-                   (auto = the one attached camera, else the demo camera)
-  --demo           same as --camera demo
+  --camera TARGET  open at start (repeat for more cameras): a serial path, udp://h:p, tcp://h:p,
+                   camdeck://h:p/id, demo, demo:N, or auto (the one attached camera, else the demo
+                   camera; the default)
+  --demo [N]       N simulated cameras (default 1), all opened at start: demo, demo:2 … demo:N;
+                   with --camera, those open too (auto then means nothing more)
   --open           open the page (the URL with its token) in the default browser
   --allow-network  let the page connect to tcp:// and udp:// cameras (without it: the listed serial
-                   ports, CAMDECK_EXTRA_PORTS, demo and the --camera target only)
+                   ports, CAMDECK_EXTRA_PORTS, demo and the --camera targets only)
   --static DIR     serve the UI from DIR (default out/renderer, built on first use with electron-vite)
 
 Environment: CAMDECK_EXTRA_PORTS (comma-separated ports added to the port list, e.g. a socat pty),
@@ -104,33 +112,72 @@ export async function buildUi(bin: string): Promise<{ ok: true } | { ok: false; 
   };
 }
 
+/** The last demo camera a target can name (`demo:99`, model/ports.ts). */
+const MAX_DEMO = 99;
+
+export interface StartCameras {
+  /** Demo cameras listed, when --demo or a `demo:N` target asks for any. */
+  demoCameras?: number;
+  /** Targets opened at start, in order, each once. */
+  open: string[];
+}
+
+/**
+ * --demo N and the --camera targets → what the service opens at start: demo … demo:N, then the targets;
+ * `auto` alone (the default) when neither names anything, dropped beside --demo (the demo cameras are the
+ * answer then). A `demo:K` target lists at least K demo cameras.
+ */
+export function startCameras(demo: number | undefined, targets: readonly string[]): StartCameras {
+  let demoCameras = demo ?? 0;
+  for (const t of targets) {
+    if (t === 'auto') continue;
+    const k = demoIndex(t);
+    if (k !== null) {
+      demoCameras = Math.max(demoCameras, k);
+      continue;
+    }
+    if (/^demo(:|$)/i.test(t))
+      throw new UsageError(
+        `--camera "${t}" names no demo camera: they are demo, demo:2 … demo:${MAX_DEMO}.`,
+        'serve',
+      );
+    if (targetKind(t) === 'remote') {
+      try {
+        parseRemoteTarget(t);
+      } catch (err) {
+        // its own sentence and hint: what is wrong with the camdeck:// target
+        const e = err as Error & { hint?: string };
+        throw new CliError(`--camera: ${e.message}`, EXIT.USAGE, e.hint);
+      }
+    } else if (targetKind(t) === 'bad') {
+      throw new UsageError(
+        `--camera takes a serial path, udp://host:port, tcp://host:port, camdeck://host:port/id, demo, demo:N or auto, not "${t}".`,
+        'serve',
+      );
+    }
+  }
+  const demos = Array.from({ length: demo ?? 0 }, (_, i) => demoTarget(i + 1));
+  const named = targets.filter((t) => !(demo && t === 'auto'));
+  const open = [...new Set([...demos, ...named])];
+  return { ...(demoCameras ? { demoCameras } : {}), open: open.length ? open : ['auto'] };
+}
+
 export async function run(argv: string[]): Promise<number> {
   let values;
   let port: number;
+  let cameras: StartCameras;
   try {
-    ({ values } = parseCommandArgs('serve', argv, {
+    ({ values } = parseCommandArgs('serve', bareAs(argv, 'demo', '1'), {
       port: { type: 'string', default: '7410' },
       host: { type: 'string', default: '127.0.0.1' },
-      camera: { type: 'string', short: 'c' },
-      demo: { type: 'boolean', default: false },
+      camera: { type: 'string', short: 'c', multiple: true },
+      demo: { type: 'string' },
       open: { type: 'boolean', default: false },
       'allow-network': { type: 'boolean', default: false },
       static: { type: 'string' },
     }));
     port = intOption('serve', 'port', values.port, 0, 65535) ?? 7410;
-    // `--camera auto --demo` (what `npm start -- --demo` passes) means the demo camera
-    if (values.demo && values.camera && values.camera !== 'demo' && values.camera !== 'auto')
-      throw new UsageError('Give either --demo or --camera, not both.', 'serve');
-    if (values.camera && values.camera !== 'auto') {
-      try {
-        if (values.camera !== 'demo') parseTarget(values.camera);
-      } catch {
-        throw new UsageError(
-          `--camera takes a serial path, udp://host:port, tcp://host:port, demo or auto, not "${values.camera}".`,
-          'serve',
-        );
-      }
-    }
+    cameras = startCameras(intOption('serve', 'demo', values.demo, 1, MAX_DEMO), values.camera ?? []);
   } catch (err) {
     const e = toCliError(err);
     report('serve', e);
@@ -153,7 +200,7 @@ export async function run(argv: string[]): Promise<number> {
   const snapshotsDir = process.env['CAMDECK_SNAPSHOTS_DIR'] ?? path.join(dataDir(), 'snapshots');
   const service = createCamdeckService({
     snapshotsDir,
-    ...(values.demo ? { defaultTarget: 'demo' } : values.camera ? { defaultTarget: values.camera } : {}),
+    ...cameras,
     extraPorts: extraPortsFromEnv(),
     allowNetwork: values['allow-network'],
     // another camdeck serve's cameras (camdeck://host:port/<id>); vetted like tcp:// (--allow-network)
