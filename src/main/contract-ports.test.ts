@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createFakeService } from '../service/fake-service.test-util';
+import { FAKE_CAMERA, createFakeService } from '../service/fake-service.test-util';
 import { classifyError } from '../service';
 import type { FrameMeta } from '../shared/contract';
 import { ContractPorts } from './contract-ports';
@@ -36,6 +36,7 @@ class FakePort extends EventEmitter {
 }
 
 const meta: FrameMeta = {
+  camera: FAKE_CAMERA,
   seq: 1,
   channel: 'frame',
   width: 2,
@@ -46,26 +47,40 @@ const meta: FrameMeta = {
 };
 
 describe('ContractPorts', () => {
-  it('serves requests, events and frames on the window port; errors keep code and hint apart', async () => {
+  it('serves requests, events and watched frames on the window port; errors keep code and hint apart', async () => {
     const svc = createFakeService();
     const ports = new ContractPorts(svc, { describeError: classifyError });
     const p = new FakePort();
     ports.open(p, 1);
     expect(p.started).toBe(true);
-    p.fromPage({ type: 'request', id: 1, name: 'connect', args: ['demo'] });
-    expect(await p.reply(1)).toMatchObject({ ok: true, result: { board: 'Fake' } });
-    p.fromPage({ type: 'request', id: 2, name: 'connect', args: ['fail'] });
+    p.fromPage({ type: 'request', id: 1, name: 'openCamera', args: ['demo'] });
+    expect(await p.reply(1)).toMatchObject({
+      ok: true,
+      result: { id: FAKE_CAMERA, device: { board: 'Fake' } },
+    });
+    p.fromPage({ type: 'request', id: 2, name: 'openCamera', args: ['fail'] });
     const r = (await p.reply(2)) as { error: { code: string; message: string; hint: string } };
     expect(r.error.code).toBe('port-permission');
     expect(r.error.hint).toContain('udevadm control --reload');
     expect(r.error.message).toMatch(/Permission denied/);
     expect(r.error.message).not.toContain(r.error.hint);
-    p.fromPage({ type: 'request', id: 3, name: 'saveSnapshot', args: ['tiff'] });
+    p.fromPage({ type: 'request', id: 3, name: 'saveSnapshot', args: [FAKE_CAMERA, 'tiff'] });
     expect(await p.reply(3)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    p.fromPage({ type: 'request', id: 4, name: 'watch', args: [[FAKE_CAMERA]] });
+    await p.reply(4);
     svc.emit('stdout', 'a');
     svc.emitFrame(meta, new Uint8Array([0xff, 0xd8]));
-    expect(p.got).toContainEqual({ type: 'event', name: 'stdout', payload: 'a' });
+    expect(p.got).toContainEqual({ type: 'event', name: 'stdout', camera: FAKE_CAMERA, payload: 'a' });
     expect(p.got).toContainEqual({ type: 'frame', meta, image: new Uint8Array([0xff, 0xd8]) });
+    // closing the camera from this window names the window on every page
+    p.fromPage({ type: 'request', id: 5, name: 'closeCamera', args: [FAKE_CAMERA] });
+    await p.reply(5);
+    expect(p.got).toContainEqual({
+      type: 'event',
+      name: 'closed',
+      camera: FAKE_CAMERA,
+      payload: { reason: 'closed by camdeck window 1' },
+    });
   });
 
   it('one port per window: a new one replaces it; a reload or close unsubscribes from the service', () => {

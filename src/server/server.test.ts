@@ -12,7 +12,7 @@ import { startServer } from './server';
 import type { RunningServer } from './server';
 import type { ServerLimits } from './limits';
 import { rawUpgrade, stalledClient } from './raw-ws.test-util';
-import { createFakeService } from '../service/fake-service.test-util';
+import { FAKE_CAMERA, createFakeService } from '../service/fake-service.test-util';
 import type { FakeService } from '../service/fake-service.test-util';
 
 let root: string;
@@ -188,25 +188,29 @@ describe('websocket carrier', () => {
 
     const ports = await c.request('listPorts');
     expect(ports).toMatchObject({ ok: true, result: [{ target: 'demo' }] });
-    const conn = await c.request('connect', 'demo');
-    expect(conn).toMatchObject({ ok: true, result: { board: 'Fake' } });
-    const w = await c.request('writeConfig', { quality: 10 });
+    const conn = await c.request('openCamera', 'demo');
+    expect(conn).toMatchObject({ ok: true, result: { id: FAKE_CAMERA, device: { board: 'Fake' } } });
+    await c.request('watch', [FAKE_CAMERA]);
+    const w = await c.request('writeConfig', FAKE_CAMERA, { quality: 10 });
     expect(w).toMatchObject({ ok: true, result: { values: { quality: 10 } } });
     // bytes travel as {$bytes} both ways
-    const rd = await c.request('readChannel', 'config');
+    const rd = await c.request('readChannel', FAKE_CAMERA, 'config');
     expect(rd.type === 'reply' && rd.ok && rd.result).toEqual(new Uint8Array([1, 2, 3, 255]));
-    await c.request('writeChannel', 'config', new Uint8Array([7, 8]));
-    expect(service.calls.at(-1)).toEqual({ name: 'writeChannel', args: ['config', new Uint8Array([7, 8])] });
-    const dis = await c.request('disconnect');
-    expect(dis).toMatchObject({ ok: true, result: null });
+    await c.request('writeChannel', FAKE_CAMERA, 'config', new Uint8Array([7, 8]));
+    expect(service.calls.at(-1)).toEqual({
+      name: 'writeChannel',
+      args: [FAKE_CAMERA, 'config', new Uint8Array([7, 8])],
+    });
 
     service.emit('stdout', 'hello\n');
     await c.until(() => c.texts.some((m) => m.type === 'event' && m.name === 'stdout'));
     expect(c.texts.find((m) => m.type === 'event' && m.name === 'stdout')).toMatchObject({
+      camera: FAKE_CAMERA,
       payload: 'hello\n',
     });
 
     const meta: FrameMeta = {
+      camera: FAKE_CAMERA,
       seq: 1,
       channel: 'stream',
       width: 2,
@@ -219,21 +223,30 @@ describe('websocket carrier', () => {
     await c.until(() => c.frames.length === 1);
     expect(c.frames[0]!.meta).toEqual(meta);
     expect(Array.from(c.frames[0]!.image)).toEqual([0xff, 0xd8, 0xff]);
+
+    // closing the camera names this page on every page
+    const other = await connectWs(wsUrl(s));
+    expect(await c.request('closeCamera', FAKE_CAMERA)).toMatchObject({ ok: true, result: null });
+    await other.until(() => other.texts.some((m) => m.type === 'event' && m.name === 'closed'));
+    expect(other.texts.find((m) => m.type === 'event' && m.name === 'closed')).toMatchObject({
+      camera: FAKE_CAMERA,
+      payload: { reason: expect.stringMatching(/^closed by a browser page at (::ffff:)?127\.0\.0\.1$/) },
+    });
   });
 
   it('answers an unknown method or bad arguments with an error reply', async () => {
     const s = await start();
     const c = await connectWs(wsUrl(s));
     expect(await c.request('formatDisk')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await c.request('connect', 42)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await c.request('writeConfig', { q: Number.NaN })).toMatchObject({ ok: false });
-    expect(await c.request('saveSnapshot', 'gif')).toMatchObject({
+    expect(await c.request('openCamera', 42)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await c.request('writeConfig', FAKE_CAMERA, { q: Number.NaN })).toMatchObject({ ok: false });
+    expect(await c.request('saveSnapshot', FAKE_CAMERA, 'gif')).toMatchObject({
       ok: false,
       error: { code: 'bad-request' },
     });
-    expect(service.calls.filter((x) => x.name === 'connect')).toHaveLength(0);
+    expect(service.calls.filter((x) => x.name === 'openCamera')).toHaveLength(0);
     // a service failure is classified (permission → port-permission), its hint sent apart for the UI
-    const failed = await c.request('connect', 'fail');
+    const failed = await c.request('openCamera', 'fail');
     expect(failed).toMatchObject({ ok: false, error: { code: 'port-permission', hint: expect.any(String) } });
   });
 
@@ -246,7 +259,7 @@ describe('websocket carrier', () => {
     await c.until(() => c.texts.filter((m) => m.type === 'event' && m.name === 'error').length === 3);
     for (const m of c.texts)
       expect(m).toMatchObject({ type: 'event', name: 'error', payload: { code: 'bad-message' } });
-    expect(await c.request('getState')).toMatchObject({ ok: true, result: { kind: 'disconnected' } });
+    expect(await c.request('listCameras')).toMatchObject({ ok: true, result: [] });
   });
 
   it('unsubscribes from the service when a client leaves', async () => {
@@ -292,7 +305,7 @@ describe('websocket carrier', () => {
     await expect(connectWs(`ws://127.0.0.1:${s.port}/ws`)).rejects.toThrow(/401/);
     await expect(connectWs(`ws://127.0.0.1:${s.port}/ws?token=${'0'.repeat(32)}`)).rejects.toThrow(/401/);
     const c = await connectWs(`ws://127.0.0.1:${s.port}/ws?token=${s.token}`);
-    expect(await c.request('getState')).toMatchObject({ ok: true });
+    expect(await c.request('listCameras')).toMatchObject({ ok: true });
   });
 
   it('requires the token on loopback too, from the URL or the X-Camdeck-Token header', async () => {
@@ -300,7 +313,7 @@ describe('websocket carrier', () => {
     await expect(connectWs(`ws://127.0.0.1:${s.port}/ws`)).rejects.toThrow(/401/);
     await expect(connectWs(`ws://127.0.0.1:${s.port}/ws?token=${'0'.repeat(32)}`)).rejects.toThrow(/401/);
     const c = await connectWs(`ws://127.0.0.1:${s.port}/ws`, { 'X-Camdeck-Token': s.token });
-    expect(await c.request('getState')).toMatchObject({ ok: true });
+    expect(await c.request('listCameras')).toMatchObject({ ok: true });
   });
 
   it('says why in the refusal body, without the token', async () => {
@@ -322,7 +335,7 @@ describe('websocket carrier', () => {
     expect(await rawUpgrade(s.port, `/ws?token=${s.token}`)).toMatch(/Retry-After: 1\r\n[^]*wait a second/);
     await new Promise((r) => setTimeout(r, 1100));
     const c = await connectWs(wsUrl(s));
-    expect(await c.request('getState')).toMatchObject({ ok: true });
+    expect(await c.request('listCameras')).toMatchObject({ ok: true });
   });
 
   it('refuses connections beyond the cap with 503, and takes one again when another leaves', async () => {
@@ -354,7 +367,7 @@ describe('websocket carrier', () => {
     expect(service.calls.filter((x) => x.name === 'writeConfig')).toHaveLength(0);
     // just under the limit is still a request
     const d = await connectWs(wsUrl(s));
-    const big = await d.request('writeConfig', { ['k'.repeat(900 * 1024)]: null });
+    const big = await d.request('writeConfig', FAKE_CAMERA, { ['k'.repeat(900 * 1024)]: null });
     expect(big).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
 
@@ -362,7 +375,7 @@ describe('websocket carrier', () => {
     const s = await start();
     const c = await connectWs(wsUrl(s));
     const key = 'k'.repeat(900 * 1024);
-    const r = await c.request('writeConfig', { [key]: null });
+    const r = await c.request('writeConfig', FAKE_CAMERA, { [key]: null });
     expect(r.type === 'reply' && !r.ok && r.error.message).toMatch(
       /^writeConfig: value of "k+… \(\d+ more characters\)$/,
     );
@@ -411,7 +424,9 @@ describe('websocket carrier', () => {
     await until(() => s.connections() === 1);
     expect(dropped).toEqual([expect.stringMatching(/^it kept more than 64 KiB unread for 200 ms$/)]);
     expect(s.queuedBytes()).toBeLessThan(64 * 1024);
+    await reader.request('watch', [FAKE_CAMERA]);
     const meta: FrameMeta = {
+      camera: FAKE_CAMERA,
       seq: 7,
       channel: 'stream',
       width: 1,
