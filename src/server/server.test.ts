@@ -391,7 +391,7 @@ describe('websocket carrier', () => {
     service.readChannel = () => new Promise((resolve) => gates.push(() => resolve(new Uint8Array([1]))));
     const c = await connectWs(wsUrl(s));
     for (let id = 1; id <= 10; id++)
-      c.ws.send(encodeText({ type: 'request', id, name: 'readChannel', args: ['config'] }));
+      c.ws.send(encodeText({ type: 'request', id, name: 'readChannel', args: [FAKE_CAMERA, 'config'] }));
     await until(() => gates.length === 4);
     await new Promise((r) => setTimeout(r, 200));
     expect(gates).toHaveLength(4); // the other six wait in the socket, not in the server
