@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { ConfigSnapshot, ConfigValues, ConnectionState } from '../../../shared/contract';
 import type { RendererApi } from '../api';
 import { createAppStore } from '../store/app-store';
+import { CameraScope } from '../store/camera-scope';
+import { patchCamera } from '../store/camera-view';
 import { applySnapshot, emptyConfig } from '../store/config-writer';
 import { memoryStorage } from '../store/settings-storage';
 import { AppStoreProvider } from '../store/use-app';
@@ -28,12 +30,19 @@ function render(values: ConfigValues): string {
   const api = { carrier: 'browser' } as RendererApi;
   const store = createAppStore(api, { storage: memoryStorage() });
   const snap: ConfigSnapshot = { channel: 'config', values, schema: { properties: {} } };
-  store.setState({ connection: connected, config: applySnapshot(emptyConfig, snap) });
+  store.setState((s) => ({
+    cameras: patchCamera(s.cameras, 'cam-a', {
+      connection: connected,
+      config: applySnapshot(emptyConfig, snap),
+    }),
+  }));
   // a server render reads the store's initial state (useSyncExternalStore's server snapshot): make it this one
   store.getInitialState = store.getState;
   return renderToString(
     <AppStoreProvider value={store}>
-      <ConfigPanel />
+      <CameraScope value="cam-a">
+        <ConfigPanel />
+      </CameraScope>
     </AppStoreProvider>,
   );
 }

@@ -63,7 +63,7 @@ export function createWorkspaceActions(
   /** The camera opened: the tile takes its id (merging into a tile that already shows it). */
   function opened(key: string, saved: SavedCamera, info: CameraInfo): string {
     const next: SavedCamera = { ...reopened(saved), id: info.id, target: info.target };
-    const other = ws().cameras.find((c) => c !== saved && tileKey(c) === info.id);
+    const other = key !== info.id && ws().cameras.some((c) => tileKey(c) === info.id);
     set((s) => {
       let cameras = s.cameras;
       if (key !== info.id) cameras = withoutCamera(cameras, key);
