@@ -77,17 +77,17 @@ test('connect via the UI to the sim cam pty and see frames arrive', async ({ app
   await waitForFrames(page, 5, 20_000);
 });
 
-test('disconnect stops the stream, dims the last frame and says what to do', async ({
+test('Close camera stops the stream, dims the last frame and says who closed it', async ({
   appPage: page,
   simcam,
 }) => {
   await connectTo(page, simcam.path);
   await page.keyboard.press('Control+d');
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'disconnected');
-  await expect(page.getByTestId('connection-state')).toHaveText('Disconnected');
-  await expect(page.getByTestId('frame-notice')).toContainText(
-    'Disconnected. Pick a port and press Connect.',
-  );
+  // Ctrl+D is Close camera (for every page): the tile says who closed it and offers Reopen
+  await expect(page.getByTestId('connection-state')).toHaveText('Closed');
+  await expect(page.getByTestId('frame-notice')).toContainText(/^Closed by /);
+  await expect(page.getByTestId('tile-retry')).toHaveText('Reopen');
   await expect(page.locator('.frame-canvas-wrap')).toHaveClass(/is-stale/);
   await expect(page.getByTestId('connect')).toHaveText('Connect');
   await expect(page.getByTestId('connect')).toBeEnabled();
