@@ -92,6 +92,7 @@ export function phaseLabel(v: CameraView): { label: string; detail: string } {
 /** "Closed by a browser page at 127.0.0.1." from the `closed` event's reason. */
 export function closedText(reason: string): string {
   const r = reason.trim().replace(/[.!]$/, '');
-  if (/^closed\b/i.test(r)) return `${r[0]!.toUpperCase()}${r.slice(1)}.`;
+  // "closed by a browser page at …", or a sentence of its own ("The camdeck at h:7410 closed it (…).")
+  if (/^closed\b/i.test(r) || /^[A-Z]/.test(r)) return `${r[0]!.toUpperCase()}${r.slice(1)}.`;
   return r ? `Closed: ${r}.` : 'Closed.';
 }
