@@ -30,15 +30,18 @@ function rssMb(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What a request resolved with: the result when it succeeded, else undefined (refused or no reply in time). */
+type Outcome = { result: unknown } | undefined;
+
 /** A reading client: counts frames, answers requests. */
 async function client(url: string) {
   const ws = new WebSocket(url);
   const frameTimes: number[] = [];
-  const replies = new Map<number, (ok: boolean) => void>();
+  const replies = new Map<number, (o: Outcome) => void>();
   ws.on('message', (data, binary) => {
     if (binary) return void frameTimes.push(Date.now());
-    const m = JSON.parse(String(data)) as { type: string; id?: number; ok?: boolean };
-    if (m.type === 'reply') replies.get(m.id!)?.(m.ok === true);
+    const m = JSON.parse(String(data)) as { type: string; id?: number; ok?: boolean; result?: unknown };
+    if (m.type === 'reply') replies.get(m.id!)?.(m.ok === true ? { result: m.result } : undefined);
   });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -46,13 +49,13 @@ async function client(url: string) {
   });
   let id = 0;
   const request = (name: string, ...args: unknown[]) =>
-    new Promise<boolean>((resolve) => {
+    new Promise<Outcome>((resolve) => {
       const my = ++id;
-      const t = setTimeout(() => resolve(false), 10_000);
-      replies.set(my, (ok) => {
+      const t = setTimeout(() => resolve(undefined), 10_000);
+      replies.set(my, (o) => {
         clearTimeout(t);
         replies.delete(my);
-        resolve(ok);
+        resolve(o);
       });
       ws.send(JSON.stringify({ type: 'request', id: my, name, args }));
     });
@@ -86,7 +89,10 @@ describe.skipIf(!linux)('camdeck serve under a flood', () => {
 
       const reader = await client(wsUrl);
       open.push(reader.ws);
-      expect(await reader.request('connect', 'demo')).toBe(true);
+      const opened = await reader.request('openCamera', 'demo');
+      expect(opened).toBeDefined();
+      const camera = (opened!.result as { id: string }).id;
+      expect(await reader.request('watch', [camera])).toBeDefined();
       for (let i = 0; i < 300 && reader.frameTimes.length < 10; i++) await sleep(100);
       expect(reader.frameTimes.length).toBeGreaterThanOrEqual(10);
       await sleep(2000); // settle: JIT, the first GCs
@@ -108,7 +114,7 @@ describe.skipIf(!linux)('camdeck serve under a flood', () => {
       const writing = (async () => {
         for (let i = 0; Date.now() - t0 < FLOOD_MS; i++) {
           writes++;
-          if (await writer.request('writeConfig', { quality: 10 + (i % 80) })) writesOk++;
+          if (await writer.request('writeConfig', camera, { quality: 10 + (i % 80) })) writesOk++;
         }
       })();
       while (Date.now() - t0 < FLOOD_MS) {

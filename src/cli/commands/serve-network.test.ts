@@ -30,7 +30,7 @@ async function connectThroughServe(flags: string[], target: string): Promise<{ c
     const ws = new WebSocket(`ws://${page.host}/ws${page.search}`);
     const reply = await new Promise<{ ok: boolean; error?: { code?: string } }>((resolve, reject) => {
       ws.on('open', () =>
-        ws.send(JSON.stringify({ type: 'request', id: 1, name: 'connect', args: [target] })),
+        ws.send(JSON.stringify({ type: 'request', id: 1, name: 'openCamera', args: [target] })),
       );
       ws.on('message', (d, bin) => {
         if (bin) return;
