@@ -45,6 +45,8 @@ let listeners: Map<string, Set<(p: unknown, camera: string | null) => void>>;
 let serverListener: ((s: ServerState) => void) | null;
 let quality: Record<string, number>;
 let rejectWrites: boolean;
+/** Targets of the cameras the fake service holds already (listCameras). */
+let held: string[];
 let calls: Array<[string, ...unknown[]]>;
 const fake: RendererApi = {
   carrier: 'browser',
@@ -59,6 +61,8 @@ const fake: RendererApi = {
         return snap(quality[camera] ?? 85);
       case 'listPorts':
         return [];
+      case 'listCameras':
+        return held.map(info);
       case 'watch':
       case 'closeCamera':
         return undefined;
@@ -104,6 +108,7 @@ describe('store bound to a carrier', () => {
     serverListener = null;
     quality = {};
     rejectWrites = false;
+    held = [];
     calls = [];
     app = createAppStore(fake, { storage: memoryStorage() });
     unbind = app.bind();
@@ -126,6 +131,24 @@ describe('store bound to a carrier', () => {
     expect(view(app, 'cam-a').connection).toEqual(connected('demo'));
     expect(view(app, 'cam-a').config.confirmed).toEqual({ quality: 85 });
     expect(app.getState().settings.workspace.selected).toBe('cam-a');
+  });
+
+  it('an empty workspace shows the cameras the service already holds, laid out to fit', async () => {
+    held = ['demo', 'demo:2', '/dev/ttyACM0'];
+    const other = createAppStore(fake, { storage: memoryStorage() });
+    await other.actions.reload();
+    expect(tiles(other)).toEqual(['cam-a', 'cam-b', 'cam-c']);
+    expect(other.getState().settings.workspace).toMatchObject({
+      layout: '2x2',
+      view: 'grid',
+      selected: 'cam-a',
+    });
+    expect(view(other, 'cam-b').connection).toEqual(connected('demo:2'));
+    // a page that has chosen its cameras keeps them
+    held = ['demo:2'];
+    await app.actions.openCamera('demo');
+    await app.actions.reload();
+    expect(tiles(app)).toEqual(['cam-a']);
   });
 
   it('routes each camera event to the camera it names', async () => {

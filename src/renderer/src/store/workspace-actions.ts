@@ -10,6 +10,7 @@ import type { AppState, Settings } from './state';
 import type { UiActions } from './ui-actions';
 import {
   findSaved,
+  layoutFor,
   layoutSize,
   moveInGrid,
   removeSaved,
@@ -121,6 +122,28 @@ export function createWorkspaceActions(
     setWs((w) => (findSaved(w, key) ? { ...w, selected: key, ...(view ? { view } : {}) } : w));
   }
 
+  /**
+   * An empty workspace shows what the service already runs (`camdeck serve --demo 4`, `--camera` repeated, or
+   * another page's cameras), laid out to fit; a page that has chosen nothing gains nothing from a blank screen.
+   */
+  async function adoptOpenCameras(): Promise<void> {
+    let open: CameraInfo[];
+    try {
+      open = await api.request('listCameras');
+    } catch {
+      return; // the reload's own requests report a lost server
+    }
+    if (open.length === 0 || ws().cameras.length > 0) return;
+    const cameras: SavedCamera[] = open.map((c) => ({ id: c.id, target: c.target }));
+    setWs((w) => ({
+      ...w,
+      cameras,
+      layout: layoutFor(cameras.length),
+      view: cameras.length > 1 ? 'grid' : 'focus',
+      selected: tileKey(cameras[0]!),
+    }));
+  }
+
   async function refreshPorts(): Promise<void> {
     set({ portsLoading: true });
     try {
@@ -188,6 +211,7 @@ export function createWorkspaceActions(
     },
 
     async reload() {
+      if (ws().cameras.length === 0) await adoptOpenCameras();
       const saved = ws().cameras;
       // closed for every page: the tile says so (Reopen / Remove) instead of re-opening it
       set((s) => ({

@@ -60,6 +60,11 @@ export function removeSaved(ws: Workspace, key: string): Workspace {
   return { ...ws, cameras, selected };
 }
 
+/** The smallest layout that shows `count` tiles at once (3×3 beyond nine: the grid scrolls). */
+export function layoutFor(count: number): Layout {
+  return count <= 1 ? '1' : count === 2 ? '2x1' : count <= 4 ? '2x2' : '3x3';
+}
+
 /** Columns and rows of a layout ("2x1": two side by side). */
 export function layoutSize(layout: Layout): { columns: number; rows: number } {
   if (layout === '1') return { columns: 1, rows: 1 };
