@@ -55,6 +55,7 @@ function setup(opts: { requestTimeoutMs?: number } = {}) {
 }
 
 const meta: FrameMeta = {
+  camera: 'cam-1',
   seq: 7,
   channel: 'frame',
   width: 4,
@@ -70,9 +71,9 @@ describe('ws client', () => {
   it('sends a request and resolves with the reply, bytes included', async () => {
     const { api, last } = setup();
     last().open();
-    const p = api.request('readChannel', 'temp');
+    const p = api.request('readChannel', 'cam-1', 'temp');
     const sent = last().sent[0]!;
-    expect(sent).toMatchObject({ type: 'request', name: 'readChannel', args: ['temp'] });
+    expect(sent).toMatchObject({ type: 'request', name: 'readChannel', args: ['cam-1', 'temp'] });
     last().reply(sent.id, new Uint8Array([1, 2, 3]));
     await expect(p).resolves.toEqual(new Uint8Array([1, 2, 3]));
     api.close();
@@ -81,7 +82,7 @@ describe('ws client', () => {
   it('rejects with the server error message and code', async () => {
     const { api, last } = setup();
     last().open();
-    const p = api.request('writeConfig', { quality: 500 });
+    const p = api.request('writeConfig', 'cam-1', { quality: 500 });
     const id = last().sent[0]!.id;
     last().onmessage?.({
       data: encodeWire({
@@ -109,7 +110,7 @@ describe('ws client', () => {
   it('times out a request that gets no reply, and ignores a late reply', async () => {
     const { api, last } = setup({ requestTimeoutMs: 500 });
     last().open();
-    const p = api.request('getStats');
+    const p = api.request('getStats', 'cam-1');
     const check = expect(p).rejects.toMatchObject({ code: 'timeout' });
     vi.advanceTimersByTime(501);
     await check;
@@ -121,7 +122,7 @@ describe('ws client', () => {
     const { api, sockets, links, last } = setup();
     last().open();
     const a = api.request('listPorts');
-    const b = api.request('getState');
+    const b = api.request('getState', 'cam-1');
     const checks = Promise.all([
       expect(a).rejects.toThrow(/listPorts: connection to the camdeck server was lost/),
       expect(b).rejects.toBeInstanceOf(ApiError),
@@ -130,7 +131,7 @@ describe('ws client', () => {
     await checks;
     expect(links.at(-1)).toMatchObject({ up: false, attempt: 1, nextInMs: 100 });
     // while down, requests fail fast instead of hanging
-    await expect(api.request('getState')).rejects.toMatchObject({ code: 'server-lost' });
+    await expect(api.request('getState', 'cam-1')).rejects.toMatchObject({ code: 'server-lost' });
     vi.advanceTimersByTime(100);
     expect(sockets).toHaveLength(2);
     last().drop(); // refused again: the delay doubles
@@ -138,7 +139,7 @@ describe('ws client', () => {
     vi.advanceTimersByTime(200);
     last().open();
     expect(links.at(-1)).toEqual({ up: true, attempt: 0 });
-    const c = api.request('getState');
+    const c = api.request('getState', 'cam-1');
     last().reply(last().sent[0]!.id, { kind: 'disconnected' });
     await expect(c).resolves.toEqual({ kind: 'disconnected' });
     api.close();
