@@ -9,7 +9,7 @@ import { useTilePaint } from './use-tile-paint';
 /** The camera's fps and the tile's display fps, written by the stats line (no render per frame). */
 function TileRates({ line }: { line: ReturnType<typeof useFrameStats> }) {
   return (
-    <div className="tile-rates" ref={line.root} aria-label="Frame rates">
+    <div className="tile-rates" ref={line.root} aria-label="Frame rates" data-testid="tile-rates">
       <span title="Frames per second from the camera">
         cam <span ref={line.cam}>–</span> fps
       </span>
