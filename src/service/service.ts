@@ -31,6 +31,7 @@ import { LocalCamera } from './camera-unit';
 import { ServiceError, toAppError } from './errors';
 import { Listeners } from './listeners';
 import { PortWatch } from './port-watch';
+import { SerialList } from './serial-list';
 import { replugResolver } from './resolve';
 import { SnapshotFolder } from './snapshot';
 import type { SnapshotLimits } from './snapshot';
@@ -113,6 +114,7 @@ class Service implements CamdeckService {
   private readonly snapshots: SnapshotFolder;
   private readonly demoCameras: number;
   private readonly watch: PortWatch;
+  private readonly serial: SerialList;
   private readonly resolve: (unit: LocalCamera) => Promise<string>;
   private closed = false;
 
@@ -133,14 +135,19 @@ class Service implements CamdeckService {
     const named = [...(opts.extraPorts ?? []), ...starting.filter((t) => t !== 'auto')];
     this.rules = { named, allowNetwork: opts.allowNetwork ?? false, listSerial: opts.listSerial };
     this.snapshots = new SnapshotFolder(opts.snapshotsDir, opts.snapshotLimits);
+    // (a test's own listing is read afresh every time: nothing to watch)
+    this.serial = new SerialList({
+      list: () => serialPorts(opts.listSerial),
+      ...(opts.listSerial ? { devDir: null } : {}),
+    });
     this.resolve = replugResolver({
-      listSerial: () => this.serialPorts(),
+      listSerial: () => this.serial.watched(),
       extraPorts: () => this.extraPorts(),
       heldByOther: (target, id) => this.heldBy(target) !== null && this.heldBy(target) !== id,
       open: (t) => this.targets.open(t),
     });
     this.watch = new PortWatch({
-      list: () => this.listPorts(),
+      list: async () => portList(await this.serial.watched(), await this.extraPorts(), this.demoCameras),
       changed: (ports) => this.emit('ports', ports, null),
       ...opts.portWatch,
     });
@@ -241,7 +248,7 @@ class Service implements CamdeckService {
   }
 
   private serialPorts(): Promise<PortInfo[]> {
-    return serialPorts(this.opts.listSerial);
+    return this.serial.fresh();
   }
 
   private extraPorts(): Promise<string[]> {
@@ -417,6 +424,7 @@ class Service implements CamdeckService {
     if (this.closed) return;
     this.closed = true;
     this.watch.stop();
+    this.serial.close();
     const all = [...this.units.values()];
     this.units.clear();
     for (const h of all) {
