@@ -36,7 +36,8 @@ interface Rig {
   page: Page;
 }
 
-test.describe.configure({ mode: 'serial' });
+// generous: five processes and two pages share two cores with whatever else runs; the tests assert behaviour
+test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
 let rig: Rig | null = null;
 
