@@ -34,7 +34,20 @@ for (const n of names)
 const failed = [];
 if (!summaryOnly) {
   const runs = long
-    ? [['app (10 min)', ['bench/app.bench.ts', '--seconds', '600', '--out', 'bench/results/app-10min.json']]]
+    ? [
+        [
+          'app (10 min)',
+          [
+            'bench/app.bench.ts',
+            '--seconds',
+            '600',
+            '--only',
+            'default',
+            '--out',
+            'bench/results/app-10min.json',
+          ],
+        ],
+      ]
     : (names.length ? names : Object.keys(BENCHES)).map((n) => [n, BENCHES[n]]);
   for (const [name, args] of runs) {
     console.log(`\n=== bench ${name}`);
@@ -255,6 +268,23 @@ for (const [file, label] of [
       mark(app.launch?.pageLoadToFirstFrameMs < app.launch?.targetMs),
     ]);
   }
+  // the bitrate scenarios: shown ÷ produced with the host's share, then the issue-13 targets of the same run
+  for (const sc of app.scenarios ?? []) {
+    const fr = sc.frames ?? {};
+    info(
+      label,
+      `${sc.label}, ${sc.load} (load ${f(sc.loadAverage1m)}): shown ÷ produced (host delivered ÷ produced), cam / shown fps`,
+      `${f(fr.ratio, 3)} (${f(fr.deliveredByHost / fr.produced, 3)}), ${f(sc.cameraFps)} / ${f(sc.displayedFps)}`,
+    );
+  }
+  for (const t of app.targets ?? [])
+    rows.push([
+      label,
+      t.what,
+      t.value === null ? '—' : String(t.value),
+      t.target,
+      t.met === null ? '' : mark(t.met),
+    ]);
   const m = app.memory ?? {};
   rows.push([
     label,
