@@ -1,0 +1,311 @@
+// Many-camera benchmark, browser-host mode: one `camdeck simcam --count N` on ptys, `camdeck serve` opening all
+// N, and headless Chromium (Debian's) showing them in the workspace grid. For each camera over the run:
+//   produced  = frames the camera numbered (the host's received + dropped, from getStats)
+//   displayed = frames its tile drew (the tile's drawn counter)
+// and CPU per frame split by process (the cameras, the server, the browser) from /proc, so the limit is visible.
+// Scenarios: 8 cameras QVGA 30 fps, 4 cameras VGA 30 fps. Writes bench/results/multicam.json (or --out FILE).
+// Run: npm run bench:multicam [-- --seconds 30 --only 8xqvga]
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { chromium } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { WebSocket } from 'ws';
+import type { StatsSnapshot } from '../src/model';
+import { machine, printTable, round1 } from './lib/measure';
+import { chromiumProcesses, cpuDelta, sampleCpu, type Tracked } from './lib/proc-cpu';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(ROOT, 'bin', 'camdeck.js');
+const CHROMIUM = process.env['CAMDECK_CHROMIUM'] ?? '/usr/bin/chromium';
+
+interface Scenario {
+  name: string;
+  label: string;
+  cameras: number;
+  size: string;
+  fps: number;
+  /** The issue's target: displayed ÷ produced for every camera. */
+  target: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: '8xqvga', label: '8 cameras, QVGA 30 fps', cameras: 8, size: '320x240', fps: 30, target: 0.95 },
+  { name: '4xvga', label: '4 cameras, VGA 30 fps', cameras: 4, size: '640x480', fps: 30, target: 0.95 },
+];
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '30' },
+    only: { type: 'string' },
+    out: { type: 'string', default: path.join('bench', 'results', 'multicam.json') },
+  },
+});
+const SECONDS = Math.max(5, Number(args.seconds));
+
+// ---- processes ---------------------------------------------------------------------------------
+
+const children: ChildProcess[] = [];
+
+function start(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [CLI, ...argv], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.push(child);
+  const lines: string[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+  child.stderr!.on('data', () => undefined);
+  /** Resolves with every line matching `re` once there are `count` of them. */
+  const matching = async (re: RegExp, count: number, ms: number): Promise<RegExpMatchArray[]> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const got = lines.map((l) => l.match(re)).filter((m): m is RegExpMatchArray => m !== null);
+      if (got.length >= count) return got;
+      if (Date.now() > deadline)
+        throw new Error(`no ${count} lines ${re} within ${ms} ms:\n${lines.join('\n')}`);
+      await sleep(50);
+    }
+  };
+  return { child, lines: matching };
+}
+
+function kill(c: ChildProcess): void {
+  try {
+    if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
+}
+process.on('exit', () => children.forEach(kill));
+process.on('SIGINT', () => process.exit(130));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ratio4 = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
+
+/** A control connection (no frames): getStats for each camera. */
+async function controlClient(url: string) {
+  const ws = new WebSocket(url.replace(/^http/, 'ws').replace(/\/(\?.*)?$/, '/ws$1'));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  let id = 0;
+  const waiting = new Map<number, (r: { ok: boolean; result?: unknown }) => void>();
+  ws.on('message', (data, binary) => {
+    if (binary) return;
+    const m = JSON.parse(String(data)) as { type: string; id?: number; ok: boolean; result?: unknown };
+    if (m.type === 'reply') waiting.get(m.id!)?.(m);
+  });
+  const request = <T>(name: string, ...a: unknown[]): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const my = ++id;
+      const t = setTimeout(() => reject(new Error(`${name}: no reply`)), 20_000);
+      waiting.set(my, (r) => {
+        clearTimeout(t);
+        waiting.delete(my);
+        if (r.ok) resolve(r.result as T);
+        else reject(new Error(`${name} failed: ${JSON.stringify(r)}`));
+      });
+      ws.send(JSON.stringify({ type: 'request', id: my, name, args: a }));
+    });
+  return { request, close: () => ws.close() };
+}
+
+/** Every tile's drawn counter, by camera id. */
+function drawnCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const out: Record<string, number> = {};
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
+      .document;
+    const tiles = Array.from(doc.querySelectorAll('[data-testid="tile"]')) as Array<{
+      dataset: Record<string, string | undefined>;
+      querySelector(s: string): { dataset: Record<string, string | undefined> } | null;
+    }>;
+    for (const t of tiles) {
+      const rates = t.querySelector('[data-testid="tile-rates"]');
+      out[t.dataset['tile'] ?? '?'] = Number(rates?.dataset['drawn'] ?? 0);
+    }
+    return out;
+  });
+}
+
+// ---- one scenario --------------------------------------------------------------------------------
+
+async function run(browser: Browser, s: Scenario) {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'camdeck-bench-multi-'));
+  const cam = start([
+    'simcam',
+    '--count',
+    String(s.cameras),
+    '--pty-dir',
+    tmp,
+    '--fps',
+    String(s.fps),
+    '--size',
+    s.size,
+  ]);
+  try {
+    const ready = await cam.lines(/^simcam: ready pty (\S+) serial=(\S+)/, s.cameras, 60_000);
+    const paths = ready.map((m) => m[1]!);
+    const srv = start(['serve', '--port', '0', ...paths.flatMap((p) => ['--camera', p])], {
+      CAMDECK_DATA_DIR: tmp,
+      CAMDECK_EXTRA_PORTS: paths.join(','),
+    });
+    const url = (await srv.lines(/^camdeck: serving (http:\/\/\S+)/, 1, 30_000))[0]![1]!;
+    const control = await controlClient(url);
+    // wait until the service holds every camera (serve opens them at start)
+    let ids: string[] = [];
+    for (let i = 0; i < 600 && ids.length < s.cameras; i++) {
+      ids = (await control.request<Array<{ id: string }>>('listCameras')).map((c) => c.id);
+      if (ids.length < s.cameras) await sleep(100);
+    }
+    if (ids.length < s.cameras) throw new Error(`${s.name}: only ${ids.length} cameras opened`);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction((n) => {
+      const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
+        .document;
+      return doc.querySelectorAll('[data-testid="tile"]').length >= n;
+    }, s.cameras);
+    await sleep(5000); // warm-up: JIT, the first GCs, every tile drawing
+    const tracked: Tracked[] = [
+      { label: 'cameras (simcam)', pid: cam.child.pid! },
+      { label: 'server', pid: srv.child.pid! },
+      ...chromiumProcesses(process.pid),
+    ];
+    const stats = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ids.map(async (id) => [id, await control.request<StatsSnapshot>('getStats', id)] as const),
+        ),
+      );
+    const c0 = sampleCpu(tracked);
+    const [s0, d0] = [await stats(), await drawnCounts(page)];
+    const t0 = performance.now();
+    await sleep(SECONDS * 1000);
+    const [s1, d1] = [await stats(), await drawnCounts(page)];
+    const wallS = (performance.now() - t0) / 1000;
+    const c1 = sampleCpu(tracked);
+    const perCamera = ids.map((id) => {
+      const f0 = s0[id]!.frames;
+      const f1 = s1[id]!.frames;
+      const produced = f1.received + f1.dropped - (f0.received + f0.dropped);
+      const received = f1.received - f0.received;
+      const displayed = (d1[id] ?? 0) - (d0[id] ?? 0);
+      return {
+        camera: id,
+        produced,
+        receivedByHost: received,
+        displayed,
+        ratio: ratio4(displayed, produced),
+        cameraFps: round1(produced / wallS),
+        displayedFps: round1(displayed / wallS),
+      };
+    });
+    const cpu = cpuDelta(c0.processes, c1.processes);
+    const browserMs = Object.entries(cpu)
+      .filter(([k]) => k.startsWith('chromium'))
+      .reduce((a, [, v]) => a + v, 0);
+    const produced = perCamera.reduce((a, c) => a + c.produced, 0);
+    const displayed = perCamera.reduce((a, c) => a + c.displayed, 0);
+    const per = (ms: number, n: number) => Math.round((ms / Math.max(1, n)) * 100) / 100;
+    const worst = Math.min(...perCamera.map((c) => c.ratio));
+    await context.close();
+    control.close();
+    srv.child.stdin!.write('quit\n');
+    kill(srv.child);
+    const [load1] = loadavg();
+    return {
+      name: s.name,
+      label: s.label,
+      seconds: Math.round(wallS),
+      loadAverage1m: round1(load1 ?? 0),
+      target: s.target,
+      worstRatio: worst,
+      meetsTarget: worst >= s.target,
+      perCamera,
+      cpuMsPerProducedFrame: {
+        cameras: per(cpu['cameras (simcam)'] ?? 0, produced),
+        server: per(cpu['server'] ?? 0, produced),
+      },
+      cpuMsPerDisplayedFrame: { browser: per(browserMs, displayed) },
+      cpuShareOfTwoCores: {
+        cameras: round1(((cpu['cameras (simcam)'] ?? 0) / (wallS * 1000 * 2)) * 100),
+        server: round1(((cpu['server'] ?? 0) / (wallS * 1000 * 2)) * 100),
+        browser: round1((browserMs / (wallS * 1000 * 2)) * 100),
+      },
+      browserProcessesMs: Object.fromEntries(
+        Object.entries(cpu)
+          .filter(([k, v]) => k.startsWith('chromium') && v > 0)
+          .map(([k, v]) => [k, Math.round(v)]),
+      ),
+    };
+  } finally {
+    cam.child.stdin!.write('quit\n');
+    await sleep(300);
+    kill(cam.child);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// ---- main -----------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'))) {
+    console.log('bench:multicam: building the renderer…');
+    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'electron-vite'), ['build'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) throw new Error('electron-vite build failed');
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  });
+  const results = [];
+  try {
+    for (const s of SCENARIOS.filter((x) => !args.only || args.only.split(',').includes(x.name))) {
+      console.log(`bench:multicam: ${s.label} (${SECONDS} s)…`);
+      results.push(await run(browser, s));
+    }
+  } finally {
+    await browser.close();
+  }
+  const out = { machine: machine(), seconds: SECONDS, scenarios: results };
+  mkdirSync(path.dirname(args.out!), { recursive: true });
+  writeFileSync(args.out!, `${JSON.stringify(out, null, 2)}\n`);
+  printTable(
+    [
+      'scenario',
+      'worst displayed/produced',
+      'target',
+      'cam fps (min)',
+      'CPU ms/frame cams · server · browser',
+    ],
+    results.map((r) => [
+      r.label,
+      r.worstRatio,
+      `≥ ${r.target}`,
+      Math.min(...r.perCamera.map((c) => c.cameraFps)),
+      `${r.cpuMsPerProducedFrame.cameras} · ${r.cpuMsPerProducedFrame.server} · ${r.cpuMsPerDisplayedFrame.browser}`,
+    ]),
+  );
+  console.log(
+    `bench:multicam: wrote ${args.out} (${JSON.parse(readFileSync(args.out!, 'utf8')).scenarios.length} scenarios)`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
