@@ -107,6 +107,16 @@ const EXPECT: Record<string, Expectation> = {
         /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}/,
       ),
   },
+  'npx camdeck serve --demo 4 --open': {
+    lane: 'c',
+    kind: 'server',
+    ready: /^camdeck: serving http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}$/,
+  },
+  'npx camdeck serve --camera /dev/ttyACM0 --camera /dev/ttyACM1': {
+    lane: 'c',
+    kind: 'server',
+    ready: /^camdeck: serving http:\/\/127\.0\.0\.1:\d+\/\?token=/,
+  },
   'npx camdeck serve --allow-network --host 0.0.0.0 --camera /dev/ttyACM0': {
     lane: 'c',
     kind: 'server',
