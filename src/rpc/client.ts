@@ -82,7 +82,11 @@ export function contractClient(port: PagePort, opts: ClientOptions): ContractCli
   let nextId = 1;
   let disposed: string | null = null;
 
-  function emit<K extends EventName>(name: K, payload: CamdeckEvents[K], camera: CameraId | null = null): void {
+  function emit<K extends EventName>(
+    name: K,
+    payload: CamdeckEvents[K],
+    camera: CameraId | null = null,
+  ): void {
     for (const l of eventListeners.get(name) ?? []) (l as EventListener<K>)(payload, camera);
   }
 

@@ -74,7 +74,11 @@ export function serveContract(
 
   const offs: Unsubscribe[] = EVENT_NAMES.map(<K extends EventName>(name: K) =>
     provider.on(name, (payload, camera) =>
-      send((camera === null ? { type: 'event', name, payload } : { type: 'event', name, camera, payload }) as EventMessage),
+      send(
+        (camera === null
+          ? { type: 'event', name, payload }
+          : { type: 'event', name, camera, payload }) as EventMessage,
+      ),
     ),
   );
   // Frames go only to a page that watches their camera: a page showing one tile is not sent eight streams.

@@ -41,7 +41,9 @@ const CAMERA = 'camera: camera id';
 const onCamera =
   (shape: string, rest: Check = none): Check =>
   (a) =>
-    isCamera(a[0]) && rest(a.slice(1)) === null ? null : `expects (${shape ? `${CAMERA}, ${shape}` : CAMERA})`;
+    isCamera(a[0]) && rest(a.slice(1)) === null
+      ? null
+      : `expects (${shape ? `${CAMERA}, ${shape}` : CAMERA})`;
 
 const isPatch = (p: unknown): string | null => {
   if (!isPlainObject(p)) return 'patch must be an object';
@@ -81,7 +83,9 @@ const CHECKS: { [K in RequestName]: Check } = {
   writeChannel: onCamera('name: string, data: bytes', (r) =>
     r.length === 2 && isString(r[0]) && r[1] instanceof Uint8Array ? null : 'x',
   ),
-  setStreaming: onCamera('enable: boolean', (r) => (r.length === 1 && typeof r[0] === 'boolean' ? null : 'x')),
+  setStreaming: onCamera('enable: boolean', (r) =>
+    r.length === 1 && typeof r[0] === 'boolean' ? null : 'x',
+  ),
   // (an absent seq arrives as null over JSON)
   saveSnapshot: onCamera("'jpeg' | 'png', seq?: integer", (r) =>
     (r.length === 1 ||
