@@ -123,6 +123,43 @@ describe('camdeck serve', () => {
   );
 });
 
+describe('camdeck serve: a fixed token and the camera lines', () => {
+  it('CAMDECK_TOKEN is the token; each camera that opens gets a line with its id (what camdeck:// names)', async () => {
+    const token = 'fleet-token-0123456789';
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--demo', '2'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CAMDECK_DATA_DIR: '/tmp/camdeck-serve-test', CAMDECK_TOKEN: token },
+    });
+    try {
+      const lines: string[] = [];
+      createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
+      const deadline = Date.now() + 30_000;
+      while (lines.filter((l) => l.startsWith('camdeck: camera ')).length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(lines[0]).toMatch(
+        new RegExp(`^camdeck: serving http://127\\.0\\.0\\.1:\\d+/\\?token=${token}$`),
+      );
+      const cams = lines.filter((l) => l.startsWith('camdeck: camera '));
+      expect(cams).toHaveLength(2);
+      for (const l of cams) expect(l).toMatch(/^camdeck: camera [0-9a-f]{24} open: .+ at demo(:2)?$/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('refuses a CAMDECK_TOKEN too short to guard anything, with a hint', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--demo'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CAMDECK_DATA_DIR: '/tmp/camdeck-serve-test', CAMDECK_TOKEN: 'short' },
+    });
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(2);
+    expect(err).toMatch(/CAMDECK_TOKEN is not a usable access token\.\n {2}hint: Use 16 to 128/);
+  });
+});
+
 describe('camdeck serve: the UI is built on first use', () => {
   const root = '/r';
   const files =

@@ -12,11 +12,13 @@ import {
   parseRemoteTarget,
   remoteCameraOpener,
   targetKind,
+  type CamdeckService,
 } from '../../service';
-import { demoIndex, demoTarget } from '../../model';
+import { demoIndex, demoTarget, type CameraInfo } from '../../model';
 import { isLoopback, startServer } from '../../server';
 import { CliError, UsageError, bareAs, intOption, parseCommandArgs } from '../args';
 import { EXIT } from '../exit';
+import { printable } from '../printable';
 import { report, toCliError } from './ports';
 
 export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--camera TARGET]… [--demo [N]] [--open]
@@ -33,10 +35,32 @@ export const usage = `Usage: camdeck serve [--port 7410] [--host 127.0.0.1] [--c
                    ports, CAMDECK_EXTRA_PORTS, demo and the --camera targets only)
   --static DIR     serve the UI from DIR (default out/renderer, built on first use with electron-vite)
 
-Environment: CAMDECK_EXTRA_PORTS (comma-separated ports added to the port list, e.g. a socat pty),
-CAMDECK_DATA_DIR (data directory), CAMDECK_SNAPSHOTS_DIR (where snapshots are saved).
+Environment: CAMDECK_EXTRA_PORTS (comma-separated ports added to the port list, e.g. a socat pty; a
+trailing * globs, e.g. /tmp/cams/cam*), CAMDECK_DATA_DIR (data directory), CAMDECK_SNAPSHOTS_DIR (where
+snapshots are saved), CAMDECK_TOKEN (a fixed access token instead of a new random one at each start: other
+camdecks watching this one's cameras keep working across restarts).
 Prints one line when ready: camdeck: serving http://HOST:PORT/?token=… — the token is required on every
-connection, so open that URL as printed.`;
+connection, so open that URL as printed. Then one line per camera as it opens (camdeck: camera <id> open:
+<board> at <target>; <id> is what camdeck://HOST:PORT/<id> names) and closes.`;
+
+/**
+ * One line per camera as it opens and closes: its id is what another camdeck's `camdeck://host:port/<id>` names,
+ * so an operator setting up a fleet reads it here.
+ */
+function announceCameras(service: CamdeckService): void {
+  let shown = new Map<string, string>();
+  const show = (list: CameraInfo[]) => {
+    const next = new Map(list.map((c) => [c.id, c.target]));
+    for (const c of list)
+      if (shown.get(c.id) !== c.target)
+        console.log(`camdeck: camera ${c.id} open: ${printable(c.label)} at ${printable(c.target)}`);
+    for (const id of shown.keys()) if (!next.has(id)) console.log(`camdeck: camera ${id} closed`);
+    shown = next;
+  };
+  service.on('cameras', show);
+  // the cameras opened before we listened (at start, quickly)
+  void service.listCameras().then((list) => shown.size === 0 && show(list));
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -206,6 +230,14 @@ export async function run(argv: string[]): Promise<number> {
     // another camdeck serve's cameras (camdeck://host:port/<id>); vetted like tcp:// (--allow-network)
     openRemote: remoteCameraOpener({ snapshotsDir }),
   });
+  const token = process.env['CAMDECK_TOKEN'];
+  if (token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(token)) {
+    await service.close();
+    console.error(
+      'camdeck serve: CAMDECK_TOKEN is not a usable access token.\n  hint: Use 16 to 128 letters, digits, "-" or "_", e.g. the output of: openssl rand -hex 16',
+    );
+    return EXIT.USAGE;
+  }
   let server;
   try {
     server = await startServer({
@@ -213,6 +245,7 @@ export async function run(argv: string[]): Promise<number> {
       staticDir,
       host: values.host,
       port,
+      ...(token ? { token } : {}),
       onClientDropped: (why) =>
         console.error(`camdeck serve: closed a client connection: ${why}; its page reconnects and reloads.`),
     });
@@ -248,6 +281,7 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
   console.log(`camdeck: serving ${server.url}`);
+  announceCameras(service);
   if (!isLoopback(server.host))
     console.error(
       'camdeck serve: bound beyond loopback; share the URL above (it carries the access token) only with people who may drive the camera',
