@@ -29,7 +29,7 @@ const PROBE_SOURCE = `(() => {
     if (typeof ev.data === 'string') {
       const msg = JSON.parse(ev.data);
       if (msg.type === 'reply') { const r = probe.replies.get(msg.id); if (r) { probe.replies.delete(msg.id); r(msg); } }
-      else if (msg.type === 'event') probe.events.push({ name: msg.name, payload: msg.payload });
+      else if (msg.type === 'event') probe.events.push({ name: msg.name, camera: msg.camera ?? null, payload: msg.payload });
       return;
     }
     const b = new Uint8Array(ev.data);
@@ -50,6 +50,13 @@ const PROBE_SOURCE = `(() => {
   probe.sendRaw = (text) => ws.send(text);
   window.__probe = probe;
 })()`;
+
+/** An event as it arrived: `camera` is the camera it is about, null for the service's own. */
+export interface ProbeEvent {
+  name: string;
+  camera: string | null;
+  payload: unknown;
+}
 
 export type Reply = { ok: true; result: unknown } | { ok: false; error: { message: string; code?: string } };
 
@@ -74,6 +81,14 @@ export class Probe {
     );
   }
 
+  /** Open a camera and watch its frames (the probe's own page subscription); resolves with the reply and its id. */
+  async open(target: string): Promise<{ reply: Reply; id: string }> {
+    const reply = await this.request('openCamera', target);
+    const id = reply.ok ? (reply.result as { id: string }).id : '';
+    if (reply.ok) await this.request('watch', [id]);
+    return { reply, id };
+  }
+
   sendRaw(text: string): Promise<void> {
     return this.page.evaluate((t) => {
       (globalThis as unknown as { __probe: { sendRaw(t: string): void } }).__probe.sendRaw(t);
@@ -86,12 +101,12 @@ export class Probe {
     );
   }
 
-  events(name?: string): Promise<Array<{ name: string; payload: unknown }>> {
+  events(name?: string): Promise<ProbeEvent[]> {
     return this.page.evaluate(
       (n) =>
-        (
-          globalThis as unknown as { __probe: { events: Array<{ name: string; payload: unknown }> } }
-        ).__probe.events.filter((e) => !n || e.name === n),
+        (globalThis as unknown as { __probe: { events: ProbeEvent[] } }).__probe.events.filter(
+          (e) => !n || e.name === n,
+        ),
       name ?? '',
     );
   }

@@ -51,10 +51,8 @@ test.describe('browser-host carrier', () => {
       ok: true,
       result: expect.arrayContaining([expect.objectContaining({ target: 'demo' })]),
     });
-    expect(await probe.request('connect', 'demo')).toMatchObject({
-      ok: true,
-      result: { board: expect.any(String) },
-    });
+    const demo = await probe.open('demo');
+    expect(demo.reply).toMatchObject({ ok: true, result: { device: { board: expect.any(String) } } });
 
     await expect.poll(async () => (await probe.frames()).length, { timeout: 30_000 }).toBeGreaterThan(10);
     const frames = await probe.frames();
@@ -67,7 +65,10 @@ test.describe('browser-host carrier', () => {
     await probe.sendRaw('{oops');
     await expect.poll(async () => (await probe.events('error')).length).toBeGreaterThan(0);
     expect(await probe.request('noSuchMethod')).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await probe.request('getState')).toMatchObject({ ok: true, result: { kind: 'connected' } });
+    expect(await probe.request('getState', demo.id)).toMatchObject({
+      ok: true,
+      result: { kind: 'connected' },
+    });
   });
 });
 
@@ -84,15 +85,16 @@ test.describe('sim cam on a pty', () => {
       ok: true,
       result: expect.arrayContaining([expect.objectContaining({ target: simcam.path })]),
     });
-    expect(await probe.request('connect', simcam.path)).toMatchObject({ ok: true });
+    const { reply, id } = await probe.open(simcam.path);
+    expect(reply).toMatchObject({ ok: true, result: { target: simcam.path } });
     await expect.poll(async () => (await probe.frames()).length, { timeout: 30_000 }).toBeGreaterThan(5);
 
-    const cfg = await probe.request('readConfig');
+    const cfg = await probe.request('readConfig', id);
     expect(cfg).toMatchObject({
       ok: true,
       result: { channel: 'config', values: { quality: expect.any(Number) } },
     });
-    const w = await probe.request('writeConfig', { quality: 20 });
+    const w = await probe.request('writeConfig', id, { quality: 20 });
     expect(w).toMatchObject({ ok: true, result: { values: { quality: 20 } } });
     // the JPEG COM stamp of later frames carries the new quality
     await expect.poll(async () => (await probe.frames()).at(-1)?.quality, { timeout: 20_000 }).toBe(20);
@@ -105,15 +107,16 @@ test.describe('sim cam on a pty', () => {
   }) => {
     test.skip(!!app.electron, 'the probe speaks the WebSocket carrier');
     const probe = await Probe.install(appPage);
-    expect(await probe.request('connect', simcam.path)).toMatchObject({ ok: true });
-    const before = await probe.request('readConfig');
+    const { reply, id } = await probe.open(simcam.path);
+    expect(reply).toMatchObject({ ok: true });
+    const before = await probe.request('readConfig', id);
     expect(before.ok).toBe(true);
     expect(await simcam.control('reject-writes on')).toMatch(/^ok/);
-    expect(await probe.request('writeConfig', { quality: 11 })).toMatchObject({
+    expect(await probe.request('writeConfig', id, { quality: 11 })).toMatchObject({
       ok: false,
       error: { code: 'config-rejected' },
     });
-    const after = await probe.request('readConfig');
+    const after = await probe.request('readConfig', id);
     expect(after.ok && after.result).toEqual(before.ok && before.result);
     expect(await simcam.control('reject-writes off')).toMatch(/^ok/);
   });
@@ -121,21 +124,22 @@ test.describe('sim cam on a pty', () => {
   test('cable pulled: reconnecting, then frames resume', async ({ appPage, app, simcam }) => {
     test.skip(!!app.electron, 'the probe speaks the WebSocket carrier');
     const probe = await Probe.install(appPage);
-    expect(await probe.request('connect', simcam.path)).toMatchObject({ ok: true });
+    const { reply, id } = await probe.open(simcam.path);
+    expect(reply).toMatchObject({ ok: true });
     await expect.poll(async () => (await probe.frames()).length, { timeout: 30_000 }).toBeGreaterThan(5);
+    const states = async () => (await probe.events('state')).filter((e) => e.camera === id);
 
     expect(await simcam.control('unplug 1500')).toMatch(/^ok/);
     // behaviour with generous deadlines (a loaded machine is slow, not wrong): it notices, comes back, and
     // frames flow again
     await expect
       .poll(
-        async () =>
-          (await probe.events('state')).some((e) => (e.payload as { kind: string }).kind === 'reconnecting'),
+        async () => (await states()).some((e) => (e.payload as { kind: string }).kind === 'reconnecting'),
         { timeout: 20_000 },
       )
       .toBe(true);
     await expect
-      .poll(async () => (await probe.events('state')).at(-1)?.payload, { timeout: 40_000 })
+      .poll(async () => (await states()).at(-1)?.payload, { timeout: 40_000 })
       .toMatchObject({ kind: 'connected' });
     const seenAtReconnect = Math.max(0, ...(await probe.frames()).map((f) => f.seq));
     await expect
@@ -203,7 +207,12 @@ test.describe('beyond loopback', () => {
         timeout: 15_000,
       });
       const withToken = await Probe.install(page);
-      expect(await withToken.request('getState')).toMatchObject({ ok: true, result: { kind: 'connected' } });
+      const listed = await withToken.request('listCameras');
+      const id = listed.ok ? (listed.result as Array<{ id: string }>)[0]?.id : undefined;
+      expect(await withToken.request('getState', id)).toMatchObject({
+        ok: true,
+        result: { kind: 'connected' },
+      });
 
       // without it: the WebSocket upgrade is refused
       await page.goto(base);

@@ -74,7 +74,8 @@ test.describe('Electron carrier', () => {
       };
       const api = (globalThis as unknown as { camdeck: Api }).camdeck;
       const ports = (await api.request('listPorts')) as Array<{ target: string }>;
-      await api.request('connect', 'demo');
+      const { id } = (await api.request('openCamera', 'demo')) as { id: string };
+      await api.request('watch', [id]);
       const frames: Array<{ seq: number; soi: number[] }> = [];
       const off = api.onFrame((meta, image) => frames.push({ seq: meta.seq, soi: [image[0]!, image[1]!] }));
       const deadline = Date.now() + 10_000;
@@ -82,7 +83,7 @@ test.describe('Electron carrier', () => {
       off();
       let rejected = '';
       try {
-        await api.request('saveSnapshot', 'gif');
+        await api.request('saveSnapshot', id, 'gif');
       } catch (err) {
         rejected = (err as Error).message;
       }
