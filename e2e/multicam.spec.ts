@@ -248,16 +248,21 @@ test('a replug on a different path reattaches the same camera by its serial numb
   const c = cams[3]!;
   const moved = path.join(dir, 'cam4-replugged');
   expect(await control(c.k, `move ${moved}`)).toMatch(/^ok @4 move/);
-  await expect(state(page, c.id)).not.toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
+  if (rig?.url) {
+    // the same camera id, now at the new path: found by its serial, not by the path it had
+    const targetNow = async () => {
+      const [list] = (await serviceRequests(rig!.url!, [['listCameras']])) as [
+        Array<{ id: string; target: string }>,
+      ];
+      return list.find((x) => x.id === c.id)?.target;
+    };
+    await expect.poll(targetNow, { timeout: 90_000 }).toBe(moved);
+  }
   await expect(state(page, c.id)).toHaveAttribute('data-state', 'connected', { timeout: 90_000 });
   await expectDrawing(page, c.id);
   await expect(page.getByTestId('tile')).toHaveCount(COUNT); // the same tile, not a new one
-  if (rig?.url) {
-    const [list] = (await serviceRequests(rig.url, [['listCameras']])) as [
-      Array<{ id: string; target: string }>,
-    ];
-    expect(list.find((x) => x.id === c.id)?.target).toBe(moved);
-  }
+  // and the tile says where it is now
+  await expect(tile(page, c.id).getByTitle(moved)).toBeVisible({ timeout: 30_000 });
   c.path = moved;
 });
 

@@ -9,6 +9,7 @@ import type {
   PortInfo,
   RequestName,
 } from '../../../shared/contract';
+import { emptyStats } from '../../../model';
 import type { ServerState, RendererApi } from '../api';
 import { createAppStore, type AppStore } from './app-store';
 import { viewOf } from './camera-view';
@@ -219,7 +220,9 @@ describe('store bound to a carrier', () => {
     await openTwo();
     await app.actions.closeCamera('cam-a');
     expect(calls).toContainEqual(['closeCamera', 'cam-a']);
+    push('stats', { ...emptyStats(), frames: { ...emptyStats().frames, fps: 30, kbps: 900 } }, 'cam-a');
     push('closed', { reason: 'closed by a browser page at 127.0.0.1' }, 'cam-a');
+    expect(view(app, 'cam-a').stats?.frames).toMatchObject({ fps: 0, kbps: 0 }); // the stream stopped
     expect(view(app, 'cam-a').closed).toBe('closed by a browser page at 127.0.0.1');
     expect(view(app, 'cam-a').connection.kind).toBe('disconnected');
     expect(tiles(app)).toEqual(['cam-a', 'cam-b']);

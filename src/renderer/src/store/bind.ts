@@ -66,6 +66,8 @@ export function bindApi(store: StoreApi<AppState>, api: RendererApi, actions: Bi
           ...applyConnectionState(v, { kind: 'disconnected' }),
           closed: reason,
           paused: false,
+          // the stream stopped: say so at once (fps 0), as the service does when a link goes away
+          stats: v.stats && { ...v.stats, frames: { ...v.stats.frames, fps: 0, kbps: 0 } },
         })),
         settings: {
           ...s.settings,

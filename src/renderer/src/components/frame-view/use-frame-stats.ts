@@ -1,5 +1,5 @@
 // The stats line above the image, written to the DOM directly (no React render per frame).
-import { createRef, useEffect, useState } from 'react';
+import { createRef, useEffect, useMemo } from 'react';
 import type { StatsSnapshot } from '../../../../shared/contract';
 import type { ShownFrame } from '../../frame/frame-sink';
 import type { LiveFrames } from '../../frame/live';
@@ -84,7 +84,8 @@ export function useFrameStats(): StatsLine {
   const store = useAppStore();
   const frames = useLiveFrames();
   const camera = useCameraKey();
-  const [line] = useState(() => new StatsLine(frames));
+  // a new line when the view moves to another sink (a tile keyed by its target takes the camera id once open)
+  const line = useMemo(() => new StatsLine(frames), [frames]);
   useEffect(() => {
     const stats = (s: ReturnType<typeof store.getState>) => viewOf(s.cameras, camera).stats;
     line.rates(stats(store.getState()));
