@@ -22,6 +22,27 @@ export interface DecodeRequest {
   /** MIME type of the image. */
   mime: string;
   bytes: Bytes;
+  /** Decode straight to this size (a grid tile shows a small copy); absent: the frame's own size. */
+  size?: DecodeSize;
+}
+
+export interface DecodeSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * The size to decode a `frame`-sized image to for a view of `view` device pixels: the fitted size when that is
+ * clearly smaller (a tile), else undefined (decode it whole: the focus view zooms and reads pixels).
+ */
+export function decodeSizeFor(frame: DecodeSize, view: DecodeSize | null): DecodeSize | undefined {
+  if (!view || frame.width <= 0 || frame.height <= 0) return undefined;
+  const scale = Math.min(view.width / frame.width, view.height / frame.height);
+  if (!(scale > 0) || scale >= 0.8) return undefined;
+  return {
+    width: Math.max(1, Math.round(frame.width * scale)),
+    height: Math.max(1, Math.round(frame.height * scale)),
+  };
 }
 
 export type DecodeReply =

@@ -3,7 +3,7 @@
 import type { CameraId, FrameMeta } from '../../../shared/contract';
 import type { Size } from '../lib/viewport';
 import type { AppStore } from '../store/app-store';
-import { MIME } from './decode-protocol';
+import { MIME, decodeSizeFor, type DecodeSize } from './decode-protocol';
 import { decodeBitmap } from './decode-worker-core';
 import { FrameSink, type ShownFrame } from './frame-sink';
 import type { FrameDecoder } from './worker-decoder';
@@ -13,10 +13,10 @@ export type { FrameDecoder } from './worker-decoder';
 const DECODE_TOAST_EVERY_MS = 5000;
 
 /** Decoding on the page's own thread: where there is no worker (or it failed). */
-export const decodeHere: FrameDecoder = async (image, meta) => {
+export const decodeHere: FrameDecoder = async (image, meta, size) => {
   const type = MIME[meta.format];
   if (!type) throw new Error(`cannot display ${meta.format} frames.`);
-  return { bitmap: await decodeBitmap(image, type), image };
+  return { bitmap: await decodeBitmap(image, type, size), image };
 };
 
 /** Where the frame view shows the frames: its CSS size and the device pixel ratio, as last measured. */
@@ -31,6 +31,11 @@ export interface LiveFrames {
   readonly sink: FrameSink<ImageBitmap>;
   /** Kept up to date by the frame view; zoom commands act about its centre. */
   view: ViewGeometry;
+  /**
+   * The device-pixel size the frames are shown at when that is all they need (a grid tile: fitted, no zoom, no
+   * pixel readout): frames are decoded straight to it. Null: decoded whole (the focus view).
+   */
+  decodeTo: DecodeSize | null;
   /** Size of the frame on screen, or null before the first one. */
   imageSize(): Size | null;
   /** Start taking the carrier's frames (once; later calls do nothing; a hub's views are attached already). */
@@ -56,15 +61,16 @@ export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): vo
   let drawCallback: (() => void) | null = null;
   let attached = false;
   const sink = new FrameSink<ImageBitmap>({
-    decode: deps.decode,
+    decode: (image, meta) => deps.decode(image, meta, decodeSizeFor(meta, live.decodeTo)),
     requestDraw: () => drawCallback?.(),
     now: () => performance.now(),
     onDecodeError: deps.onDecodeError,
   });
-  return {
+  const live: LiveFrames & { dispose(): void } = {
     camera: deps.camera,
     sink,
     view: { size: { width: 1, height: 1 }, dpr: 1 },
+    decodeTo: null,
     imageSize() {
       const f = sink.shown();
       return f ? { width: f.bitmap.width, height: f.bitmap.height } : null;
@@ -80,6 +86,7 @@ export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): vo
     takeSnapshot: (format) => deps.snapshot(sink.shown(), format),
     dispose: () => sink.dispose(),
   };
+  return live;
 }
 
 /** A decode error as a toast, at most one per DECODE_TOAST_EVERY_MS. */

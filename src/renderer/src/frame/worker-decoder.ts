@@ -1,10 +1,15 @@
 // The page's side of the decode worker: a FrameDecoder that sends the frame's bytes to the worker (transferred,
 // not copied) and resolves with the bitmap and the bytes when they come back.
 import type { FrameMeta } from '../../../shared/contract';
-import { bytesOf, MIME, viewOf, type DecodePort, type DecodeReply } from './decode-protocol';
+import { bytesOf, MIME, viewOf, type DecodePort, type DecodeReply, type DecodeSize } from './decode-protocol';
 import type { DecodeResult } from './frame-sink';
 
-export type FrameDecoder = (image: Uint8Array, meta: FrameMeta) => Promise<DecodeResult<ImageBitmap>>;
+/** `size`: decode straight to that size (see decodeSizeFor); absent: the frame's own size. */
+export type FrameDecoder = (
+  image: Uint8Array,
+  meta: FrameMeta,
+  size?: DecodeSize,
+) => Promise<DecodeResult<ImageBitmap>>;
 
 interface Waiting {
   resolve(r: DecodeResult<ImageBitmap>): void;
@@ -42,19 +47,19 @@ export function workerDecoder(port: DecodePort, fallback: FrameDecoder): WorkerD
   });
   return {
     outstanding: () => waiting.size,
-    decode(image, meta) {
+    decode(image, meta, size) {
       const mime = MIME[meta.format];
       if (!mime) return Promise.reject(new Error(`cannot display ${meta.format} frames.`));
-      if (broken) return fallback(image, meta);
+      if (broken) return fallback(image, meta, size);
       const id = nextId++;
       const bytes = bytesOf(image);
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         try {
-          port.postMessage({ type: 'decode', id, mime, bytes }, [bytes.buffer]);
+          port.postMessage({ type: 'decode', id, mime, bytes, ...(size ? { size } : {}) }, [bytes.buffer]);
         } catch {
           waiting.delete(id); // e.g. bytes that cannot be transferred: decoded here instead
-          fallback(image, meta).then(resolve, reject);
+          fallback(image, meta, size).then(resolve, reject);
         }
       });
     },

@@ -20,6 +20,7 @@ export function useFramePaint(canvasRef: RefObject<HTMLCanvasElement | null>, on
     const canvas = canvasRef.current!;
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('no 2D canvas context');
+    frames.decodeTo = null; // the focus view zooms and reads pixels: whole frames
     let background = canvasBackground(canvas);
     const paint = () =>
       paintFrame(ctx, frames.sink.shown(), store.getState().settings.zoom, frames.view, background);

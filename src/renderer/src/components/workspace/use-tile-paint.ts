@@ -18,7 +18,11 @@ export function useTilePaint(canvasRef: RefObject<HTMLCanvasElement | null>, onD
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('no 2D canvas context');
     const background = canvasBackground(canvas); // read again when the theme changes (this effect re-runs)
-    repaint.current = () => paintFrame(ctx, frames.sink.shown(), FIT, frames.view, background);
+    repaint.current = () => {
+      // a tile shows a fitted copy only: the next frames are decoded straight to the canvas's size
+      frames.decodeTo = { width: canvas.width, height: canvas.height };
+      paintFrame(ctx, frames.sink.shown(), FIT, frames.view, background);
+    };
     let pending = 0;
     frames.setDrawCallback(() => {
       pending ||= requestAnimationFrame((now) => {
@@ -33,6 +37,7 @@ export function useTilePaint(canvasRef: RefObject<HTMLCanvasElement | null>, onD
     repaint.current();
     return () => {
       frames.setDrawCallback(null);
+      frames.decodeTo = null;
       cancelAnimationFrame(pending);
       repaint.current = () => undefined;
     };
