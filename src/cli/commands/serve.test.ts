@@ -142,6 +142,10 @@ describe('camdeck serve: a fixed token and the camera lines', () => {
       const cams = lines.filter((l) => l.startsWith('camdeck: camera '));
       expect(cams).toHaveLength(2);
       for (const l of cams) expect(l).toMatch(/^camdeck: camera [0-9a-f]{24} open: .+ at demo(:2)?$/);
+      // SIGTERM, as a service manager stops it: the server and its cameras go too (SIGKILL would leave tsx's child)
+      const code = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      child.kill('SIGTERM');
+      expect(await code).toBe(0);
     } finally {
       child.kill('SIGKILL');
     }
