@@ -182,6 +182,15 @@ export function contractClient(port: PagePort, opts: ClientOptions): ContractCli
       frameListeners.add(listener);
       return () => void frameListeners.delete(listener);
     },
+    credit(camera) {
+      // no reply and nothing to retry: a credit lost with the port is forgotten with the port's pacing
+      if (disposed || port.unavailable()) return;
+      try {
+        port.send({ type: 'credit', camera });
+      } catch {
+        // the port is going away; its close rejects what waits
+      }
+    },
     dispose(reason) {
       if (disposed) return;
       disposed = reason;

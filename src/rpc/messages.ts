@@ -32,7 +32,13 @@ export interface FrameMessage {
   image: Uint8Array;
 }
 
-export type PageMessage = RequestMessage;
+/** A paced page took `camera`'s last frame: the next may come (see `watch`'s `paced`). No reply. */
+export interface CreditMessage {
+  type: 'credit';
+  camera: CameraId;
+}
+
+export type PageMessage = RequestMessage | CreditMessage;
 export type ServiceMessage = ReplyMessage | EventMessage | FrameMessage;
 export type RpcMessage = PageMessage | ServiceMessage;
 

@@ -175,6 +175,21 @@ describe('RPC core over a MessagePort', () => {
     expect(svc.listening()).toBe(0);
   });
 
+  it('a paced watch sends one frame per camera until the page credits it', async () => {
+    const { ch, svc, page, client } = pair();
+    page.attach(ch.port2 as unknown as MessagePortLike);
+    const seqs: number[] = [];
+    client.onFrame((m) => seqs.push(m.seq));
+    await client.request('watch', ['cam-a'], { paced: true });
+    for (const seq of [1, 2, 3]) svc.emitFrame(frameMeta('cam-a', seq), new Uint8Array([0xff, 0xd8]));
+    await until(() => seqs.length === 1);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(seqs).toEqual([1]);
+    client.credit('cam-a');
+    await until(() => seqs.length === 2);
+    expect(seqs).toEqual([1, 3]); // the newest waited
+  });
+
   it('tells the provider who asked (a camera closed by one page is explained on the others)', async () => {
     const { ch, svc, page, client } = pair();
     page.attach(ch.port2 as unknown as MessagePortLike);

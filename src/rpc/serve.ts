@@ -2,7 +2,8 @@
 // of the cameras the page watches. One instance per port (one window, one browser connection); `close()`
 // unsubscribes it from the provider.
 import { EVENT_NAMES } from '../shared/contract';
-import type { CameraId, ContractProvider, EventName, Unsubscribe } from '../shared/contract';
+import type { CameraId, ContractProvider, EventName, Unsubscribe, WatchOptions } from '../shared/contract';
+import { FramePacing } from './pacing';
 import { isObject } from './messages';
 import type { EventMessage, ServicePort, WireError } from './messages';
 import { dispatchRequest } from './validate';
@@ -83,22 +84,28 @@ export function serveContract(
   );
   // Frames go only to a page that watches their camera: a page showing one tile is not sent eight streams.
   let watched: ReadonlySet<CameraId> = new Set();
+  const pacing = new FramePacing((m) => send(m));
   if (opts.frames !== false)
     offs.push(
       provider.onFrame((meta, image) => {
-        if (watched.has(meta.camera)) send({ type: 'frame', meta, image });
+        if (watched.has(meta.camera)) pacing.offer({ type: 'frame', meta, image });
       }),
     );
   const context = { peer: opts.peer ?? 'another page' };
   const pageRequests = {
-    watch: async (cameras: CameraId[]): Promise<void> => {
+    watch: async (cameras: CameraId[], options?: WatchOptions | null): Promise<void> => {
       watched = new Set(cameras);
+      pacing.reset(options?.paced === true, watched);
     },
   };
 
   offs.push(
     port.onMessage((msg) => {
       if (isObject(msg) && msg['type'] === 'undecodable') return send(badMessage(String(msg['why'])));
+      if (isObject(msg) && msg['type'] === 'credit') {
+        if (typeof msg['camera'] === 'string') pacing.credit(msg['camera']);
+        return;
+      }
       if (!isObject(msg) || msg['type'] !== 'request' || !Number.isSafeInteger(msg['id']))
         return send(badMessage(REQUEST_SHAPE));
       const id = msg['id'] as number;

@@ -70,9 +70,18 @@ const CHECKS: { [K in RequestName]: Check } = {
       : 'expects (target: string, options?: {token?: string})',
   closeCamera: onCamera(''),
   watch: (a) =>
-    a.length === 1 && Array.isArray(a[0]) && a[0].length <= 256 && a[0].every(isCamera)
+    (a.length === 1 ||
+      (a.length === 2 &&
+        (a[1] === undefined ||
+          a[1] === null ||
+          (isPlainObject(a[1]) &&
+            Object.keys(a[1]).every((k) => k === 'paced') &&
+            (a[1]['paced'] === undefined || typeof a[1]['paced'] === 'boolean'))))) &&
+    Array.isArray(a[0]) &&
+    a[0].length <= 256 &&
+    a[0].every(isCamera)
       ? null
-      : 'expects (cameras: camera id[])',
+      : 'expects (cameras: camera id[], options?: {paced?: boolean})',
   getState: onCamera(''),
   readConfig: onCamera(''),
   writeConfig: (a) => {

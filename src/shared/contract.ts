@@ -63,8 +63,12 @@ export interface CamdeckRequests {
   openCamera(target: string, options?: OpenOptions): Promise<CameraInfo>;
   /** Close a camera for every page (no automatic reconnect afterwards); each page gets its `closed` event. */
   closeCamera(camera: CameraId): Promise<void>;
-  /** The frames this page wants: only these cameras' frames reach it (events reach every page). */
-  watch(cameras: CameraId[]): Promise<void>;
+  /**
+   * The frames this page wants: only these cameras' frames reach it (events reach every page). `paced`: one
+   * frame of each camera at a time — the next is sent when the page says it took the last (`CamdeckApi.credit`),
+   * so a page that draws slower than the camera is never sent frames it would throw away.
+   */
+  watch(cameras: CameraId[], options?: WatchOptions): Promise<void>;
   /** Current state, for a UI that (re)attaches. */
   getState(camera: CameraId): Promise<ConnectionState>;
   readConfig(camera: CameraId): Promise<ConfigSnapshot>;
@@ -80,6 +84,10 @@ export interface CamdeckRequests {
    */
   saveSnapshot(camera: CameraId, format: 'jpeg' | 'png', seq?: number): Promise<SnapshotResult>;
   getStats(camera: CameraId): Promise<StatsSnapshot>;
+}
+
+export interface WatchOptions {
+  paced?: boolean;
 }
 
 export interface OpenOptions {
@@ -179,6 +187,8 @@ export interface CamdeckApi {
   on<K extends EventName>(name: K, listener: EventListener<K>): Unsubscribe;
   /** Frames of the watched cameras: newest-first delivery, meta + encoded image bytes. */
   onFrame(listener: FrameListener): Unsubscribe;
+  /** Paced watching (`watch(ids, { paced: true })`): this page took the camera's last frame; send the next. */
+  credit(camera: CameraId): void;
   /** Which carrier is in use, for the status bar. */
   readonly carrier: 'electron' | 'browser';
 }

@@ -52,7 +52,7 @@ describe('electronApi', () => {
     expect(listeners.size).toBe(0);
     await expect(ports).resolves.toEqual([{ target: 'demo', path: 'demo', isCamera: true }]);
     expect(win['camdeck']).toBe(api);
-    expect(Object.keys(api).sort()).toEqual(['carrier', 'on', 'onFrame', 'request']);
+    expect(Object.keys(api).sort()).toEqual(['carrier', 'credit', 'on', 'onFrame', 'request']);
     expect(Object.isFrozen(api)).toBe(true);
     expect(api.carrier).toBe('electron');
   });

@@ -37,6 +37,7 @@ export function electronApi(win: WindowLike, bridge: ElectronBridge, timers?: Ti
     request: client.request,
     on: client.on,
     onFrame: client.onFrame,
+    credit: client.credit,
   });
   Object.defineProperty(win, 'camdeck', {
     value: api,

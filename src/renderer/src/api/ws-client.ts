@@ -164,6 +164,7 @@ export function createWsApi(opts: WsApiOptions): WsApi {
     request: client.request,
     on: client.on,
     onFrame: client.onFrame,
+    credit: client.credit,
     onServer: port.onServer,
     close() {
       port.close();

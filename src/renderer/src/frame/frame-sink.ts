@@ -24,6 +24,8 @@ export interface FrameSinkDeps<B extends Decoded> {
   requestDraw(): void;
   now(): number;
   onDecodeError(err: Error, meta: FrameMeta): void;
+  /** A frame was taken for decoding: the slot is free for the next one (a paced carrier is told). */
+  taken?(meta: FrameMeta): void;
 }
 
 export interface ShownFrame<B> {
@@ -93,6 +95,7 @@ export class FrameSink<B extends Decoded> {
     const job = this.pending;
     this.pending = null;
     this.decoding = true;
+    this.deps.taken?.(job.meta); // room for the next frame: a paced carrier may send it now
     const t0 = this.deps.now();
     this.deps.decode(job.image, job.meta).then(
       ({ bitmap, image }) => {

@@ -5,8 +5,10 @@ import { createFrameHub } from './hub';
 
 function fakeApi() {
   const listeners = new Set<FrameListener>();
+  const credits: string[] = [];
   const api = {
     carrier: 'browser',
+    credit: (camera: string) => void credits.push(camera),
     onFrame(l: FrameListener) {
       listeners.add(l);
       return () => void listeners.delete(l);
@@ -25,7 +27,7 @@ function fakeApi() {
     };
     for (const l of listeners) l(meta, new Uint8Array([seq]));
   };
-  return { api, emit, listeners };
+  return { api, emit, listeners, credits };
 }
 
 const bitmap = () => ({ width: 4, height: 2, close: () => undefined }) as unknown as ImageBitmap;
@@ -50,6 +52,8 @@ describe('createFrameHub', () => {
     f.emit('c', 1);
     await flush();
     expect(decoded).toEqual(['a#1', 'b#1']);
+    // each frame taken for decoding credits its camera (paced watching: the next may come)
+    expect(f.credits).toEqual(['a', 'b']);
     expect(a.sink.takeForDraw()?.meta.camera).toBe('a');
     expect(b.sink.takeForDraw()?.meta.camera).toBe('b');
     hub.release('a');

@@ -52,6 +52,7 @@ export function createFrameHub(api: RendererApi, opts: FrameHubOptions): FrameHu
           camera: id,
           decode,
           onDecodeError: opts.onDecodeError,
+          taken: () => api.credit(id),
           snapshot: (shown, format) => opts.snapshot?.(id, shown, format) ?? Promise.resolve(),
         });
         views.set(id, v);

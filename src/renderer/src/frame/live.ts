@@ -52,6 +52,8 @@ export interface LiveFramesDeps {
   onDecodeError(err: Error, meta: FrameMeta): void;
   /** Save the frame on screen (the store's snapshot action, plus a browser download). */
   snapshot(shown: ShownFrame<ImageBitmap> | null, format: 'jpeg' | 'png'): Promise<void>;
+  /** The sink took a frame for decoding (the hub credits the camera: paced watching). */
+  taken?(meta: FrameMeta): void;
   /** Subscribe the sink to its frames (called by attach()). */
   attach?(push: (meta: FrameMeta, image: Uint8Array) => void): void;
 }
@@ -65,6 +67,7 @@ export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): vo
     requestDraw: () => drawCallback?.(),
     now: () => performance.now(),
     onDecodeError: deps.onDecodeError,
+    ...(deps.taken ? { taken: deps.taken } : {}),
   });
   const live: LiveFrames & { dispose(): void } = {
     camera: deps.camera,

@@ -84,6 +84,7 @@ const fake: RendererApi = {
     return () => set.delete(l as (p: unknown, camera: string | null) => void);
   },
   onFrame: () => () => undefined,
+  credit: () => undefined,
   onServer(l) {
     serverListener = l;
     l({ up: false, attempt: 0 });

@@ -34,7 +34,8 @@ export function syncWatch(
     const key = ids.join('\n');
     if (key === sent) return;
     sent = key;
-    api.request('watch', ids).catch((e: unknown) => {
+    // paced: the frame hub credits each camera's frame as it takes it, so nothing is sent only to be dropped
+    api.request('watch', ids, { paced: true }).catch((e: unknown) => {
       sent = null;
       ui.showToast({ ...toAppError(e, 'request-failed'), title: 'Asking for the cameras’ frames failed' });
     });
