@@ -209,7 +209,10 @@ async function startServe(
     CAMDECK_SNAPSHOTS_DIR: snapshotsDir,
   });
   try {
+    const opened = proc.waitFor(/^camdeck: camera \S+ open: /, 60_000, 'camdeck serve start camera line');
     const m = await proc.waitFor(/^camdeck: serving (http:\/\/\S+)/, 30_000, 'camdeck serve ready line');
+    // the camera serve opens at start (auto: the demo camera) is open before any reset closes what is open
+    await opened;
     return { url: m[1]!, proc };
   } catch (err) {
     await proc.kill();

@@ -13,7 +13,7 @@ import {
   type CameraInfo,
   type PortInfo,
 } from '../model';
-import { createSimCam, demoCameraOptions } from '../simcam';
+import { createSimCam, embeddedDemoOptions } from '../simcam';
 import type { SimCamOptions } from '../simcam';
 import type {
   CamdeckEvents,
@@ -72,7 +72,7 @@ export interface ServiceOptions {
   snapshotLimits?: Partial<SnapshotLimits>;
   /** How many demo cameras are listed (`demo`, `demo:2`, …); default 1. Each is simulated in this process. */
   demoCameras?: number;
-  /** Options of the first demo camera (default demoCameraOptions(1)). */
+  /** Options of the first demo camera (default embeddedDemoOptions(1)). */
   demo?: SimCamOptions;
   /** Opens `camdeck://host:port/<id>` targets (src/service/remote-camera.ts); without it they are refused. */
   openRemote?: OpenRemote;
@@ -126,7 +126,7 @@ class Service implements CamdeckService {
         openDemo
           ? { open: () => openDemo(n), close: () => undefined }
           : inProcessCamera(
-              createSimCam(n === 1 && opts.demo ? opts.demo : demoCameraOptions(n)),
+              createSimCam(n === 1 && opts.demo ? opts.demo : embeddedDemoOptions(n)),
               `demo camera ${n}`,
             ),
       opts.openTransport,

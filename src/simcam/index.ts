@@ -7,6 +7,6 @@ export { BACKEND_METHODS, introspect, derivedFlags } from './backend';
 export { SCENARIOS } from './demo/scenarios';
 export { registerBenchChannels } from './demo/bench-script';
 export { readStamp } from './demo/stamp';
-export { demoCameraOptions, DEMO_BOARDS, type DemoBoard } from './demo/cameras';
+export { demoCameraOptions, embeddedDemoOptions, DEMO_BOARDS, type DemoBoard } from './demo/cameras';
 export { serialOfDevId } from './board';
 export { normalizeSerial } from './options';

@@ -1,7 +1,14 @@
 // Many simulated cameras: the serial behind SYS_INFO dev_id, demoCameraOptions(n), and the scene's look.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Opcode, createLinkPair, decodeSysInfo } from '../../protocol';
-import { createSimCam, demoCameraOptions, serialOfDevId, type SimCam, type SimCamOptions } from '..';
+import {
+  createSimCam,
+  demoCameraOptions,
+  embeddedDemoOptions,
+  serialOfDevId,
+  type SimCam,
+  type SimCamOptions,
+} from '..';
 import { RawHost } from '../testkit';
 import { DEMO_BOARDS } from './cameras';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, drawable, ink } from './glyphs';
@@ -158,5 +165,17 @@ describe('the scene look', () => {
     expect(() => createSimCam({ demo: false, label: 'é' })).toThrow(/label must be/);
     expect(() => createSimCam({ demo: false, label: 'X'.repeat(13) })).toThrow(/label must be/);
     expect(() => createSimCam({ demo: false, hue: Infinity })).toThrow(/hue must be/);
+  });
+});
+
+describe('the embedded demo cameras', () => {
+  it('are the simcam demo cameras with serials of their own (different cameras), same last digits', () => {
+    for (const n of [1, 2, 5]) {
+      const simcam = demoCameraOptions(n);
+      const embedded = embeddedDemoOptions(n);
+      expect(embedded.serial).not.toBe(simcam.serial);
+      expect(embedded.serial!.slice(-4)).toBe(simcam.serial!.slice(-4));
+      expect({ ...embedded, serial: '' }).toEqual({ ...simcam, serial: '' });
+    }
   });
 });

@@ -43,3 +43,16 @@ export function demoCameraOptions(n: number): SimCamOptions {
     hue: (FIRST_HUE + (n - 2) * HUE_STEP) % 360,
   };
 }
+
+/**
+ * Demo camera `n` as a camdeck service embeds it (`demo`, `demo:2`…): the same board and scene as
+ * `camdeck simcam`'s camera `n`, but its own serial number — they are different cameras (one in the service's
+ * process, one in the simcam's), and a camera's serial is what camdeck knows it by.
+ */
+export function embeddedDemoOptions(n: number): SimCamOptions {
+  const o = demoCameraOptions(n);
+  const serial = o.serial!;
+  // the first word differs (so do the uid and the id); the last four digits, shown on tiles, stay the camera's number
+  const first = ((parseInt(serial.slice(0, 8), 16) ^ 0x5a5a5a5a) >>> 0).toString(16).padStart(8, '0');
+  return { ...o, serial: first + serial.slice(8) };
+}
