@@ -1,7 +1,8 @@
 // Many-camera benchmark, browser-host mode: one `camdeck simcam --count N` on ptys, `camdeck serve` opening all
 // N, and headless Chromium (Debian's) showing them in the workspace grid. For each camera over the run:
 //   produced  = frames the camera numbered (the host's received + dropped, from getStats)
-//   displayed = frames its tile drew (the tile's drawn counter)
+//   displayed = frames its tile drew (the tile's drawn counter); between them, what the host read and what
+//               reached the page, so the hop that loses frames is visible
 // and CPU per frame split by process (the cameras, the server, the browser) from /proc, so the limit is visible.
 // Scenarios: 8 cameras QVGA 30 fps, 4 cameras VGA 30 fps. Writes bench/results/multicam.json (or --out FILE).
 // Run: npm run bench:multicam [-- --seconds 30 --only 8xqvga]
@@ -31,11 +32,22 @@ interface Scenario {
   fps: number;
   /** The issue's target: displayed ÷ produced for every camera. */
   target: number;
+  /** False: no page at all — what the cameras, ptys and host manage without a browser competing for the CPU. */
+  page?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
   { name: '8xqvga', label: '8 cameras, QVGA 30 fps', cameras: 8, size: '320x240', fps: 30, target: 0.95 },
   { name: '4xvga', label: '4 cameras, VGA 30 fps', cameras: 4, size: '640x480', fps: 30, target: 0.95 },
+  {
+    name: '8xqvga-nopage',
+    label: '8 cameras, QVGA 30 fps, no page (the host alone)',
+    cameras: 8,
+    size: '320x240',
+    fps: 30,
+    target: 0.95,
+    page: false,
+  },
 ];
 
 const { values: args } = parseArgs({
@@ -118,10 +130,10 @@ async function controlClient(url: string) {
   return { request, close: () => ws.close() };
 }
 
-/** Every tile's drawn counter, by camera id. */
-function drawnCounts(page: Page): Promise<Record<string, number>> {
+/** Every tile's counters (frames the page received for it, frames it drew), by camera id. */
+function drawnCounts(page: Page): Promise<Record<string, { received: number; drawn: number }>> {
   return page.evaluate(() => {
-    const out: Record<string, number> = {};
+    const out: Record<string, { received: number; drawn: number }> = {};
     const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
       .document;
     const tiles = Array.from(doc.querySelectorAll('[data-testid="tile"]')) as Array<{
@@ -130,7 +142,10 @@ function drawnCounts(page: Page): Promise<Record<string, number>> {
     }>;
     for (const t of tiles) {
       const rates = t.querySelector('[data-testid="tile-rates"]');
-      out[t.dataset['tile'] ?? '?'] = Number(rates?.dataset['drawn'] ?? 0);
+      out[t.dataset['tile'] ?? '?'] = {
+        received: Number(rates?.dataset['received'] ?? 0),
+        drawn: Number(rates?.dataset['drawn'] ?? 0),
+      };
     }
     return out;
   });
@@ -167,10 +182,11 @@ async function run(browser: Browser, s: Scenario) {
       if (ids.length < s.cameras) await sleep(100);
     }
     if (ids.length < s.cameras) throw new Error(`${s.name}: only ${ids.length} cameras opened`);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.waitForFunction((n) => {
+    const context =
+      s.page === false ? null : await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = context ? await context.newPage() : null;
+    if (page) await page.goto(url);
+    await page?.waitForFunction((n) => {
       const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
         .document;
       return doc.querySelectorAll('[data-testid="tile"]').length >= n;
@@ -188,10 +204,12 @@ async function run(browser: Browser, s: Scenario) {
         ),
       );
     const c0 = sampleCpu(tracked);
-    const [s0, d0] = [await stats(), await drawnCounts(page)];
+    const counts = async (): Promise<Record<string, { received: number; drawn: number }>> =>
+      page ? drawnCounts(page) : {};
+    const [s0, d0] = [await stats(), await counts()];
     const t0 = performance.now();
     await sleep(SECONDS * 1000);
-    const [s1, d1] = [await stats(), await drawnCounts(page)];
+    const [s1, d1] = [await stats(), await counts()];
     const wallS = (performance.now() - t0) / 1000;
     const c1 = sampleCpu(tracked);
     const perCamera = ids.map((id) => {
@@ -199,11 +217,13 @@ async function run(browser: Browser, s: Scenario) {
       const f1 = s1[id]!.frames;
       const produced = f1.received + f1.dropped - (f0.received + f0.dropped);
       const received = f1.received - f0.received;
-      const displayed = (d1[id] ?? 0) - (d0[id] ?? 0);
+      const displayed = (d1[id]?.drawn ?? 0) - (d0[id]?.drawn ?? 0);
+      const receivedByPage = (d1[id]?.received ?? 0) - (d0[id]?.received ?? 0);
       return {
         camera: id,
         produced,
         receivedByHost: received,
+        receivedByPage,
         displayed,
         ratio: ratio4(displayed, produced),
         cameraFps: round1(produced / wallS),
@@ -217,8 +237,9 @@ async function run(browser: Browser, s: Scenario) {
     const produced = perCamera.reduce((a, c) => a + c.produced, 0);
     const displayed = perCamera.reduce((a, c) => a + c.displayed, 0);
     const per = (ms: number, n: number) => Math.round((ms / Math.max(1, n)) * 100) / 100;
-    const worst = Math.min(...perCamera.map((c) => c.ratio));
-    await context.close();
+    // without a page, what is measured is the host's share: frames read ÷ produced
+    const worst = Math.min(...perCamera.map((c) => (page ? c.ratio : ratio4(c.receivedByHost, c.produced))));
+    await context?.close();
     control.close();
     srv.child.stdin!.write('quit\n');
     kill(srv.child);
@@ -229,6 +250,7 @@ async function run(browser: Browser, s: Scenario) {
       seconds: Math.round(wallS),
       loadAverage1m: round1(load1 ?? 0),
       target: s.target,
+      page: s.page !== false,
       worstRatio: worst,
       meetsTarget: worst >= s.target,
       perCamera,

@@ -19,6 +19,7 @@ const BENCHES = {
   simcam: ['bench/simcam.bench.ts'],
   host: ['bench/host.bench.ts'],
   app: ['bench/app.bench.ts', '--seconds', '60'],
+  multicam: ['bench/multicam.bench.ts', '--seconds', '30'],
 };
 
 const argv = process.argv.slice(2);
@@ -302,6 +303,42 @@ for (const [file, label] of [
       '',
       '',
     ]);
+}
+
+const multi = read('multicam.json');
+if (multi) {
+  dates.push(`multicam ${multi.machine?.date?.slice(0, 10)}`);
+  for (const sc of multi.scenarios ?? []) {
+    if (sc.page === false) {
+      rows.push([
+        'multicam',
+        `${sc.label}: frames read by the host ÷ produced, worst camera`,
+        f(sc.worstRatio, 3),
+        '',
+        '',
+      ]);
+      continue;
+    }
+    rows.push([
+      'multicam',
+      `${sc.label}: frames displayed ÷ produced, worst camera (load ${f(sc.loadAverage1m)})`,
+      f(sc.worstRatio, 3),
+      `≥ ${sc.target} each`,
+      mark(sc.meetsTarget),
+    ]);
+    const cams = sc.perCamera ?? [];
+    const sum = (k) => cams.reduce((a, c) => a + c[k], 0);
+    info(
+      'multicam',
+      `… ${sc.label}: read by the host ÷ produced, reached the page ÷ read, drawn ÷ reached`,
+      `${f(sum('receivedByHost') / sum('produced'), 2)}, ${f(sum('receivedByPage') / sum('receivedByHost'), 2)}, ${f(sum('displayed') / sum('receivedByPage'), 2)}`,
+    );
+    info(
+      'multicam',
+      `… ${sc.label}: CPU ms per frame, cameras · server (per produced) · browser (per drawn); share of 2 cores`,
+      `${f(sc.cpuMsPerProducedFrame?.cameras, 2)} · ${f(sc.cpuMsPerProducedFrame?.server, 2)} · ${f(sc.cpuMsPerDisplayedFrame?.browser, 1)}; ${f(sc.cpuShareOfTwoCores?.cameras, 0)} % · ${f(sc.cpuShareOfTwoCores?.server, 0)} % · ${f(sc.cpuShareOfTwoCores?.browser, 0)} %`,
+    );
+  }
 }
 
 // padded like Prettier pads markdown tables, so the README stays formatted after a refresh
