@@ -224,6 +224,9 @@ describe('store bound to a carrier', () => {
     push('stats', { ...emptyStats(), frames: { ...emptyStats().frames, fps: 30, kbps: 900 } }, 'cam-a');
     push('closed', { reason: 'closed by a browser page at 127.0.0.1' }, 'cam-a');
     expect(view(app, 'cam-a').stats?.frames).toMatchObject({ fps: 0, kbps: 0 }); // the stream stopped
+    // and so for a camera closed before its first figures arrived
+    push('closed', { reason: 'closed by camdeck' }, 'cam-b');
+    expect(view(app, 'cam-b').stats?.frames).toMatchObject({ fps: 0, kbps: 0 });
     expect(view(app, 'cam-a').closed).toBe('closed by a browser page at 127.0.0.1');
     expect(view(app, 'cam-a').connection.kind).toBe('disconnected');
     expect(tiles(app)).toEqual(['cam-a', 'cam-b']);

@@ -2,7 +2,8 @@
 // camera id the carrier gives beside the payload. Returns the unwiring.
 // stdout is batched per camera: a script printing fast must not re-render the console per chunk.
 import type { StoreApi } from 'zustand';
-import type { CameraId } from '../../../shared/contract';
+import { emptyStats } from '../../../model';
+import type { CameraId, StatsSnapshot } from '../../../shared/contract';
 import type { RendererApi } from '../api';
 import { appendStdout } from '../lib/stdout-ring';
 import { portsToOpen } from './auto-open';
@@ -20,6 +21,12 @@ const STDOUT_FLUSH_MS = 100;
 const STDOUT_PENDING_MAX = 512 * 1024;
 
 type BindActions = Pick<WorkspaceActions, 'reload' | 'openCamera'> & Pick<UiActions, 'showToast'>;
+
+/** The camera's figures once its stream stopped: fps and data rate 0 (counters kept), even before any arrived. */
+function stopped(stats: StatsSnapshot | null): StatsSnapshot {
+  const s = stats ?? emptyStats();
+  return { ...s, frames: { ...s.frames, fps: 0, kbps: 0 } };
+}
 
 export function bindApi(store: StoreApi<AppState>, api: RendererApi, actions: BindActions): () => void {
   const set = store.setState;
@@ -67,7 +74,7 @@ export function bindApi(store: StoreApi<AppState>, api: RendererApi, actions: Bi
           closed: reason,
           paused: false,
           // the stream stopped: say so at once (fps 0), as the service does when a link goes away
-          stats: v.stats && { ...v.stats, frames: { ...v.stats.frames, fps: 0, kbps: 0 } },
+          stats: stopped(v.stats),
         })),
         settings: {
           ...s.settings,
