@@ -11,21 +11,20 @@
 // Writes bench/results/app.json (or --out FILE).
 // Run: npm run bench:app [-- --seconds 60 --scenario-seconds 20 --samples 30 --only vga-q100,hd-q90 --out F]
 //      --root DIR runs another checkout's camdeck (its bin/ and built out/renderer), for before/after figures.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
 import type { Browser, CDPSession, Page } from '@playwright/test';
+import { ensureUiBuilt, launchChromium } from './lib/browser';
 import { machine, printTable, round1 } from './lib/measure';
 import { COUNTER, PAGE_INIT, SLIDE, type PageRecord } from './lib/page-probe';
 import { chromiumProcesses, cpuDelta, descendants, sampleCpu, type Tracked } from './lib/proc-cpu';
 
 const HERE = path.resolve(import.meta.dirname, '..');
-const CHROMIUM = process.env['CAMDECK_CHROMIUM'] ?? '/usr/bin/chromium';
 
 const { values: args } = parseArgs({
   options: {
@@ -424,26 +423,8 @@ function targets(rs: ScenarioResult[]) {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'))) {
-    console.log('bench:app: building the renderer…');
-    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'electron-vite'), ['build'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new Error('electron-vite build failed');
-  }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  ensureUiBuilt(ROOT, 'bench:app');
+  const browser = await launchChromium();
   try {
     const def = ONLY.has('default') ? await runDefault(browser) : null;
     const scenarios: ScenarioResult[] = [];

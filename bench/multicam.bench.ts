@@ -6,23 +6,22 @@
 // and CPU per frame split by process (the cameras, the server, the browser) from /proc, so the limit is visible.
 // Scenarios: 8 cameras QVGA 30 fps, 4 cameras VGA 30 fps. Writes bench/results/multicam.json (or --out FILE).
 // Run: npm run bench:multicam [-- --seconds 30 --only 8xqvga]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import type { StatsSnapshot } from '../src/model';
+import { ensureUiBuilt, launchChromium } from './lib/browser';
 import { machine, printTable, round1 } from './lib/measure';
 import { chromiumProcesses, cpuDelta, sampleCpu, type Tracked } from './lib/proc-cpu';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'camdeck.js');
-const CHROMIUM = process.env['CAMDECK_CHROMIUM'] ?? '/usr/bin/chromium';
 
 interface Scenario {
   name: string;
@@ -281,19 +280,8 @@ async function run(browser: Browser, s: Scenario) {
 // ---- main -----------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(ROOT, 'out', 'renderer', 'index.html'))) {
-    console.log('bench:multicam: building the renderer…');
-    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'electron-vite'), ['build'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    if (r.status !== 0) throw new Error('electron-vite build failed');
-  }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  ensureUiBuilt(ROOT, 'bench:multicam');
+  const browser = await launchChromium();
   const results = [];
   try {
     for (const s of SCENARIOS.filter((x) => !args.only || args.only.split(',').includes(x.name))) {

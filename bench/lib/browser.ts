@@ -1,0 +1,35 @@
+// What the browser benchmarks share: the UI built before a run, and Debian's Chromium launched headless the way
+// the e2e tests launch it (no GPU: the figures are the software path every CI machine has).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+
+export const CHROMIUM = process.env['CAMDECK_CHROMIUM'] ?? '/usr/bin/chromium';
+
+/** Build the renderer of the checkout at `root` when it has none (`who` names the benchmark in the message). */
+export function ensureUiBuilt(root: string, who: string): void {
+  if (existsSync(path.join(root, 'out', 'renderer', 'index.html'))) return;
+  console.log(`${who}: building the renderer…`);
+  const r = spawnSync(path.join(root, 'node_modules', '.bin', 'electron-vite'), ['build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error('electron-vite build failed');
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
