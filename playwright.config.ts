@@ -2,9 +2,10 @@
 // (never a downloaded browser); the `electron` project runs the same specs through `_electron.launch` where the
 // Electron binary exists and skips them with a printed reason where it does not.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from './e2e/chromium';
 import type { CarrierOptions } from './e2e/fixtures';
 
-export const CHROMIUM = process.env['CAMDECK_CHROMIUM'] ?? '/usr/bin/chromium';
+export { CHROMIUM } from './e2e/chromium';
 
 export default defineConfig<CarrierOptions>({
   testDir: 'e2e',
@@ -26,14 +27,7 @@ export default defineConfig<CarrierOptions>({
     viewport: { width: 1280, height: 800 },
     launchOptions: {
       executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [

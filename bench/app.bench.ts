@@ -16,11 +16,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Browser, CDPSession, Page } from '@playwright/test';
 import { ensureUiBuilt, launchChromium } from './lib/browser';
 import { machine, printTable, round1 } from './lib/measure';
+import { kill, killAll, startCli, track } from './lib/processes';
 import { COUNTER, PAGE_INIT, SLIDE, type PageRecord } from './lib/page-probe';
 import { chromiumProcesses, cpuDelta, descendants, sampleCpu, type Tracked } from './lib/proc-cpu';
 
@@ -62,55 +62,7 @@ const SCENARIOS: Scenario[] = [
 
 // ---- processes ---------------------------------------------------------------------------------
 
-const children: ChildProcess[] = [];
-
-function start(
-  argv: string[],
-  env: NodeJS.ProcessEnv = {},
-): { child: ChildProcess; line: (re: RegExp, ms: number) => Promise<RegExpMatchArray> } {
-  const child = spawn(process.execPath, [CLI, ...argv], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  const lines: string[] = [];
-  const waiters: Array<[RegExp, (m: RegExpMatchArray) => void]> = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => {
-    lines.push(l);
-    for (const w of [...waiters]) {
-      const m = l.match(w[0]);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w[1](m);
-      }
-    }
-  });
-  child.stderr!.on('data', (d: Buffer) => lines.push(d.toString()));
-  const line = (re: RegExp, ms: number) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const t = setTimeout(
-        () => reject(new Error(`no line ${re} within ${ms} ms:\n${lines.join('\n')}`)),
-        ms,
-      );
-      waiters.push([re, (m) => (clearTimeout(t), resolve(m))]);
-    });
-  return { child, line };
-}
-
-function kill(c: ChildProcess): void {
-  try {
-    if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGKILL');
-  } catch {
-    // gone
-  }
-}
-function killAll(): void {
-  for (const c of children) kill(c);
-}
-process.on('exit', killAll);
-process.on('SIGINT', () => process.exit(130));
+const start = (argv: string[], env: NodeJS.ProcessEnv = {}) => startCli(CLI, ROOT, argv, env);
 
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -243,7 +195,7 @@ async function runScenario(browser: Browser, s: Scenario, load: 'quiet' | 'loade
     }
     if (load === 'loaded') {
       hog = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore', detached: true });
-      children.push(hog);
+      track(hog);
     }
     await sleep(3000); // warm-up
     const tracked = rig.tracked();

@@ -6,18 +6,16 @@
 // and CPU per frame split by process (the cameras, the server, the browser) from /proc, so the limit is visible.
 // Scenarios: 8 cameras QVGA 30 fps, 4 cameras VGA 30 fps. Writes bench/results/multicam.json (or --out FILE).
 // Run: npm run bench:multicam [-- --seconds 30 --only 8xqvga]
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import type { StatsSnapshot } from '../src/model';
 import { ensureUiBuilt, launchChromium } from './lib/browser';
 import { machine, printTable, round1 } from './lib/measure';
+import { kill, startCli } from './lib/processes';
 import { chromiumProcesses, cpuDelta, sampleCpu, type Tracked } from './lib/proc-cpu';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -60,42 +58,7 @@ const SECONDS = Math.max(5, Number(args.seconds));
 
 // ---- processes ---------------------------------------------------------------------------------
 
-const children: ChildProcess[] = [];
-
-function start(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [CLI, ...argv], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
-  child.stderr!.on('data', () => undefined);
-  /** Resolves with every line matching `re` once there are `count` of them. */
-  const matching = async (re: RegExp, count: number, ms: number): Promise<RegExpMatchArray[]> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const got = lines.map((l) => l.match(re)).filter((m): m is RegExpMatchArray => m !== null);
-      if (got.length >= count) return got;
-      if (Date.now() > deadline)
-        throw new Error(`no ${count} lines ${re} within ${ms} ms:\n${lines.join('\n')}`);
-      await sleep(50);
-    }
-  };
-  return { child, lines: matching };
-}
-
-function kill(c: ChildProcess): void {
-  try {
-    if (c.pid && c.exitCode === null) process.kill(-c.pid, 'SIGKILL');
-  } catch {
-    // gone
-  }
-}
-process.on('exit', () => children.forEach(kill));
-process.on('SIGINT', () => process.exit(130));
+const start = (argv: string[], env: NodeJS.ProcessEnv = {}) => startCli(CLI, ROOT, argv, env);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ratio4 = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
@@ -166,13 +129,13 @@ async function run(browser: Browser, s: Scenario) {
     s.size,
   ]);
   try {
-    const ready = await cam.lines(/^simcam: ready pty (\S+) serial=(\S+)/, s.cameras, 60_000);
+    const ready = await cam.matching(/^simcam: ready pty (\S+) serial=(\S+)/, s.cameras, 60_000);
     const paths = ready.map((m) => m[1]!);
     const srv = start(['serve', '--port', '0', ...paths.flatMap((p) => ['--camera', p])], {
       CAMDECK_DATA_DIR: tmp,
       CAMDECK_EXTRA_PORTS: paths.join(','),
     });
-    const url = (await srv.lines(/^camdeck: serving (http:\/\/\S+)/, 1, 30_000))[0]![1]!;
+    const url = (await srv.matching(/^camdeck: serving (http:\/\/\S+)/, 1, 30_000))[0]![1]!;
     const control = await controlClient(url);
     // wait until the service holds every camera (serve opens them at start)
     let ids: string[] = [];

@@ -5,8 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import type { Browser } from '@playwright/test';
-
-export const CHROMIUM = process.env['CAMDECK_CHROMIUM'] ?? '/usr/bin/chromium';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../e2e/chromium';
 
 /** Build the renderer of the checkout at `root` when it has none (`who` names the benchmark in the message). */
 export function ensureUiBuilt(root: string, who: string): void {
@@ -23,13 +22,6 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
