@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -23,6 +24,13 @@ mkdirSync(reports, { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
 const skips = [];
+const failures = [];
+// the first line of a failure message, without colour codes, kept short
+const firstLine = (messages) => {
+  const text = stripVTControlCharacters(String((messages ?? []).find(Boolean) ?? 'no message'));
+  const line = text.split('\n').find((l) => l.trim()) ?? '';
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+};
 
 function step(title, cmd, args, env = {}) {
   console.log(`\n=== ${title}`);
@@ -84,6 +92,8 @@ if (!onlyE2e) {
       for (const t of file.assertionResults ?? []) {
         if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo') {
           skips.push(`${path.relative(root, file.name)} › ${t.fullName}`);
+        } else if (t.status === 'failed') {
+          failures.push(`${path.relative(root, file.name)} › ${t.fullName}: ${firstLine(t.failureMessages)}`);
         }
       }
     }
@@ -119,6 +129,13 @@ if (!onlyUnit) {
     const walk = (suite, trail) => {
       for (const spec of suite.specs ?? []) {
         for (const t of spec.tests ?? []) {
+          if (t.status === 'unexpected' || t.status === 'flaky') {
+            const err = t.results?.find((r) => r.error)?.error?.message;
+            const tag = t.status === 'flaky' ? ' (passed on retry)' : '';
+            failures.push(
+              `${[...trail, spec.title].join(' › ')} [${t.projectName}]${tag}: ${firstLine([err])}`,
+            );
+          }
           if (t.status !== 'skipped') continue;
           const why = (t.annotations ?? []).find((a) => a.type === 'skip')?.description ?? 'no reason given';
           skips.push(`${[...trail, spec.title].join(' › ')} [${t.projectName}]: ${why}`);
@@ -133,6 +150,11 @@ if (!onlyUnit) {
 if (skips.length) {
   console.log(`\nSkipped (${skips.length}):`);
   for (const s of skips) console.log(`  - ${s}`);
+}
+// last, so the names of what failed are in the tail of a long log
+if (failures.length) {
+  console.log(`\nFailed (${failures.length}):`);
+  for (const f of failures) console.log(`  - ${f}`);
 }
 if (problems.length) console.log(`\nProblems: ${problems.join('; ')}`);
 const line = `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
