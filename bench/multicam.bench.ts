@@ -52,9 +52,18 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '30' },
     only: { type: 'string' },
     out: { type: 'string', default: path.join('bench', 'results', 'multicam.json') },
+    /** Write a Chromium trace of 3 s of the page (chrome://tracing, Perfetto) to this file. */
+    trace: { type: 'string' },
   },
 });
 const SECONDS = Math.max(5, Number(args.seconds));
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'blink',
+  'v8',
+  'toplevel',
+];
 
 // ---- processes ---------------------------------------------------------------------------------
 
@@ -154,6 +163,12 @@ async function run(browser: Browser, s: Scenario) {
       return doc.querySelectorAll('[data-testid="tile"]').length >= n;
     }, s.cameras);
     await sleep(5000); // warm-up: JIT, the first GCs, every tile drawing
+    if (page && args.trace) {
+      await browser.startTracing(page, { path: args.trace, categories: TRACE_CATEGORIES });
+      await sleep(3000);
+      await browser.stopTracing();
+      console.log(`bench:multicam: wrote the trace ${args.trace}`);
+    }
     const tracked: Tracked[] = [
       { label: 'cameras (simcam)', pid: cam.child.pid! },
       { label: 'server', pid: srv.child.pid! },

@@ -102,4 +102,28 @@ describe('ContractPorts', () => {
     expect(svc.listenerCount()).toBe(base);
     svc.emit('stdout', 'after'); // nothing posted to closed ports (FakePort would throw)
   });
+
+  it('a window’s frames port lives beside its page port; a new page port (a reload) ends both', () => {
+    const svc = createFakeService();
+    const base = svc.listenerCount();
+    const ports = new ContractPorts(svc);
+    const page = new FakePort();
+    const frames = new FakePort();
+    const frames2 = new FakePort();
+    ports.open(page, 1);
+    ports.open(frames, 1, 'frames');
+    expect(page.closed).toBe(false);
+    expect(ports.size).toBe(2);
+    ports.open(frames2, 1, 'frames'); // a newer frames port replaces only the frames port
+    expect(frames.closed).toBe(true);
+    expect(page.closed).toBe(false);
+    const reloaded = new FakePort();
+    ports.open(reloaded, 1); // the page reloaded
+    expect(page.closed).toBe(true);
+    expect(frames2.closed).toBe(true);
+    expect(ports.size).toBe(1);
+    ports.closeAll();
+    expect(ports.size).toBe(0);
+    expect(svc.listenerCount()).toBe(base);
+  });
 });

@@ -37,41 +37,63 @@ function servicePort(port: MainPortLike): ServicePort {
   };
 }
 
+/** The page's own contract port, or the one its paint worker uses for the grid tiles' frames. */
+export type PortRole = 'page' | 'frames';
+
 export class ContractPorts {
-  private readonly served = new Map<number, { port: MainPortLike; close(): void }>();
+  /** By window, then by role: the page's own port and its paint worker's. */
+  private readonly served = new Map<number, Map<PortRole, { port: MainPortLike; close(): void }>>();
 
   constructor(
     private readonly provider: ContractProvider,
     private readonly options: ServeOptions = {},
   ) {}
 
-  /** Serve the contract on `port` for window `ownerId`; a window has one port (a newer one replaces it). */
-  open(port: MainPortLike, ownerId: number): void {
-    this.dropOwner(ownerId);
+  /**
+   * Serve the contract on `port` for window `ownerId`; a window has one port per role (a newer one replaces it,
+   * and a new page port — a reload — ends the old page's frames port too).
+   */
+  open(port: MainPortLike, ownerId: number, role: PortRole = 'page'): void {
+    if (role === 'page') this.dropOwner(ownerId);
+    else this.drop(ownerId, role);
     const server = serveContract(this.provider, servicePort(port), {
       peer: `camdeck window ${ownerId}`,
       ...this.options,
     });
     const entry = { port, close: server.close };
-    this.served.set(ownerId, entry);
+    let roles = this.served.get(ownerId);
+    if (!roles) this.served.set(ownerId, (roles = new Map()));
+    roles.set(role, entry);
     port.once('close', () => {
       server.close();
-      if (this.served.get(ownerId) === entry) this.served.delete(ownerId);
+      const now = this.served.get(ownerId);
+      if (now?.get(role) !== entry) return;
+      now.delete(role);
+      if (!now.size) this.served.delete(ownerId);
     });
     port.start();
   }
 
-  /** A window reloaded or closed: its port dies with the page. */
-  dropOwner(ownerId: number): void {
-    const entry = this.served.get(ownerId);
-    if (!entry) return;
-    this.served.delete(ownerId);
+  private drop(ownerId: number, role: PortRole): void {
+    const roles = this.served.get(ownerId);
+    const entry = roles?.get(role);
+    if (!roles || !entry) return;
+    roles.delete(role);
+    if (!roles.size) this.served.delete(ownerId);
     entry.close();
     entry.port.close();
   }
 
+  /** A window reloaded or closed: its ports die with the page. */
+  dropOwner(ownerId: number): void {
+    for (const role of [...(this.served.get(ownerId)?.keys() ?? [])]) this.drop(ownerId, role);
+  }
+
+  /** Ports served now (every window's, every role). */
   get size(): number {
-    return this.served.size;
+    let n = 0;
+    for (const roles of this.served.values()) n += roles.size;
+    return n;
   }
 
   closeAll(): void {

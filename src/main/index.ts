@@ -3,7 +3,7 @@
 import { app, BrowserWindow, ipcMain, MessageChannelMain, net, protocol, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CONTRACT_PORT_CHANNEL } from '../shared/contract';
+import { CONTRACT_PORT_CHANNEL, FRAMES_PORT_CHANNEL } from '../shared/contract';
 import { classifyError, createCamdeckService, extraPortsFromEnv, remoteCameraOpener } from '../service';
 import { APP_ORIGIN, APP_SCHEME, APP_URL, CSP, appMimeType, resolveAppRequest } from './app-protocol';
 import { ContractPorts } from './contract-ports';
@@ -92,13 +92,17 @@ async function start(): Promise<void> {
   });
 
   const ports = (contractPorts = new ContractPorts(service, { describeError: classifyError }));
-  // the only IPC there is: a trusted page asks for its contract port
-  ipcMain.on(CONTRACT_PORT_CHANNEL, (event) => {
-    if (!trusted.isTrusted(event)) return;
-    const { port1, port2 } = new MessageChannelMain();
-    ports.open(port1, event.sender.id);
-    event.sender.postMessage(CONTRACT_PORT_CHANNEL, null, [port2]);
-  });
+  // the only IPC there is: a trusted page asks for its contract port, and one for its paint worker
+  for (const [channel, role] of [
+    [CONTRACT_PORT_CHANNEL, 'page'],
+    [FRAMES_PORT_CHANNEL, 'frames'],
+  ] as const)
+    ipcMain.on(channel, (event) => {
+      if (!trusted.isTrusted(event)) return;
+      const { port1, port2 } = new MessageChannelMain();
+      ports.open(port1, event.sender.id, role);
+      event.sender.postMessage(channel, null, [port2]);
+    });
 
   let quitting = false;
   app.on('before-quit', (event) => {

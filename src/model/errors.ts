@@ -68,6 +68,7 @@ export const ERROR_CODES = [
   // what the page finds by itself (snapshot-saved: an info toast in the same shape)
   'ui-error',
   'frame-decode',
+  'frames-failed',
   'ports-failed',
   'connect-failed',
   'disconnect-failed',

@@ -233,6 +233,10 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
     'A frame could not be decoded.',
     'The camera sent a damaged frame; the next frames are shown as they arrive.',
   ),
+  'frames-failed': words(
+    'The tiles’ frames stopped.',
+    'Reload the page; if this repeats, check that the camdeck server is still running.',
+  ),
   'ports-failed': words('The ports could not be listed.', 'Press Refresh to list the ports again.'),
   'connect-failed': words('Connecting failed.', 'Check the cable or the address, then connect again.'),
   'disconnect-failed': words(

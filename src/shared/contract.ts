@@ -170,8 +170,15 @@ export const ELECTRON_BRIDGE_KEY = 'camdeckElectron';
 export const CONTRACT_PORT_MESSAGE = 'camdeck:contract-port';
 /** The IPC channel on which the preload asks main for the port, and main answers with it. */
 export const CONTRACT_PORT_CHANNEL = 'camdeck:contract-port';
+/**
+ * A second contract port of the same window, for its paint worker (the grid tiles' frames): `openFramesPort()`
+ * is answered by a window message FRAMES_PORT_MESSAGE, the same way.
+ */
+export const FRAMES_PORT_MESSAGE = 'camdeck:frames-port';
+export const FRAMES_PORT_CHANNEL = 'camdeck:frames-port';
 export interface ElectronBridge {
   openContractPort(): void;
+  openFramesPort(): void;
 }
 
 export type Unsubscribe = () => void;

@@ -3,13 +3,16 @@ import { createRoot } from 'react-dom/client';
 import { getApi } from './api';
 import { App } from './components/App';
 import { createPageFrames, FrameHubProvider, releaseGoneTiles } from './components/frame-hub';
+import { createPagePaint, PaintClientProvider } from './components/paint-client';
 import { createAppStore } from './store/app-store';
 import { AppStoreProvider } from './store/use-app';
 import './styles/app.css';
 
-// The page's one store and frame hub (one live frame pipeline per camera), wired to the carrier for the page's life.
+// The page's one store and frame hub (one live frame pipeline per camera), wired to the carrier for the page's life;
+// and the paint worker that draws the grid's tiles, where the browser has one.
 const store = createAppStore(getApi());
 const frames = createPageFrames(store);
+const paint = createPagePaint(store);
 const { showToast } = store.actions;
 
 // Nothing fails silently: stray errors and rejections become toasts too.
@@ -22,7 +25,7 @@ window.addEventListener('unhandledrejection', (e) =>
   }),
 );
 
-store.bind();
+store.bind({ gridInWorker: paint !== null });
 releaseGoneTiles(store, frames);
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
@@ -30,7 +33,9 @@ createRoot(root).render(
   <StrictMode>
     <AppStoreProvider value={store}>
       <FrameHubProvider value={frames}>
-        <App />
+        <PaintClientProvider value={paint}>
+          <App />
+        </PaintClientProvider>
       </FrameHubProvider>
     </AppStoreProvider>
   </StrictMode>,

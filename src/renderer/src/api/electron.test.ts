@@ -1,7 +1,7 @@
 // The Electron carrier's page side in Node: a fake window and preload bridge, main's end of the port served by the
 // real RPC core.
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTRACT_PORT_MESSAGE } from '../../../shared/contract';
+import { CONTRACT_PORT_MESSAGE, FRAMES_PORT_MESSAGE } from '../../../shared/contract';
 import type { ContractProvider } from '../../../shared/contract';
 import { serveContract } from '../../../rpc';
 import type { MessagePortLike } from '../../../rpc';
@@ -24,6 +24,7 @@ function setup() {
     onFrame: () => () => undefined,
   } as unknown as ContractProvider;
   let asked = 0;
+  let framesAsked = 0;
   const deliver = (source: unknown, data: unknown) => {
     const ch = new MessageChannel();
     open.push(ch.port1, ch.port2);
@@ -36,8 +37,11 @@ function setup() {
     main.start();
     for (const l of [...listeners]) l({ source, data, ports: [ch.port2 as unknown as MessagePortLike] });
   };
-  const api = electronApi(win, { openContractPort: () => void asked++ });
-  return { win, api, deliver, asked: () => asked, listeners };
+  const api = electronApi(win, {
+    openContractPort: () => void asked++,
+    openFramesPort: () => void framesAsked++,
+  });
+  return { win, api, deliver, asked: () => asked, framesAsked: () => framesAsked, listeners };
 }
 
 describe('electronApi', () => {
@@ -51,9 +55,35 @@ describe('electronApi', () => {
     deliver(win, CONTRACT_PORT_MESSAGE);
     expect(listeners.size).toBe(0);
     await expect(ports).resolves.toEqual([{ target: 'demo', path: 'demo', isCamera: true }]);
-    expect(win['camdeck']).toBe(api);
-    expect(Object.keys(api).sort()).toEqual(['carrier', 'credit', 'on', 'onFrame', 'request']);
-    expect(Object.isFrozen(api)).toBe(true);
+    const exposed = win['camdeck'] as object;
+    expect(Object.keys(exposed).sort()).toEqual(['carrier', 'credit', 'on', 'onFrame', 'request']);
+    expect(Object.isFrozen(exposed)).toBe(true);
     expect(api.carrier).toBe('electron');
+  });
+
+  it('the paint worker gets a port of its own, and only from this window', async () => {
+    const { win, api, deliver, framesAsked } = setup();
+    deliver(win, CONTRACT_PORT_MESSAGE);
+    const carrier = api.framesCarrier!();
+    expect(framesAsked()).toBe(1);
+    deliver({}, FRAMES_PORT_MESSAGE); // another window's: ignored
+    deliver(win, FRAMES_PORT_MESSAGE);
+    const c = await carrier;
+    expect(c.kind).toBe('port');
+  });
+
+  it('a main process that never answers with the frames port fails it with a sentence', async () => {
+    const timers = { setTimeout: (fn: () => void) => (fn(), 0), clearTimeout: () => undefined };
+    const listeners = new Set<Listener>();
+    const win: WindowLike = {
+      addEventListener: (_t, l) => void listeners.add(l),
+      removeEventListener: (_t, l) => void listeners.delete(l),
+    };
+    const api = electronApi(
+      win,
+      { openContractPort: () => undefined, openFramesPort: () => undefined },
+      timers,
+    );
+    await expect(api.framesCarrier!()).rejects.toThrow(/did not answer with a frames port/);
   });
 });

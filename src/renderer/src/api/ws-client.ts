@@ -166,6 +166,8 @@ export function createWsApi(opts: WsApiOptions): WsApi {
     onFrame: client.onFrame,
     credit: client.credit,
     onServer: port.onServer,
+    // the paint worker opens its own socket to the same place (the token is in the URL)
+    framesCarrier: () => Promise.resolve({ kind: 'ws', url: opts.url }),
     close() {
       port.close();
       client.dispose('the client is closed');

@@ -9,6 +9,7 @@ const HINTS: Record<string, string> = {
   'not-connected': 'Pick a port (or the demo camera) and press Connect.',
   'no-frame': 'Connect a camera and wait for the first frame.',
   'frame-decode': 'The camera sent a damaged frame; the next frames are shown as they arrive.',
+  'frames-failed': 'Reload the page; if this repeats, check that the camdeck server is still running.',
   'snapshot-failed': 'Try again with the next frame.',
   'ports-failed': 'Press Refresh to list the ports again.',
   'config-read-failed': 'Press Reload in the Config panel to read it again.',

@@ -5,6 +5,7 @@ import { persist, type StateStorage } from 'zustand/middleware';
 import type { RendererApi } from '../api';
 import { createCameraActions, type CameraActions } from './actions';
 import { bindApi } from './bind';
+import type { WatchOptions } from './watch-sync';
 import { settingsPersistence } from './settings-storage';
 import { initialState, type AppState } from './state';
 import { createUiActions, type UiActions } from './ui-actions';
@@ -20,7 +21,7 @@ export type AppStore = ReturnType<typeof createStateStore> & {
   readonly api: RendererApi;
   readonly actions: AppActions;
   /** Apply the carrier's pushed events from now on (and open the saved cameras); returns the unwiring. */
-  bind(): () => void;
+  bind(opts?: WatchOptions): () => void;
 };
 
 export interface AppStoreOptions {
@@ -33,5 +34,5 @@ export function createAppStore(api: RendererApi, options: AppStoreOptions = {}):
   const ui = createUiActions(state);
   const camera = createCameraActions(state, api, ui);
   const actions: AppActions = { ...ui, ...camera, ...createWorkspaceActions(state, api, ui, camera) };
-  return { ...state, api, actions, bind: () => bindApi(state, api, actions) };
+  return { ...state, api, actions, bind: (opts) => bindApi(state, api, actions, opts) };
 }

@@ -12,7 +12,7 @@ import { applySnapshot } from './config-writer';
 import { applyConnectionState } from './reducers';
 import { STDOUT_MAX_LINES, type AppState } from './state';
 import type { UiActions } from './ui-actions';
-import { syncWatch } from './watch-sync';
+import { syncWatch, type WatchOptions } from './watch-sync';
 import type { WorkspaceActions } from './workspace-actions';
 import { findSaved, replaceSaved, tileKey } from './workspace';
 
@@ -28,7 +28,12 @@ function stopped(stats: StatsSnapshot | null): StatsSnapshot {
   return { ...s, frames: { ...s.frames, fps: 0, kbps: 0 } };
 }
 
-export function bindApi(store: StoreApi<AppState>, api: RendererApi, actions: BindActions): () => void {
+export function bindApi(
+  store: StoreApi<AppState>,
+  api: RendererApi,
+  actions: BindActions,
+  opts: WatchOptions = {},
+): () => void {
   const set = store.setState;
   /** A camera event: applied to that camera's view (made if the page has not heard of the camera yet). */
   const onCamera =
@@ -137,7 +142,7 @@ export function bindApi(store: StoreApi<AppState>, api: RendererApi, actions: Bi
     }),
   );
 
-  offs.push(syncWatch(store, api, actions));
+  offs.push(syncWatch(store, api, actions, opts));
 
   if (api.onServer) {
     let wasUp = false;

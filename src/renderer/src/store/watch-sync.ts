@@ -1,5 +1,6 @@
 // The page tells the service which cameras' frames it wants (`watch`) whenever the set it shows changes: every
-// open tile in the grid, the focused camera in the focus view; and again once it has the server back.
+// open tile in the grid, the focused camera in the focus view; and again once it has the server back. Where the
+// paint worker draws the grid it watches the tiles' cameras on its own connection, and this one only the focus.
 import type { StoreApi } from 'zustand';
 import type { CameraId } from '../../../shared/contract';
 import { toAppError, type RendererApi } from '../api';
@@ -8,9 +9,15 @@ import type { AppState } from './state';
 import type { UiActions } from './ui-actions';
 import { tileKey } from './workspace';
 
-/** The cameras whose frames the page shows now: open (the service knows them), not closed. */
-export function watchedCameras(s: AppState): CameraId[] {
+export interface WatchOptions {
+  /** The grid's tiles are painted by the paint worker, which watches their cameras itself. */
+  gridInWorker?: boolean;
+}
+
+/** The cameras whose frames the page's own connection brings now: open (the service knows them), not closed. */
+export function watchedCameras(s: AppState, opts: WatchOptions = {}): CameraId[] {
   const ws = s.settings.workspace;
+  if (ws.view === 'grid' && opts.gridInWorker) return [];
   const shown = ws.view === 'grid' ? ws.cameras : ws.cameras.filter((c) => tileKey(c) === ws.selected);
   return shown.flatMap((c) => {
     const v = viewOf(s.cameras, tileKey(c));
@@ -23,6 +30,7 @@ export function syncWatch(
   store: StoreApi<AppState>,
   api: RendererApi,
   ui: Pick<UiActions, 'showToast'>,
+  opts: WatchOptions = {},
 ): () => void {
   let sent: string | null = null;
   const sync = (s: AppState) => {
@@ -30,7 +38,7 @@ export function syncWatch(
       sent = null; // a new connection starts watching nothing: say it all again once it is up
       return;
     }
-    const ids = watchedCameras(s);
+    const ids = watchedCameras(s, opts);
     const key = ids.join('\n');
     if (key === sent) return;
     sent = key;

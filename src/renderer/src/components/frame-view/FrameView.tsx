@@ -6,7 +6,7 @@ import { FrameStatsBar } from './FrameStatsBar';
 import { FrameToolbar } from './FrameToolbar';
 import { useCanvasResize } from './use-canvas-resize';
 import { useFramePaint, type OnDrawn } from './use-frame-paint';
-import { useFrameStats } from './use-frame-stats';
+import { useFrameStats, useSinkFigures } from './use-frame-stats';
 import { usePixelProbe } from './use-pixel-probe';
 import { useZoomPan } from './use-zoom';
 
@@ -24,7 +24,7 @@ export function FrameView() {
   // whether a frame was ever drawn: the last one stays on screen, dimmed, once the camera is gone
   const [hasFrame, setHasFrame] = useState(false);
   const hasFrameRef = useRef(false);
-  const stats = useFrameStats();
+  const stats = useFrameStats(useSinkFigures());
   const onDrawn = useCallback<OnDrawn>(
     (f, now) => {
       if (!hasFrameRef.current) {

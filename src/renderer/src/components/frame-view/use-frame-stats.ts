@@ -1,7 +1,7 @@
 // The stats line above the image, written to the DOM directly (no React render per frame).
 import { createRef, useEffect, useMemo } from 'react';
 import type { StatsSnapshot } from '../../../../shared/contract';
-import type { ShownFrame } from '../../frame/frame-sink';
+import type { ShownFrame, SinkCounters } from '../../frame/frame-sink';
 import type { LiveFrames } from '../../frame/live';
 import { useLiveFrames } from '../../frame/use-live-frames';
 import { formatBytes, formatFps, formatKbps } from '../../lib/format';
@@ -18,6 +18,27 @@ function setStat(el: HTMLElement | null, value: number | string, text: string): 
   if (el.textContent !== text) el.textContent = text;
 }
 
+/** Where a stats line reads the page's own figures: a camera's sink here, or the paint worker's last report. */
+export interface FigureSource {
+  counters(): SinkCounters | null;
+  displayFps(): number;
+  /** The frame on screen (its size as drawn, its encoded bytes), or null before the first. */
+  shown(): { width: number; height: number; bytes: number } | null;
+}
+
+/** The figures of a sink on this page. */
+export function sinkFigures(frames: LiveFrames): FigureSource {
+  const sink = frames.sink;
+  return {
+    counters: () => sink.counters,
+    displayFps: () => sink.displayFps(),
+    shown: () => {
+      const f = sink.shown();
+      return f ? { width: f.bitmap.width, height: f.bitmap.height, bytes: f.meta.bytes } : null;
+    },
+  };
+}
+
 export class StatsLine {
   readonly root = createRef<HTMLDivElement>();
   readonly cam = createRef<HTMLSpanElement>();
@@ -27,7 +48,7 @@ export class StatsLine {
   readonly size = createRef<HTMLSpanElement>();
   private lastOverlay = 0;
 
-  constructor(private readonly frames: LiveFrames) {}
+  constructor(private readonly source: FigureSource) {}
 
   /** Camera fps and data rate: the service's one measurement (the stats panel shows the same numbers). */
   rates(st: StatsSnapshot | null): void {
@@ -42,22 +63,21 @@ export class StatsLine {
   /** The figures that change per frame, at a calm pace. */
   overlay(now: number): void {
     this.lastOverlay = now;
-    const sink = this.frames.sink;
     const root = this.root.current;
-    if (root) {
+    const c = this.source.counters();
+    if (root && c) {
       // pipeline counters for benchmarks and e2e (frames displayed ÷ frames received, drops)
-      const c = sink.counters;
       root.dataset.received = String(c.received);
       root.dataset.drawn = String(c.drawn);
       root.dataset.superseded = String(c.superseded);
       root.dataset.decodeErrors = String(c.decodeErrors);
     }
-    const fps = sink.displayFps();
+    const fps = this.source.displayFps();
     setStat(this.disp.current, Math.round(fps * 10) / 10, formatFps(fps));
-    const f = sink.shown();
+    const f = this.source.shown();
     if (!f) return;
-    setStat(this.bytes.current, f.meta.bytes, formatBytes(f.meta.bytes));
-    const { width, height } = f.bitmap;
+    setStat(this.bytes.current, f.bytes, formatBytes(f.bytes));
+    const { width, height } = f;
     setStat(this.size.current, `${width}x${height}`, `${width}×${height}`);
     const size = this.size.current;
     if (size) {
@@ -79,13 +99,21 @@ export class StatsLine {
   }
 }
 
-/** The stats line's writer, fed by the camera's stats and a timer (the fps figures fall when frames stop). */
-export function useFrameStats(): StatsLine {
-  const store = useAppStore();
+/** The figures of the scope's camera's sink (the focus view, a tile painted on the page). */
+export function useSinkFigures(): FigureSource {
   const frames = useLiveFrames();
+  // a new source when the view moves to another sink (a tile keyed by its target takes the camera id once open)
+  return useMemo(() => sinkFigures(frames), [frames]);
+}
+
+/**
+ * The stats line's writer, fed by the camera's stats and a timer (the fps figures fall when frames stop).
+ * `source` must be stable (memoised): a new one starts a new line.
+ */
+export function useFrameStats(source: FigureSource): StatsLine {
+  const store = useAppStore();
   const camera = useCameraKey();
-  // a new line when the view moves to another sink (a tile keyed by its target takes the camera id once open)
-  const line = useMemo(() => new StatsLine(frames), [frames]);
+  const line = useMemo(() => new StatsLine(source), [source]);
   useEffect(() => {
     const stats = (s: ReturnType<typeof store.getState>) => viewOf(s.cameras, camera).stats;
     line.rates(stats(store.getState()));

@@ -2,7 +2,6 @@ import { useShallow } from 'zustand/react/shallow';
 import { CameraScope } from '../../store/camera-scope';
 import { phaseLabel, viewOf } from '../../store/camera-view';
 import { useActions, useApp } from '../../store/use-app';
-import { CameraFrames } from '../frame-hub';
 import { CameraName, TileButtons } from './CameraBar';
 import { TileBadge } from './TileBadge';
 import { TileFrame } from './TileFrame';
@@ -39,9 +38,7 @@ export function Tile({ tileKey, selected }: { tileKey: string; selected: boolean
           <CameraName />
           <TileBadge />
         </header>
-        <CameraFrames>
-          <TileFrame />
-        </CameraFrames>
+        <TileFrame />
         <footer className="tile-tools">
           <button
             type="button"

@@ -1,0 +1,47 @@
+// The messages between the page and its paint worker. The grid's tiles hand their canvases to the worker
+// (transferControlToOffscreen); the worker has a frames-only connection of its own to the service, watches the
+// tiles' cameras, decodes and draws each camera's newest frame there, and tells the page its counters a few
+// times a second. A tile's frames then never touch the page's main thread.
+import type { CameraId, FrameMeta } from '../../../shared/contract';
+import type { FramesCarrier } from '../api/types';
+import type { SinkCounters } from './frame-sink';
+
+export type { FramesCarrier };
+
+export type PaintRequest =
+  | { type: 'carrier'; carrier: FramesCarrier }
+  /**
+   * Paint `camera` on this canvas (device pixels `width`×`height`) from now on; `surface` numbers the handover,
+   * so a late message about an earlier canvas of the same camera changes nothing.
+   */
+  | {
+      type: 'show';
+      surface: number;
+      camera: CameraId;
+      canvas: OffscreenCanvas;
+      width: number;
+      height: number;
+      background: string;
+    }
+  | { type: 'resize'; surface: number; camera: CameraId; width: number; height: number }
+  | { type: 'background'; surface: number; camera: CameraId; background: string }
+  /** The tile is gone: stop watching and painting its camera. */
+  | { type: 'hide'; surface: number; camera: CameraId };
+
+/** What a tile's rates line shows of its camera's frames on this page. */
+export interface TileFigures {
+  counters: SinkCounters;
+  /** Frames drawn per second, over the last second. */
+  displayFps: number;
+  /** The frame on screen: its size as decoded and what the camera said of it; null before the first one. */
+  shown: { width: number; height: number; bytes: number; seq: number; quality?: number } | null;
+}
+
+export type PaintReply =
+  | { type: 'figures'; cameras: Record<CameraId, TileFigures> }
+  | { type: 'decode-error'; message: string; meta: FrameMeta }
+  /** The worker's connection to the service could not be made or was lost for good. */
+  | { type: 'carrier-error'; message: string };
+
+/** How often the worker sends the figures (the rates line refreshes at this pace). */
+export const FIGURES_EVERY_MS = 250;
