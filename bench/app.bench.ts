@@ -18,7 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, CDPSession, Page } from '@playwright/test';
-import { ensureUiBuilt, launchChromium } from './lib/browser';
+import { ensureUiBuilt, launchChromium, tracePage } from './lib/browser';
 import { machine, printTable, round1 } from './lib/measure';
 import { kill, killAll, startCli, track } from './lib/processes';
 import { COUNTER, PAGE_INIT, SLIDE, type PageRecord } from './lib/page-probe';
@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     load: { type: 'string', default: 'quiet,loaded' },
     root: { type: 'string', default: HERE },
     out: { type: 'string', default: path.join('bench', 'results', 'app.json') },
+    /** Write a Chromium trace of 3 s of each bitrate scenario's page to FILE-<scenario>-<load>.json. */
+    trace: { type: 'string' },
   },
 });
 const ROOT = path.resolve(args.root);
@@ -163,22 +165,21 @@ async function openRig(browser: Browser, tmp: string, fps: number, size: string)
 
 /** Frames displayed ÷ produced from what the page received (seq → camera frame) and what it drew. */
 function frameCounts(rec: PageRecord) {
-  const camOf = new Map(rec.frames.map(([seq, cf]) => [seq, cf] as const));
-  const cams = rec.drawn.map((s) => camOf.get(s)).filter((c): c is number => c !== undefined && c >= 0);
-  const first = cams[0];
-  const last = cams[cams.length - 1];
-  const produced = first !== undefined && last !== undefined ? last - first + 1 : 0;
-  const delivered =
-    first !== undefined && last !== undefined
-      ? rec.frames.filter(([, cf]) => cf >= first && cf <= last).length
-      : 0;
-  // the camera's own rate, on its clock: frame numbers over capture times of the frames received
-  const stamped = rec.frames.filter(([, cf, t]) => cf >= 0 && t >= 0);
+  // from the frames drawn: their camera frame numbers (what the camera made in between) and the host's seq
+  // (what the host passed on in between)
+  const stamped = rec.shown.filter(([, cf]) => cf >= 0);
   const a = stamped[0];
   const b = stamped[stamped.length - 1];
-  const cameraFps = a && b && b[2] > a[2] ? ((b[1] - a[1]) * 1000) / (b[2] - a[2]) : 0;
-  const spanS = a && b && b[2] > a[2] ? (b[2] - a[2]) / 1000 : 0;
-  return { produced, delivered, displayed: cams.length, cameraFps, spanS };
+  const produced = a && b ? b[1] - a[1] + 1 : 0;
+  const delivered = a && b ? b[0] - a[0] + 1 : 0;
+  // the camera's own rate, on its clock: frame numbers over capture times
+  const timed = stamped.filter(([, , t]) => t >= 0);
+  const ta = timed[0];
+  const tb = timed[timed.length - 1];
+  const cameraFps = ta && tb && tb[2] > ta[2] ? ((tb[1] - ta[1]) * 1000) / (tb[2] - ta[2]) : 0;
+  const spanS = ta && tb && tb[2] > ta[2] ? (tb[2] - ta[2]) / 1000 : 0;
+  const meanBytes = Math.round(rec.shown.reduce((n, f) => n + f[3], 0) / Math.max(1, rec.shown.length));
+  return { produced, delivered, displayed: stamped.length, cameraFps, spanS, meanBytes };
 }
 
 // ---- the bitrate scenarios -----------------------------------------------------------------------------
@@ -198,6 +199,11 @@ async function runScenario(browser: Browser, s: Scenario, load: 'quiet' | 'loade
       track(hog);
     }
     await sleep(3000); // warm-up
+    if (args.trace) {
+      const file = `${args.trace.replace(/\.json$/, '')}-${s.name}-${load}.json`;
+      await tracePage(browser, rig.page, file, 3000);
+      console.log(`bench:app: wrote the trace ${file}`);
+    }
     const tracked = rig.tracked();
     if (hog) tracked.push({ label: 'CPU-bound process beside it', pid: hog.pid! });
     const c0 = sampleCpu(tracked);
@@ -229,7 +235,7 @@ async function runScenario(browser: Browser, s: Scenario, load: 'quiet' | 'loade
         deliveredByHost: n.delivered,
         displayed: n.displayed,
         ratio: ratio4(n.displayed, n.produced),
-        meanBytes: Math.round(rec.frames.reduce((a, f) => a + f[4], 0) / Math.max(1, rec.frames.length)),
+        meanBytes: n.meanBytes,
       },
       // CPU ms per frame: per produced frame for the camera and the server, per displayed frame for the page
       cpuMsPerProducedFrame: Object.fromEntries(

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, Page } from '@playwright/test';
 import { WebSocket } from 'ws';
 import type { StatsSnapshot } from '../src/model';
-import { ensureUiBuilt, launchChromium } from './lib/browser';
+import { ensureUiBuilt, launchChromium, tracePage } from './lib/browser';
 import { machine, printTable, round1 } from './lib/measure';
 import { kill, startCli } from './lib/processes';
 import { chromiumProcesses, cpuDelta, sampleCpu, type Tracked } from './lib/proc-cpu';
@@ -57,13 +57,6 @@ const { values: args } = parseArgs({
   },
 });
 const SECONDS = Math.max(5, Number(args.seconds));
-const TRACE_CATEGORIES = [
-  'devtools.timeline',
-  'disabled-by-default-devtools.timeline',
-  'blink',
-  'v8',
-  'toplevel',
-];
 
 // ---- processes ---------------------------------------------------------------------------------
 
@@ -164,9 +157,7 @@ async function run(browser: Browser, s: Scenario) {
     }, s.cameras);
     await sleep(5000); // warm-up: JIT, the first GCs, every tile drawing
     if (page && args.trace) {
-      await browser.startTracing(page, { path: args.trace, categories: TRACE_CATEGORIES });
-      await sleep(3000);
-      await browser.stopTracing();
+      await tracePage(browser, page, args.trace, 3000);
       console.log(`bench:multicam: wrote the trace ${args.trace}`);
     }
     const tracked: Tracked[] = [

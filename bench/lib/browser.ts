@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
-import type { Browser } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../e2e/chromium';
 
 /** Build the renderer of the checkout at `root` when it has none (`who` names the benchmark in the message). */
@@ -24,4 +24,18 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_ARGS,
   });
+}
+
+/** A Chromium trace of `ms` of the page's work (open it in Perfetto or chrome://tracing): where the time goes. */
+export async function tracePage(browser: Browser, page: Page, file: string, ms: number): Promise<void> {
+  const categories = [
+    'devtools.timeline',
+    'disabled-by-default-devtools.timeline',
+    'blink',
+    'v8',
+    'toplevel',
+  ];
+  await browser.startTracing(page, { path: file, categories });
+  await new Promise((r) => setTimeout(r, ms));
+  await browser.stopTracing();
 }

@@ -40,17 +40,27 @@ export const PAGE_INIT = `(() => {
   };
 })()`;
 
-/** Records every drawn frame: the UI stamps `data-seq` on frame-bytes once per frame it draws. */
+/**
+ * Records every drawn frame: the UI stamps `data-seq` on frame-bytes once per frame it draws, after the camera's
+ * frame number and capture time (the frames reach the page's main thread decoded from the paint worker, so the
+ * drawn frame's stamp is where the camera's numbering is read).
+ */
 export const COUNTER = `(() => {
   const el = document.querySelector('[data-testid="frame-bytes"]');
   const drawn = [];
+  const shown = [];
   const obs = new MutationObserver((records) => {
-    for (const r of records) if (r.attributeName === 'data-seq') drawn.push(Number(el.dataset.seq));
+    for (const r of records) {
+      if (r.attributeName !== 'data-seq') continue;
+      const d = el.dataset;
+      drawn.push(Number(d.seq));
+      shown.push([Number(d.seq), Number(d.cameraFrame ?? -1), Number(d.captureTime ?? -1), Number(d.value ?? 0)]);
+    }
   });
   obs.observe(el, { attributes: true, attributeFilter: ['data-seq'] });
   const rec = window.__benchPage;
   rec.on = true;
-  window.__bench = { drawn, stop: () => { obs.disconnect(); rec.on = false; return { drawn, ...rec }; } };
+  window.__bench = { drawn, stop: () => { obs.disconnect(); rec.on = false; return { drawn, shown, ...rec }; } };
 })()`;
 
 /** Set the quality slider like a drag step would and resolve with ms until a frame at that quality is drawn. */
@@ -75,6 +85,8 @@ export const SLIDE = `(async (q) => {
 /** What COUNTER's stop() returns. */
 export interface PageRecord {
   drawn: number[];
+  /** [seq, cameraFrame, captureTime, bytes] per frame drawn. */
+  shown: Array<[number, number, number, number]>;
   msgs: number;
   recvMs: number;
   draws: number;

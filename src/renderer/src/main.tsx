@@ -9,10 +9,11 @@ import { AppStoreProvider } from './store/use-app';
 import './styles/app.css';
 
 // The page's one store and frame hub (one live frame pipeline per camera), wired to the carrier for the page's life;
-// and the paint worker that draws the grid's tiles, where the browser has one.
+// and, where the browser has one, the paint worker: it has the frames connection, draws the grid's tiles and
+// delivers the focused camera's frames decoded to the hub.
 const store = createAppStore(getApi());
-const frames = createPageFrames(store);
 const paint = createPagePaint(store);
+const frames = createPageFrames(store, paint);
 const { showToast } = store.actions;
 
 // Nothing fails silently: stray errors and rejections become toasts too.
@@ -25,7 +26,7 @@ window.addEventListener('unhandledrejection', (e) =>
   }),
 );
 
-store.bind({ gridInWorker: paint !== null });
+store.bind(paint ? { gridInWorker: true, deliver: (ids) => paint.deliver(ids) } : {});
 releaseGoneTiles(store, frames);
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');

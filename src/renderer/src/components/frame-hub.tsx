@@ -1,7 +1,7 @@
 // The page's frame hub (src/frame/hub.ts) wired to the store: one LiveFrames per camera, snapshots saved for
 // that camera, decode errors as toasts, a camera's frames released once its tile has left the workspace.
 import type { ReactNode } from 'react';
-import { createFrameHub, type FrameHub } from '../frame/hub';
+import { createFrameHub, type DeliveredFrames, type FrameHub } from '../frame/hub';
 import { decodeErrorToasts } from '../frame/live';
 import { saveShown } from '../frame/snapshot';
 import { LiveFramesProvider } from '../frame/use-live-frames';
@@ -12,10 +12,12 @@ import { tileKey } from '../store/workspace';
 
 export const [FrameHubProvider, useFrameHub] = requiredContext<FrameHub>('frame hub');
 
-export function createPageFrames(store: AppStore): FrameHub {
+/** `delivered`: the paint worker's decoded frames, where the page has one (else the carrier's frames). */
+export function createPageFrames(store: AppStore, delivered: DeliveredFrames | null): FrameHub {
   const { carrier } = store.getState();
   const { showToast, saveSnapshot } = store.actions;
   return createFrameHub(store.api, {
+    ...(delivered ? { delivered } : {}),
     onDecodeError: decodeErrorToasts(store),
     snapshot: (camera, shown, format) =>
       saveShown(shown, format, { carrier, showToast, save: (f, seq) => saveSnapshot(camera, f, seq) }),

@@ -26,6 +26,8 @@ export interface FrameSinkDeps<B extends Decoded> {
   onDecodeError(err: Error, meta: FrameMeta): void;
   /** A frame was taken for decoding: the slot is free for the next one (a paced carrier is told). */
   taken?(meta: FrameMeta): void;
+  /** A frame was taken for drawing (a worker that delivers decoded frames sends the next one then). */
+  drawn?(meta: FrameMeta): void;
 }
 
 export interface ShownFrame<B> {
@@ -84,6 +86,26 @@ export class FrameSink<B extends Decoded> {
     this.pump();
   }
 
+  /**
+   * A frame decoded elsewhere (the paint worker): it waits for the animation frame like one decoded here,
+   * replacing (and closing) any decoded frame still waiting.
+   */
+  pushDecoded(meta: FrameMeta, bitmap: B, image: Uint8Array): void {
+    if (this.disposed) {
+      bitmap.close();
+      return;
+    }
+    this.counters.received++;
+    this.counters.decoded++;
+    if (this.ready) {
+      this.ready.bitmap.close();
+      this.counters.superseded++;
+      this.counters.decodedNotDrawn++;
+    }
+    this.ready = { bitmap, meta, image };
+    this.deps.requestDraw();
+  }
+
   /** Running average of how long a decode takes (ms), as this sink sees it. */
   decodeMs(): number {
     return this.decodeAvgMs;
@@ -137,6 +159,7 @@ export class FrameSink<B extends Decoded> {
     this.current = next;
     this.counters.drawn++;
     this.draws.add(this.deps.now());
+    this.deps.drawn?.(next.meta);
     this.pump(); // the newest frame that arrived meanwhile may be decoded now
     return next;
   }

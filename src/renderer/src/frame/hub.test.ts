@@ -79,4 +79,33 @@ describe('createFrameHub', () => {
     await hub.camera('x').takeSnapshot('png');
     expect(asked).toEqual(['x:png:none']);
   });
+
+  it('with the paint worker: decoded frames go to their camera’s view, and the worker hears of each draw', () => {
+    const f = fakeApi();
+    let deliver: ((meta: FrameMeta, bitmap: ImageBitmap, image: Uint8Array) => void) | null = null;
+    const drawn: string[] = [];
+    const closed: string[] = [];
+    const hub = createFrameHub(f.api, {
+      onDecodeError: () => undefined,
+      delivered: {
+        onFrame: (l) => ((deliver = l), () => (deliver = null)),
+        drawn: (camera) => void drawn.push(camera),
+      },
+    });
+    const meta = (camera: string, seq: number) => ({ camera, seq }) as FrameMeta;
+    const bm = (name: string) =>
+      ({ width: 4, height: 2, close: () => void closed.push(name) }) as unknown as ImageBitmap;
+    const a = hub.camera('a');
+    f.emit('a', 9); // the carrier's frames are not this hub's any more
+    expect(a.sink.counters.received).toBe(0);
+    deliver!(meta('a', 1), bm('a1'), new Uint8Array([1]));
+    deliver!(meta('b', 1), bm('b1'), new Uint8Array([1])); // nobody shows b: closed, and the worker goes on
+    expect(closed).toEqual(['b1']);
+    expect(drawn).toEqual(['b']);
+    expect(a.sink.takeForDraw()?.meta.seq).toBe(1);
+    expect(drawn).toEqual(['b', 'a']);
+    expect(f.credits).toEqual([]); // the worker credits its own connection
+    hub.dispose();
+    expect(deliver).toBeNull();
+  });
 });

@@ -1,7 +1,8 @@
-// The page's frames, per camera: one listener on the carrier routes each frame by meta.camera to that camera's
-// LiveFrames (its own newest-wins sink), so a slow tile of one camera never holds back another's. One decode
-// worker serves them all.
-import type { CameraId, FrameMeta } from '../../../shared/contract';
+// The page's frames, per camera: one listener routes each frame by meta.camera to that camera's LiveFrames (its
+// own newest-wins sink), so a slow view of one camera never holds back another's. The frames come from the
+// carrier (decoded here by one decode worker), or already decoded from the paint worker, which then has the
+// frames connection and sends a camera's next frame once the page has drawn the last.
+import type { CameraId, FrameMeta, Unsubscribe } from '../../../shared/contract';
 import type { RendererApi } from '../api';
 import type { DecodePort } from './decode-protocol';
 import type { ShownFrame } from './frame-sink';
@@ -14,6 +15,15 @@ export interface FrameHubOptions {
   snapshot?(camera: CameraId, shown: ShownFrame<ImageBitmap> | null, format: 'jpeg' | 'png'): Promise<void>;
   /** How frames are decoded (default: in the decode worker, or on the page where there is none). */
   decode?: FrameDecoder;
+  /** Decoded frames from the paint worker instead of the carrier's frames. */
+  delivered?: DeliveredFrames;
+}
+
+/** The paint worker's decoded frames of the cameras the page asked it for (PaintClient). */
+export interface DeliveredFrames {
+  onFrame(listener: (meta: FrameMeta, bitmap: ImageBitmap, image: Uint8Array) => void): Unsubscribe;
+  /** The page took the camera's last delivered frame for drawing: the worker may send the next. */
+  drawn(camera: CameraId): void;
 }
 
 export interface FrameHub {
@@ -38,10 +48,18 @@ function startDecodeWorker(): (DecodePort & { terminate(): void }) | null {
 }
 
 export function createFrameHub(api: RendererApi, opts: FrameHubOptions): FrameHub {
-  const worker = opts.decode ? null : startDecodeWorker();
+  const delivered = opts.delivered;
+  const worker = opts.decode || delivered ? null : startDecodeWorker();
   const decode = opts.decode ?? (worker ? workerDecoder(worker, decodeHere).decode : decodeHere);
   const views = new Map<CameraId, ReturnType<typeof liveFramesOf>>();
-  const unsubscribe = api.onFrame((meta, image) => views.get(meta.camera)?.sink.push(meta, image));
+  const unsubscribe = delivered
+    ? delivered.onFrame((meta, bitmap, image) => {
+        const v = views.get(meta.camera);
+        if (v) return v.sink.pushDecoded(meta, bitmap, image);
+        bitmap.close(); // nobody shows it: let the worker go on
+        delivered.drawn(meta.camera);
+      })
+    : api.onFrame((meta, image) => views.get(meta.camera)?.sink.push(meta, image));
   let disposed = false;
   return {
     camera(id) {
@@ -52,7 +70,8 @@ export function createFrameHub(api: RendererApi, opts: FrameHubOptions): FrameHu
           camera: id,
           decode,
           onDecodeError: opts.onDecodeError,
-          taken: () => api.credit(id),
+          // the paint worker credits its own connection; frames from the carrier are credited here
+          ...(delivered ? { drawn: () => delivered.drawn(id) } : { taken: () => api.credit(id) }),
           snapshot: (shown, format) => opts.snapshot?.(id, shown, format) ?? Promise.resolve(),
         });
         views.set(id, v);

@@ -132,4 +132,22 @@ describe('the paint client', () => {
     c.client.dispose();
     expect(c.terminated()).toBe(true);
   });
+
+  it('delivers the cameras asked for: their decoded frames reach the listener, and each draw is told back', () => {
+    const c = setup(() => Promise.resolve({ kind: 'ws', url: 'ws://h/ws' }));
+    c.client.deliver(['f']);
+    expect(c.posted.at(-1)!.msg).toEqual({ type: 'deliver', cameras: ['f'] });
+    const bitmap = { close() {} } as unknown as ImageBitmap;
+    const bytes = { buffer: new Uint8Array([9, 8, 7]).buffer, offset: 1, length: 2 };
+    const meta = { camera: 'f', seq: 3 } as FrameMeta;
+    c.reply({ type: 'frame', meta, bitmap, bytes }); // no listener yet: closed, and the worker told to go on
+    expect(c.posted.at(-1)!.msg).toEqual({ type: 'drawn', camera: 'f' });
+    const got: Array<[number, number[]]> = [];
+    const off = c.client.onFrame((m, _b, image) => void got.push([m.seq, [...image]]));
+    c.reply({ type: 'frame', meta, bitmap, bytes });
+    expect(got).toEqual([[3, [8, 7]]]);
+    c.client.drawn('f');
+    expect(c.posted.at(-1)!.msg).toEqual({ type: 'drawn', camera: 'f' });
+    off();
+  });
 });

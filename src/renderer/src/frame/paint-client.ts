@@ -1,8 +1,11 @@
-// The page's side of the paint worker: a grid tile hands its canvas over (transferControlToOffscreen) and from
-// then on only resizes it and reads its figures; the worker has the frames. Where the page cannot do this (no
-// OffscreenCanvas, no worker, a carrier that cannot give the worker a connection) there is no client and the
-// tiles paint on the page (use-tile-paint).
+// The page's side of the paint worker, which has the page's frames connection: a grid tile hands its canvas
+// over (transferControlToOffscreen) and from then on only resizes it and reads its figures; the focus view's
+// camera comes to the page decoded (DeliveredFrames, for the frame hub). Where the page cannot do this (no
+// OffscreenCanvas, no worker, a carrier that cannot give the worker a connection) there is no client: the page's
+// own connection brings the frames and the tiles paint on the page (use-tile-paint).
 import type { CameraId, FrameMeta } from '../../../shared/contract';
+import { viewOf } from './decode-protocol';
+import type { DeliveredFrames } from './hub';
 import type { FramesCarrier, PaintReply, PaintRequest, TileFigures } from './paint-protocol';
 
 /** What a tile keeps of its canvas once the worker has it. */
@@ -14,9 +17,11 @@ export interface TileSurface {
   dispose(): void;
 }
 
-export interface PaintClient {
+export interface PaintClient extends DeliveredFrames {
   /** Paint `camera` on `canvas` (which must never have had a context) in the worker. */
   attach(camera: CameraId, canvas: HTMLCanvasElement, background: string): TileSurface;
+  /** Send exactly these cameras' frames to the page, decoded (see DeliveredFrames). */
+  deliver(cameras: CameraId[]): void;
   dispose(): void;
 }
 
@@ -55,10 +60,17 @@ export function createPaintClient(opts: PaintClientOptions): PaintClient {
   let figures: Record<CameraId, TileFigures> = {};
   let stopped = false;
   let surfaces = 0;
+  const frameListeners = new Set<Parameters<DeliveredFrames['onFrame']>[0]>();
   worker.addEventListener('message', (ev: MessageEvent<PaintReply>) => {
     const r = ev.data;
     if (r.type === 'figures') figures = r.cameras;
-    else if (r.type === 'decode-error') opts.onDecodeError(new Error(r.message), r.meta);
+    else if (r.type === 'frame') {
+      if (!frameListeners.size) {
+        r.bitmap.close();
+        worker.postMessage({ type: 'drawn', camera: r.meta.camera });
+      }
+      for (const l of frameListeners) l(r.meta, r.bitmap, viewOf(r.bytes));
+    } else if (r.type === 'decode-error') opts.onDecodeError(new Error(r.message), r.meta);
     else opts.onProblem(r.message);
   });
   worker.addEventListener('error', () => {
@@ -77,6 +89,12 @@ export function createPaintClient(opts: PaintClientOptions): PaintClient {
       ),
   );
   return {
+    onFrame(listener) {
+      frameListeners.add(listener);
+      return () => void frameListeners.delete(listener);
+    },
+    drawn: (camera) => worker.postMessage({ type: 'drawn', camera }),
+    deliver: (cameras) => worker.postMessage({ type: 'deliver', cameras }),
     attach(camera, canvas, background) {
       const offscreen = canvas.transferControlToOffscreen();
       const { width, height } = canvas;

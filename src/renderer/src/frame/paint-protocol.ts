@@ -4,6 +4,7 @@
 // times a second. A tile's frames then never touch the page's main thread.
 import type { CameraId, FrameMeta } from '../../../shared/contract';
 import type { FramesCarrier } from '../api/types';
+import type { Bytes } from './decode-protocol';
 import type { SinkCounters } from './frame-sink';
 
 export type { FramesCarrier };
@@ -26,7 +27,13 @@ export type PaintRequest =
   | { type: 'resize'; surface: number; camera: CameraId; width: number; height: number }
   | { type: 'background'; surface: number; camera: CameraId; background: string }
   /** The tile is gone: stop watching and painting its camera. */
-  | { type: 'hide'; surface: number; camera: CameraId };
+  | { type: 'hide'; surface: number; camera: CameraId }
+  /**
+   * Send these cameras' frames to the page decoded (the focus view draws them itself: it zooms and reads
+   * pixels), one at a time: the next once the page says it drew the last (`drawn`).
+   */
+  | { type: 'deliver'; cameras: CameraId[] }
+  | { type: 'drawn'; camera: CameraId };
 
 /** What a tile's rates line shows of its camera's frames on this page. */
 export interface TileFigures {
@@ -39,6 +46,8 @@ export interface TileFigures {
 
 export type PaintReply =
   | { type: 'figures'; cameras: Record<CameraId, TileFigures> }
+  /** A delivered camera's frame, decoded; the bitmap and the bytes are transferred. */
+  | { type: 'frame'; meta: FrameMeta; bitmap: ImageBitmap; bytes: Bytes }
   | { type: 'decode-error'; message: string; meta: FrameMeta }
   /** The worker's connection to the service could not be made or was lost for good. */
   | { type: 'carrier-error'; message: string };

@@ -48,10 +48,15 @@ function rig() {
   let closed = 0;
   const frames: Array<() => void> = [];
   const decodes: Array<{ seq: number; resolve(p: Picture): void; reject(e: Error): void }> = [];
+  const bitmapDecodes: Array<{ seq: number; resolve(b: ImageBitmap): void; reject(e: Error): void }> = [];
+  const transfers: unknown[][] = [];
   const closedPictures: number[] = [];
   let interval: (() => void) | null = null;
   const painter = createPainter({
-    post: (m) => void posted.push(m),
+    post: (m, transfer) => {
+      posted.push(m);
+      transfers.push(transfer ?? []);
+    },
     connect(_carrier, handlers) {
       on = handlers;
       return {
@@ -61,6 +66,8 @@ function rig() {
       };
     },
     decode: (bytes) => new Promise((resolve, reject) => decodes.push({ seq: bytes[0]!, resolve, reject })),
+    decodeBitmap: (bytes) =>
+      new Promise((resolve, reject) => bitmapDecodes.push({ seq: bytes[0]!, resolve, reject })),
     requestFrame: (cb) => void frames.push(cb),
     now: () => 0,
     setInterval: (fn) => ((interval = fn), 1),
@@ -95,6 +102,8 @@ function rig() {
     watched,
     credits,
     decodes,
+    bitmapDecodes,
+    transfers,
     closedPictures,
     picture,
     push,
@@ -195,6 +204,36 @@ describe('the paint worker', () => {
     expect(r.posted.filter((m) => m.type === 'decode-error')).toHaveLength(2);
     r.push('a', 3);
     expect(r.decodes.map((d) => d.seq)).toEqual([1, 3]);
+  });
+
+  it('delivers the focus camera decoded, one at a time: the next once the page has drawn the last', async () => {
+    const r = rig();
+    r.connect();
+    r.painter.handle({ type: 'deliver', cameras: ['f'] });
+    expect(r.watched.at(-1)).toEqual(['f']);
+    const bitmap = (seq: number) => ({ seq, width: 640, height: 480, close() {} }) as unknown as ImageBitmap;
+    r.push('f', 1);
+    expect(r.credits).toEqual(['f']);
+    r.bitmapDecodes[0]!.resolve(bitmap(1));
+    await r.settle();
+    const frames = () => r.posted.filter((m) => m.type === 'frame');
+    expect(frames()).toHaveLength(1);
+    expect(frames()[0]).toMatchObject({ meta: { seq: 1 }, bitmap: { seq: 1 } });
+    expect(r.transfers.at(-1)).toHaveLength(2); // the bitmap and the bytes move, not copied
+    r.push('f', 2);
+    r.bitmapDecodes[1]!.resolve(bitmap(2));
+    await r.settle();
+    r.push('f', 3); // waits undecoded: one decoded frame waits already
+    expect(r.bitmapDecodes).toHaveLength(2);
+    expect(frames()).toHaveLength(1); // the page has not drawn 1 yet
+    r.painter.handle({ type: 'drawn', camera: 'f' });
+    expect(frames()).toHaveLength(2);
+    expect(frames()[1]).toMatchObject({ meta: { seq: 2 } });
+    expect(r.bitmapDecodes.map((d) => d.seq)).toEqual([1, 2, 3]);
+    r.painter.handle({ type: 'deliver', cameras: [] });
+    expect(r.watched.at(-1)).toEqual([]);
+    r.painter.handle({ type: 'drawn', camera: 'f' }); // late: nothing more is sent
+    expect(frames()).toHaveLength(2);
   });
 
   it('posts the figures of its tiles at a calm pace; a carrier problem reaches the page', () => {

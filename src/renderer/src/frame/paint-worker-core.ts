@@ -1,10 +1,11 @@
 // What the paint worker does, apart from the worker global so that Node tests can drive it: one FrameSink per
 // tile (the newest frame wins, nothing is decoded that will not be drawn), decoded off the page, drawn fitted
 // on the tile's OffscreenCanvas on the worker's animation frame (every tile in one pass), its frames credited
-// as they are taken so the service sends no more than the tile shows.
+// as they are taken so the service sends no more than the tile shows. The focus view's camera is delivered
+// instead: decoded to an ImageBitmap and sent to the page, the next one once the page has drawn it.
 import type { CameraId, FrameMeta } from '../../../shared/contract';
 import { place } from '../lib/viewport';
-import { MIME } from './decode-protocol';
+import { bytesOf, MIME } from './decode-protocol';
 import { FrameSink, type Decoded } from './frame-sink';
 import {
   FIGURES_EVERY_MS,
@@ -50,9 +51,11 @@ export interface PaintSurface {
 }
 
 export interface PainterDeps {
-  post(msg: PaintReply): void;
+  post(msg: PaintReply, transfer?: Transferable[]): void;
   connect(carrier: FramesCarrier, on: FramesHandlers): FramesConnection;
   decode: PictureDecoder;
+  /** Decoding for a delivered camera: a bitmap the page can draw (and read pixels of). */
+  decodeBitmap(bytes: Uint8Array, mime: string): Promise<ImageBitmap>;
   /** The next animation frame (requestAnimationFrame in a worker that has it). */
   requestFrame(cb: () => void): void;
   now(): number;
@@ -107,8 +110,22 @@ export interface Painter {
   dispose(): void;
 }
 
+/** A delivered camera: its newest frame decoded, and whether the page still has the last one to draw. */
+interface Delivery {
+  sink: FrameSink<ImageBitmap>;
+  out: boolean;
+}
+
+/** The frame's format as a MIME type, or an error the sink reports as a decode error. */
+function mimeOf(meta: FrameMeta): string {
+  const mime = MIME[meta.format];
+  if (!mime) throw new Error(`cannot display ${meta.format} frames.`);
+  return mime;
+}
+
 export function createPainter(deps: PainterDeps): Painter {
   const tiles = new Map<CameraId, Tile>();
+  const deliveries = new Map<CameraId, Delivery>();
   let connection: FramesConnection | null = null;
   let frameRequested = false;
 
@@ -121,7 +138,42 @@ export function createPainter(deps: PainterDeps): Painter {
     frameRequested = true;
     deps.requestFrame(onAnimationFrame);
   };
-  const watch = () => connection?.watch([...tiles.keys()]);
+  const watch = () => connection?.watch([...new Set([...tiles.keys(), ...deliveries.keys()])]);
+  const onFrame = (meta: FrameMeta, image: Uint8Array) => {
+    tiles.get(meta.camera)?.sink.push(meta, image);
+    deliveries.get(meta.camera)?.sink.push(meta, image);
+  };
+
+  /** The delivered camera's decoded frame goes to the page, unless the page has not drawn the last yet. */
+  const sendNext = (camera: CameraId): void => {
+    const d = deliveries.get(camera);
+    if (!d || d.out) return;
+    const f = d.sink.takeForDraw();
+    if (!f) return;
+    d.out = true;
+    const bytes = bytesOf(f.image);
+    deps.post({ type: 'frame', meta: f.meta, bitmap: f.bitmap, bytes }, [f.bitmap, bytes.buffer]);
+  };
+  const deliver = (cameras: CameraId[]): void => {
+    const wanted = new Set(cameras);
+    for (const [camera, d] of deliveries)
+      if (!wanted.has(camera)) {
+        d.sink.dispose();
+        deliveries.delete(camera);
+      }
+    for (const camera of wanted) {
+      if (deliveries.has(camera)) continue;
+      const sink: FrameSink<ImageBitmap> = new FrameSink<ImageBitmap>({
+        decode: async (image, meta) => ({ bitmap: await deps.decodeBitmap(image, mimeOf(meta)), image }),
+        requestDraw: () => sendNext(camera),
+        now: deps.now,
+        onDecodeError: (err, meta) => deps.post({ type: 'decode-error', message: err.message, meta }),
+        taken: () => connection?.credit(camera),
+      });
+      deliveries.set(camera, { sink, out: false });
+    }
+    watch();
+  };
 
   const figures = (): Record<CameraId, TileFigures> => {
     const out: Record<CameraId, TileFigures> = {};
@@ -161,11 +213,7 @@ export function createPainter(deps: PainterDeps): Painter {
       return;
     }
     const sink = new FrameSink<Picture>({
-      decode: async (image, meta) => {
-        const mime = MIME[meta.format];
-        if (!mime) throw new Error(`cannot display ${meta.format} frames.`);
-        return { bitmap: await deps.decode(image, mime), image };
-      },
+      decode: async (image, meta) => ({ bitmap: await deps.decode(image, mimeOf(meta)), image }),
       requestDraw,
       now: deps.now,
       onDecodeError: (err, meta) => deps.post({ type: 'decode-error', message: err.message, meta }),
@@ -184,7 +232,7 @@ export function createPainter(deps: PainterDeps): Painter {
         case 'carrier':
           connection?.close();
           connection = deps.connect(req.carrier, {
-            frame: (meta, image) => tiles.get(meta.camera)?.sink.push(meta, image),
+            frame: onFrame,
             problem: (message) => deps.post({ type: 'carrier-error', message }),
           });
           watch();
@@ -206,6 +254,13 @@ export function createPainter(deps: PainterDeps): Painter {
           tile.background = req.background;
           return paint(tile);
         }
+        case 'deliver':
+          return deliver(req.cameras);
+        case 'drawn': {
+          const d = deliveries.get(req.camera);
+          if (d) d.out = false;
+          return sendNext(req.camera);
+        }
         case 'hide': {
           const tile = current(req.camera, req.surface);
           if (!tile) return;
@@ -219,6 +274,8 @@ export function createPainter(deps: PainterDeps): Painter {
       deps.clearInterval(timer);
       for (const t of tiles.values()) t.sink.dispose();
       tiles.clear();
+      for (const d of deliveries.values()) d.sink.dispose();
+      deliveries.clear();
       connection?.close();
       connection = null;
     },

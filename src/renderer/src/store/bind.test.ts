@@ -202,18 +202,19 @@ describe('store bound to a carrier', () => {
     expect(tiles(app)).toEqual(['cam-b']);
   });
 
-  it('where the paint worker draws the grid, this connection watches only the focused camera', async () => {
+  it('with a paint worker, this connection watches nothing: the focused camera is handed to the worker', async () => {
     unbind();
-    unbind = app.bind({ gridInWorker: true });
+    calls = [];
+    const delivered: string[][] = [];
+    unbind = app.bind({ gridInWorker: true, deliver: (ids) => void delivered.push(ids) });
     serverListener!({ up: true, attempt: 0 });
     app.actions.setView('grid');
     await openTwo();
-    await vi.waitFor(() => expect(watches().length).toBeGreaterThan(0));
-    expect(watches().every((w) => Array.isArray(w) && w.length === 0)).toBe(true); // the worker watches the tiles
     app.actions.focusTile('cam-b');
-    await vi.waitFor(() => expect(watches().at(-1)).toEqual(['cam-b']));
-    app.actions.setView('grid');
-    expect(watches().at(-1)).toEqual([]);
+    await vi.waitFor(() => expect(delivered.at(-1)).toEqual(['cam-b']));
+    app.actions.setView('grid'); // the tiles watch their cameras themselves
+    expect(delivered.at(-1)).toEqual([]);
+    expect(watches()).toEqual([]);
   });
 
   it('watches again and re-opens the saved cameras when the server comes back', async () => {

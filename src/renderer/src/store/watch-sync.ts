@@ -1,6 +1,7 @@
 // The page tells the service which cameras' frames it wants (`watch`) whenever the set it shows changes: every
 // open tile in the grid, the focused camera in the focus view; and again once it has the server back. Where the
-// paint worker draws the grid it watches the tiles' cameras on its own connection, and this one only the focus.
+// page has a paint worker, the worker has the frames connection: the tiles' cameras are watched by their tiles,
+// and the focused camera is handed to the worker to deliver (`deliver`); this connection watches nothing.
 import type { StoreApi } from 'zustand';
 import type { CameraId } from '../../../shared/contract';
 import { toAppError, type RendererApi } from '../api';
@@ -12,6 +13,8 @@ import { tileKey } from './workspace';
 export interface WatchOptions {
   /** The grid's tiles are painted by the paint worker, which watches their cameras itself. */
   gridInWorker?: boolean;
+  /** The paint worker brings the shown cameras' frames: tell it these instead of watching them here. */
+  deliver?: (cameras: CameraId[]) => void;
 }
 
 /** The cameras whose frames the page's own connection brings now: open (the service knows them), not closed. */
@@ -42,6 +45,7 @@ export function syncWatch(
     const key = ids.join('\n');
     if (key === sent) return;
     sent = key;
+    if (opts.deliver) return opts.deliver(ids);
     // paced: the frame hub credits each camera's frame as it takes it, so nothing is sent only to be dropped
     api.request('watch', ids, { paced: true }).catch((e: unknown) => {
       sent = null;

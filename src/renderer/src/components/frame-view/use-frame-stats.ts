@@ -91,6 +91,9 @@ export class StatsLine {
     const el = this.bytes.current;
     setStat(el, f.meta.bytes, formatBytes(f.meta.bytes));
     if (el) {
+      // the camera's own numbering first: a benchmark counts what was shown against what the camera made
+      if (f.meta.cameraFrame !== undefined) el.dataset.cameraFrame = String(f.meta.cameraFrame);
+      if (f.meta.captureTime !== undefined) el.dataset.captureTime = String(f.meta.captureTime);
       el.dataset.seq = String(f.meta.seq);
       if (f.meta.quality !== undefined) el.dataset.quality = String(f.meta.quality);
       else delete el.dataset.quality;
