@@ -26,8 +26,11 @@ export interface FrameSinkDeps<B extends Decoded> {
   onDecodeError(err: Error, meta: FrameMeta): void;
   /** A frame was taken for decoding: the slot is free for the next one (a paced carrier is told). */
   taken?(meta: FrameMeta): void;
-  /** A frame was taken for drawing (a worker that delivers decoded frames sends the next one then). */
-  drawn?(meta: FrameMeta): void;
+  /**
+   * The sink is done with a frame pushed decoded (pushDecoded): taken for drawing, or replaced before it was. A
+   * worker that delivers decoded frames sends the next one then.
+   */
+  released?(meta: FrameMeta): void;
 }
 
 export interface ShownFrame<B> {
@@ -97,12 +100,14 @@ export class FrameSink<B extends Decoded> {
     }
     this.counters.received++;
     this.counters.decoded++;
-    if (this.ready) {
-      this.ready.bitmap.close();
+    const replaced = this.ready;
+    if (replaced) {
+      replaced.bitmap.close();
       this.counters.superseded++;
       this.counters.decodedNotDrawn++;
     }
     this.ready = { bitmap, meta, image };
+    if (replaced) this.deps.released?.(replaced.meta);
     this.deps.requestDraw();
   }
 
@@ -159,7 +164,7 @@ export class FrameSink<B extends Decoded> {
     this.current = next;
     this.counters.drawn++;
     this.draws.add(this.deps.now());
-    this.deps.drawn?.(next.meta);
+    this.deps.released?.(next.meta);
     this.pump(); // the newest frame that arrived meanwhile may be decoded now
     return next;
   }

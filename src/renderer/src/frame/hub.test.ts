@@ -89,7 +89,7 @@ describe('createFrameHub', () => {
       onDecodeError: () => undefined,
       delivered: {
         onFrame: (l) => ((deliver = l), () => (deliver = null)),
-        drawn: (camera) => void drawn.push(camera),
+        released: (camera) => void drawn.push(camera),
       },
     });
     const meta = (camera: string, seq: number) => ({ camera, seq }) as FrameMeta;
@@ -102,8 +102,11 @@ describe('createFrameHub', () => {
     deliver!(meta('b', 1), bm('b1'), new Uint8Array([1])); // nobody shows b: closed, and the worker goes on
     expect(closed).toEqual(['b1']);
     expect(drawn).toEqual(['b']);
-    expect(a.sink.takeForDraw()?.meta.seq).toBe(1);
+    deliver!(meta('a', 2), bm('a2'), new Uint8Array([2])); // replaces 1 before it was drawn: released too
+    expect(closed).toEqual(['b1', 'a1']);
     expect(drawn).toEqual(['b', 'a']);
+    expect(a.sink.takeForDraw()?.meta.seq).toBe(2);
+    expect(drawn).toEqual(['b', 'a', 'a']);
     expect(f.credits).toEqual([]); // the worker credits its own connection
     hub.dispose();
     expect(deliver).toBeNull();

@@ -23,7 +23,7 @@ export interface FrameHubOptions {
 export interface DeliveredFrames {
   onFrame(listener: (meta: FrameMeta, bitmap: ImageBitmap, image: Uint8Array) => void): Unsubscribe;
   /** The page took the camera's last delivered frame for drawing: the worker may send the next. */
-  drawn(camera: CameraId): void;
+  released(camera: CameraId): void;
 }
 
 export interface FrameHub {
@@ -57,7 +57,7 @@ export function createFrameHub(api: RendererApi, opts: FrameHubOptions): FrameHu
         const v = views.get(meta.camera);
         if (v) return v.sink.pushDecoded(meta, bitmap, image);
         bitmap.close(); // nobody shows it: let the worker go on
-        delivered.drawn(meta.camera);
+        delivered.released(meta.camera);
       })
     : api.onFrame((meta, image) => views.get(meta.camera)?.sink.push(meta, image));
   let disposed = false;
@@ -71,7 +71,7 @@ export function createFrameHub(api: RendererApi, opts: FrameHubOptions): FrameHu
           decode,
           onDecodeError: opts.onDecodeError,
           // the paint worker credits its own connection; frames from the carrier are credited here
-          ...(delivered ? { drawn: () => delivered.drawn(id) } : { taken: () => api.credit(id) }),
+          ...(delivered ? { released: () => delivered.released(id) } : { taken: () => api.credit(id) }),
           snapshot: (shown, format) => opts.snapshot?.(id, shown, format) ?? Promise.resolve(),
         });
         views.set(id, v);

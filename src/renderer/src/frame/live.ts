@@ -55,7 +55,7 @@ export interface LiveFramesDeps {
   /** The sink took a frame for decoding (the hub credits the camera: paced watching). */
   taken?(meta: FrameMeta): void;
   /** The sink took a frame for drawing (the hub tells the paint worker, which then sends the next). */
-  drawn?(meta: FrameMeta): void;
+  released?(meta: FrameMeta): void;
   /** Subscribe the sink to its frames (called by attach()). */
   attach?(push: (meta: FrameMeta, image: Uint8Array) => void): void;
 }
@@ -70,7 +70,7 @@ export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): vo
     now: () => performance.now(),
     onDecodeError: deps.onDecodeError,
     ...(deps.taken ? { taken: deps.taken } : {}),
-    ...(deps.drawn ? { drawn: deps.drawn } : {}),
+    ...(deps.released ? { released: deps.released } : {}),
   });
   const live: LiveFrames & { dispose(): void } = {
     camera: deps.camera,

@@ -141,13 +141,13 @@ describe('the paint client', () => {
     const bytes = { buffer: new Uint8Array([9, 8, 7]).buffer, offset: 1, length: 2 };
     const meta = { camera: 'f', seq: 3 } as FrameMeta;
     c.reply({ type: 'frame', meta, bitmap, bytes }); // no listener yet: closed, and the worker told to go on
-    expect(c.posted.at(-1)!.msg).toEqual({ type: 'drawn', camera: 'f' });
+    expect(c.posted.at(-1)!.msg).toEqual({ type: 'released', camera: 'f' });
     const got: Array<[number, number[]]> = [];
     const off = c.client.onFrame((m, _b, image) => void got.push([m.seq, [...image]]));
     c.reply({ type: 'frame', meta, bitmap, bytes });
     expect(got).toEqual([[3, [8, 7]]]);
-    c.client.drawn('f');
-    expect(c.posted.at(-1)!.msg).toEqual({ type: 'drawn', camera: 'f' });
+    c.client.released('f');
+    expect(c.posted.at(-1)!.msg).toEqual({ type: 'released', camera: 'f' });
     off();
   });
 });

@@ -67,7 +67,7 @@ export function createPaintClient(opts: PaintClientOptions): PaintClient {
     else if (r.type === 'frame') {
       if (!frameListeners.size) {
         r.bitmap.close();
-        worker.postMessage({ type: 'drawn', camera: r.meta.camera });
+        worker.postMessage({ type: 'released', camera: r.meta.camera });
       }
       for (const l of frameListeners) l(r.meta, r.bitmap, viewOf(r.bytes));
     } else if (r.type === 'decode-error') opts.onDecodeError(new Error(r.message), r.meta);
@@ -93,7 +93,7 @@ export function createPaintClient(opts: PaintClientOptions): PaintClient {
       frameListeners.add(listener);
       return () => void frameListeners.delete(listener);
     },
-    drawn: (camera) => worker.postMessage({ type: 'drawn', camera }),
+    released: (camera) => worker.postMessage({ type: 'released', camera }),
     deliver: (cameras) => worker.postMessage({ type: 'deliver', cameras }),
     attach(camera, canvas, background) {
       const offscreen = canvas.transferControlToOffscreen();

@@ -30,10 +30,11 @@ export type PaintRequest =
   | { type: 'hide'; surface: number; camera: CameraId }
   /**
    * Send these cameras' frames to the page decoded (the focus view draws them itself: it zooms and reads
-   * pixels), one at a time: the next once the page says it drew the last (`drawn`).
+   * pixels), at most DELIVERED_IN_FLIGHT at a time: another once the page says it is done with one (`released`:
+   * drawn, or replaced by a newer one before it was).
    */
   | { type: 'deliver'; cameras: CameraId[] }
-  | { type: 'drawn'; camera: CameraId };
+  | { type: 'released'; camera: CameraId };
 
 /** What a tile's rates line shows of its camera's frames on this page. */
 export interface TileFigures {
@@ -51,6 +52,12 @@ export type PaintReply =
   | { type: 'decode-error'; message: string; meta: FrameMeta }
   /** The worker's connection to the service could not be made or was lost for good. */
   | { type: 'carrier-error'; message: string };
+
+/**
+ * Decoded frames of a delivered camera on their way to the page or waiting there: two, so the next is already
+ * on the page when its animation frame comes (one would cost a round trip per displayed frame).
+ */
+export const DELIVERED_IN_FLIGHT = 2;
 
 /** How often the worker sends the figures (the rates line refreshes at this pace). */
 export const FIGURES_EVERY_MS = 250;

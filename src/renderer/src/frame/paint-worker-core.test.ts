@@ -206,34 +206,37 @@ describe('the paint worker', () => {
     expect(r.decodes.map((d) => d.seq)).toEqual([1, 3]);
   });
 
-  it('delivers the focus camera decoded, one at a time: the next once the page has drawn the last', async () => {
+  it('delivers the focus camera decoded, two at most on their way: another once the page releases one', async () => {
     const r = rig();
     r.connect();
     r.painter.handle({ type: 'deliver', cameras: ['f'] });
     expect(r.watched.at(-1)).toEqual(['f']);
     const bitmap = (seq: number) => ({ seq, width: 640, height: 480, close() {} }) as unknown as ImageBitmap;
-    r.push('f', 1);
-    expect(r.credits).toEqual(['f']);
-    r.bitmapDecodes[0]!.resolve(bitmap(1));
-    await r.settle();
     const frames = () => r.posted.filter((m) => m.type === 'frame');
+    const decodeNext = async (seq: number) => {
+      r.push('f', seq);
+      r.bitmapDecodes.at(-1)!.resolve(bitmap(r.bitmapDecodes.at(-1)!.seq));
+      await r.settle();
+    };
+    await decodeNext(1);
+    expect(r.credits).toEqual(['f']);
     expect(frames()).toHaveLength(1);
     expect(frames()[0]).toMatchObject({ meta: { seq: 1 }, bitmap: { seq: 1 } });
     expect(r.transfers.at(-1)).toHaveLength(2); // the bitmap and the bytes move, not copied
-    r.push('f', 2);
-    r.bitmapDecodes[1]!.resolve(bitmap(2));
-    await r.settle();
-    r.push('f', 3); // waits undecoded: one decoded frame waits already
-    expect(r.bitmapDecodes).toHaveLength(2);
-    expect(frames()).toHaveLength(1); // the page has not drawn 1 yet
-    r.painter.handle({ type: 'drawn', camera: 'f' });
-    expect(frames()).toHaveLength(2);
-    expect(frames()[1]).toMatchObject({ meta: { seq: 2 } });
+    await decodeNext(2);
+    expect(frames()).toHaveLength(2); // two on their way: the page has the next before its animation frame
+    await decodeNext(3); // decoded, but waits: the page has not released any yet
+    r.push('f', 4); // waits undecoded: a decoded frame waits already
     expect(r.bitmapDecodes.map((d) => d.seq)).toEqual([1, 2, 3]);
+    expect(frames()).toHaveLength(2);
+    r.painter.handle({ type: 'released', camera: 'f' });
+    expect(frames()).toHaveLength(3);
+    expect(frames()[2]).toMatchObject({ meta: { seq: 3 } });
+    expect(r.bitmapDecodes.map((d) => d.seq)).toEqual([1, 2, 3, 4]);
     r.painter.handle({ type: 'deliver', cameras: [] });
     expect(r.watched.at(-1)).toEqual([]);
-    r.painter.handle({ type: 'drawn', camera: 'f' }); // late: nothing more is sent
-    expect(frames()).toHaveLength(2);
+    r.painter.handle({ type: 'released', camera: 'f' }); // late: nothing more is sent
+    expect(frames()).toHaveLength(3);
   });
 
   it('posts the figures of its tiles at a calm pace; a carrier problem reaches the page', () => {

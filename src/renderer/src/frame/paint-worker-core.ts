@@ -8,6 +8,7 @@ import { place } from '../lib/viewport';
 import { bytesOf, MIME } from './decode-protocol';
 import { FrameSink, type Decoded } from './frame-sink';
 import {
+  DELIVERED_IN_FLIGHT,
   FIGURES_EVERY_MS,
   type FramesCarrier,
   type PaintReply,
@@ -113,7 +114,8 @@ export interface Painter {
 /** A delivered camera: its newest frame decoded, and whether the page still has the last one to draw. */
 interface Delivery {
   sink: FrameSink<ImageBitmap>;
-  out: boolean;
+  /** Frames sent that the page has not released yet. */
+  out: number;
 }
 
 /** The frame's format as a MIME type, or an error the sink reports as a decode error. */
@@ -144,13 +146,13 @@ export function createPainter(deps: PainterDeps): Painter {
     deliveries.get(meta.camera)?.sink.push(meta, image);
   };
 
-  /** The delivered camera's decoded frame goes to the page, unless the page has not drawn the last yet. */
+  /** The delivered camera's decoded frame goes to the page, unless enough are on their way or waiting there. */
   const sendNext = (camera: CameraId): void => {
     const d = deliveries.get(camera);
-    if (!d || d.out) return;
+    if (!d || d.out >= DELIVERED_IN_FLIGHT) return;
     const f = d.sink.takeForDraw();
     if (!f) return;
-    d.out = true;
+    d.out++;
     const bytes = bytesOf(f.image);
     deps.post({ type: 'frame', meta: f.meta, bitmap: f.bitmap, bytes }, [f.bitmap, bytes.buffer]);
   };
@@ -170,7 +172,7 @@ export function createPainter(deps: PainterDeps): Painter {
         onDecodeError: (err, meta) => deps.post({ type: 'decode-error', message: err.message, meta }),
         taken: () => connection?.credit(camera),
       });
-      deliveries.set(camera, { sink, out: false });
+      deliveries.set(camera, { sink, out: 0 });
     }
     watch();
   };
@@ -256,9 +258,9 @@ export function createPainter(deps: PainterDeps): Painter {
         }
         case 'deliver':
           return deliver(req.cameras);
-        case 'drawn': {
+        case 'released': {
           const d = deliveries.get(req.camera);
-          if (d) d.out = false;
+          if (d) d.out = Math.max(0, d.out - 1);
           return sendNext(req.camera);
         }
         case 'hide': {
