@@ -45,7 +45,7 @@ test.describe('Electron carrier', () => {
       require: 'undefined',
       process: 'undefined',
       ipc: 'undefined',
-      api: ['carrier', 'on', 'onFrame', 'request'],
+      api: ['carrier', 'credit', 'on', 'onFrame', 'request'],
       carrier: 'electron',
     });
     await expect(barePage.getByTestId('carrier')).toContainText('Electron');
