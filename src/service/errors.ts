@@ -234,7 +234,7 @@ const WORDS: { readonly [C in ErrorCode]: Wording } = {
     'The camera sent a damaged frame; the next frames are shown as they arrive.',
   ),
   'frames-failed': words(
-    'The tiles’ frames stopped.',
+    'The cameras’ frames stopped.',
     'Reload the page; if this repeats, check that the camdeck server is still running.',
   ),
   'ports-failed': words('The ports could not be listed.', 'Press Refresh to list the ports again.'),

@@ -1,4 +1,5 @@
-// The page's paint worker client (frame/paint-client.ts), when there is one: the grid's tiles paint in it.
+// The page's paint worker client (frame/paint-client.ts), when there is one: it has the page's frames connection,
+// the grid's tiles paint in it and the focused camera's frames come from it.
 import { createContext, useContext } from 'react';
 import { canPaintInWorker, createPaintClient, type PaintClient } from '../frame/paint-client';
 import { decodeErrorToasts } from '../frame/live';
@@ -10,7 +11,7 @@ export const PaintClientProvider = PaintClientContext.Provider;
 /** The paint worker client, or null: then the tiles paint on the page. */
 export const usePaintClient = (): PaintClient | null => useContext(PaintClientContext);
 
-/** A paint worker for the grid's tiles where the browser and the carrier allow one, else null. */
+/** A paint worker where the browser and the carrier allow one, else null (the page's own connection brings the frames). */
 export function createPagePaint(store: AppStore): PaintClient | null {
   const api = store.api;
   if (!api.framesCarrier || !canPaintInWorker()) return null;
@@ -21,7 +22,7 @@ export function createPagePaint(store: AppStore): PaintClient | null {
     onProblem: (message) =>
       store.actions.showToast({
         code: 'frames-failed',
-        title: 'The tiles’ frames stopped',
+        title: 'The cameras’ frames stopped',
         message: `${message[0]!.toUpperCase()}${message.slice(1)}`,
         at: Date.now(),
       }),

@@ -118,7 +118,7 @@ describe('the paint client', () => {
   it('decode errors, carrier problems and a crashed worker reach the user (a crash once)', async () => {
     const c = setup(() => Promise.reject(new Error('no port')));
     await settle();
-    expect(c.problems).toEqual(['the tiles could not connect for their frames (no port).']);
+    expect(c.problems).toEqual(['the page could not open its frames connection (no port).']);
     const meta = { seq: 5 } as FrameMeta;
     c.reply({ type: 'decode-error', message: 'bad JPEG', meta });
     expect(c.decodeErrors).toEqual([{ message: 'bad JPEG', seq: 5 }]);
@@ -127,7 +127,7 @@ describe('the paint client', () => {
     c.crash();
     expect(c.problems.slice(1)).toEqual([
       'the watch was refused.',
-      'the tiles’ frame painter stopped; reload the page to show their frames again.',
+      'the frame painter stopped; reload the page to show the cameras’ frames again.',
     ]);
     c.client.dispose();
     expect(c.terminated()).toBe(true);

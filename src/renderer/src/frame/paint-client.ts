@@ -76,7 +76,7 @@ export function createPaintClient(opts: PaintClientOptions): PaintClient {
   worker.addEventListener('error', () => {
     if (stopped) return;
     stopped = true;
-    opts.onProblem('the tiles’ frame painter stopped; reload the page to show their frames again.');
+    opts.onProblem('the frame painter stopped; reload the page to show the cameras’ frames again.');
   });
   opts.carrier().then(
     (carrier) => {
@@ -85,7 +85,7 @@ export function createPaintClient(opts: PaintClientOptions): PaintClient {
     },
     (e: unknown) =>
       opts.onProblem(
-        `the tiles could not connect for their frames (${e instanceof Error ? e.message : String(e)}).`,
+        `the page could not open its frames connection (${e instanceof Error ? e.message : String(e)}).`,
       ),
   );
   return {

@@ -77,6 +77,6 @@ describe('framesConnectionOver', () => {
     c.watch(['a']);
     expect(f.requests).toHaveLength(1);
     await settle();
-    expect(problems).toEqual(['the tiles’ frames could not be asked for (not allowed).']);
+    expect(problems).toEqual(['the cameras’ frames could not be asked for (not allowed).']);
   });
 });

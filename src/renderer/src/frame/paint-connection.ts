@@ -20,7 +20,9 @@ export function framesConnectionOver(
     if (!up) return;
     // paced: the worker credits each frame as it takes it, so nothing is sent only to be dropped
     api.request('watch', cameras, { paced: true }).catch((e: unknown) => {
-      on.problem(`the tiles’ frames could not be asked for (${e instanceof Error ? e.message : String(e)}).`);
+      on.problem(
+        `the cameras’ frames could not be asked for (${e instanceof Error ? e.message : String(e)}).`,
+      );
     });
   };
   const offFrame = api.onFrame(on.frame);
