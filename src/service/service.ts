@@ -1,8 +1,8 @@
 // The camera service both carriers drive: a hub holding any number of cameras, each a CameraUnit (a
 // LocalCamera on this machine — camera-unit.ts — or another camdeck's camera through openRemote). It opens
 // and closes them, routes every camera request by id, re-emits their events with the id beside the payload
-// and their frames (meta.camera), and watches the port list for hot-plug. Targets (auto, the demo cameras,
-// the port list) come from targets.ts, shared with the CLI.
+// and their frames (meta.camera; held-units.ts), and watches the port list for hot-plug. Targets (auto, the
+// demo cameras, the port list) come from targets.ts, shared with the CLI.
 import type { Transport } from '../host';
 import {
   DEMO_TARGET,
@@ -16,7 +16,6 @@ import {
 import { createSimCam, embeddedDemoOptions } from '../simcam';
 import type { SimCamOptions } from '../simcam';
 import type {
-  CamdeckEvents,
   EventListener,
   EventName,
   FrameListener,
@@ -25,10 +24,11 @@ import type {
   Unsubscribe,
 } from '../shared/contract';
 import type { CamdeckService } from './api';
-import { CAMERA_EVENT_NAMES } from './camera-unit-api';
-import type { CameraEventName, CameraUnit, OpenRemote } from './camera-unit-api';
+import type { CameraUnit, OpenRemote } from './camera-unit-api';
 import { LocalCamera } from './camera-unit';
 import { ServiceError, toAppError } from './errors';
+import { HeldUnits } from './held-units';
+import type { Held } from './held-units';
 import { Listeners } from './listeners';
 import { PortWatch } from './port-watch';
 import { SerialList } from './serial-list';
@@ -86,29 +86,14 @@ export interface ServiceOptions {
   portWatch?: { intervalMs?: number; settleMs?: number };
 }
 
-/** A unit the hub forwards events of; until it is registered, its events wait (and its frames are dropped). */
-interface Held {
-  unit: CameraUnit;
-  live: boolean;
-  queue: Array<() => void>;
-  offs: Unsubscribe[];
-  /** What `cameras` last said of it (target, board, serial, label): a change is pushed. */
-  identity: string;
-}
-
-/** Events a unit sends before it is registered, at most (its first config, channels, stdout). */
-const HELD_EVENTS = 64;
-
-const identityOf = (i: CameraInfo): string =>
-  JSON.stringify([i.target, i.board, i.serial, i.label, i.remote, i.device?.uid]);
-
 class Service implements CamdeckService {
   private readonly listeners = new Listeners<EventName | 'frame'>();
-  private readonly units = new Map<CameraId, Held>();
+  private readonly units = new HeldUnits(
+    (name, payload, camera) => this.emit(name, payload, camera),
+    (meta, image) => this.listeners.emit('frame', meta, image),
+  );
   /** openCamera calls under way, by target: a second call for the same target waits for the first. */
   private readonly opening = new Map<string, Promise<CameraInfo>>();
-  /** Units connecting (not yet registered): their targets are held too. */
-  private readonly connecting = new Set<LocalCamera>();
   private readonly targets: TargetOpener;
   private readonly rules: TargetRules;
   private readonly snapshots: SnapshotFolder;
@@ -143,7 +128,7 @@ class Service implements CamdeckService {
     this.resolve = replugResolver({
       listSerial: () => this.serial.watched(),
       extraPorts: () => this.extraPorts(),
-      heldByOther: (target, id) => this.heldBy(target) !== null && this.heldBy(target) !== id,
+      heldByOther: (target, id) => this.units.heldBy(target) !== null && this.units.heldBy(target) !== id,
       open: (t) => this.targets.open(t),
     });
     this.watch = new PortWatch({
@@ -178,69 +163,6 @@ class Service implements CamdeckService {
     this.listeners.emit(name, payload, camera);
   }
 
-  private emitCameras(): void {
-    this.emit('cameras', this.cameraList(), null);
-  }
-
-  private cameraList(): CameraInfo[] {
-    return [...this.units.values()].map((h) => h.unit.info());
-  }
-
-  /** Subscribe to a unit; its events are held until `register` and forwarded with its id from then on. */
-  private hold(unit: CameraUnit): Held {
-    const h: Held = { unit, live: false, queue: [], offs: [], identity: '' };
-    const forward = <K extends CameraEventName>(name: K): Unsubscribe =>
-      unit.on(name, (payload: CamdeckEvents[K]) => {
-        if (name === 'closed') return void this.gone(h, payload as CamdeckEvents['closed']);
-        const send = (): void => {
-          this.emit(name, payload, unit.id);
-          if (name === 'state') this.identityChanged(h);
-        };
-        // before registration a state is the first connect's own progress: the page sees it as openCamera's
-        if (h.live) send();
-        else if (name !== 'state' && name !== 'stats' && h.queue.length < HELD_EVENTS) h.queue.push(send);
-      });
-    for (const name of CAMERA_EVENT_NAMES) h.offs.push(forward(name));
-    h.offs.push(
-      unit.onFrame((meta, image) => {
-        if (h.live) this.listeners.emit('frame', meta, image);
-      }),
-    );
-    return h;
-  }
-
-  private register(h: Held): CameraInfo {
-    this.units.set(h.unit.id, h);
-    const info = h.unit.info();
-    h.identity = identityOf(info);
-    this.emitCameras();
-    h.live = true;
-    for (const send of h.queue.splice(0)) send();
-    return info;
-  }
-
-  private release(h: Held): void {
-    for (const off of h.offs.splice(0)) off();
-    h.live = false;
-  }
-
-  private identityChanged(h: Held): void {
-    const now = identityOf(h.unit.info());
-    if (now === h.identity) return;
-    h.identity = now;
-    this.emitCameras();
-  }
-
-  /** A unit closed by itself (a remote camdeck closed the camera): gone for every page. */
-  private gone(h: Held, closed: { reason: string }): void {
-    if (this.units.get(h.unit.id) !== h) return;
-    this.units.delete(h.unit.id);
-    this.release(h);
-    this.emit('closed', closed, h.unit.id);
-    this.emitCameras();
-    void h.unit.close(closed.reason);
-  }
-
   // ---- ports -------------------------------------------------------------------------------------
 
   async listPorts(): Promise<PortInfo[]> {
@@ -255,17 +177,10 @@ class Service implements CamdeckService {
     return expandExtraPorts(this.opts.extraPorts ?? []);
   }
 
-  /** Which camera holds `target` now (registered, or connecting: null id ''), or null. */
-  private heldBy(target: string): CameraId | null {
-    for (const h of this.units.values()) if (h.unit.info().target === target) return h.unit.id;
-    for (const u of this.connecting) if (u.target === target) return '';
-    return null;
-  }
-
   // ---- cameras -----------------------------------------------------------------------------------
 
   async listCameras(): Promise<CameraInfo[]> {
-    return this.cameraList();
+    return this.units.list();
   }
 
   private async openAtStart(target: string): Promise<void> {
@@ -289,7 +204,8 @@ class Service implements CamdeckService {
   }
 
   private async open(target: string, options: OpenOptions | undefined): Promise<CameraInfo> {
-    for (const h of this.units.values()) if (h.unit.info().target === target) return h.unit.info();
+    const held = this.units.byTarget(target);
+    if (held) return held.unit.info();
     const kind = targetKind(target);
     if (kind === 'remote') return this.openRemote(target, options?.token);
     const n = demoIndex(target);
@@ -304,7 +220,7 @@ class Service implements CamdeckService {
     // the same camera on another path (a by-id link): its USB serial says so before anything is opened
     const ports = kind === 'serial' ? await this.serialPorts() : [];
     const port = ports.find((p) => p.path === target || p.target === target);
-    const same = port?.serialNumber && this.bySerial(port.serialNumber);
+    const same = port?.serialNumber && this.units.bySerial(port.serialNumber);
     if (same) return same.unit.info();
 
     const unit = new LocalCamera(target, {
@@ -315,36 +231,30 @@ class Service implements CamdeckService {
       ...(this.opts.backoffMs ? { backoffMs: this.opts.backoffMs } : {}),
       ...(this.opts.statsIntervalMs ? { statsIntervalMs: this.opts.statsIntervalMs } : {}),
     });
-    const h = this.hold(unit);
-    this.connecting.add(unit);
+    const h = this.units.hold(unit);
+    this.units.connecting.add(unit);
     try {
       const device = await unit.connect();
       if (this.closed) throw new ServiceError('closed', 'the service is shutting down');
       // the id comes from the serial: the port list's USB serial for this path, else the board's uid
       const serial = port?.serialNumber ?? device.uid;
       const id = cameraIdOf(serial, target);
-      const dup = this.units.get(id) ?? (serial ? this.bySerial(serial) : undefined);
+      const dup = this.units.get(id) ?? (serial ? this.units.bySerial(serial) : undefined);
       if (dup) {
-        this.release(h);
+        this.units.release(h);
         await unit.close('the camera is open already');
         return dup.unit.info();
       }
       unit.bind(id, serial, port?.board);
-      return this.register(h);
+      return this.units.register(h);
     } catch (err) {
-      this.release(h);
+      this.units.release(h);
       await unit.close('connect failed');
       if (n !== null) this.targets.close(target);
       throw err;
     } finally {
-      this.connecting.delete(unit);
+      this.units.connecting.delete(unit);
     }
-  }
-
-  private bySerial(serial: string): Held | undefined {
-    const s = serial.toLowerCase();
-    for (const h of this.units.values()) if (h.unit.info().serial?.toLowerCase() === s) return h;
-    return undefined;
   }
 
   private async openRemote(target: string, token: string | undefined): Promise<CameraInfo> {
@@ -356,22 +266,19 @@ class Service implements CamdeckService {
         'Open the camera on the camdeck it is attached to, or use a serial port or the demo camera here.',
       );
     const unit = await this.opts.openRemote(target, token);
-    const h = this.hold(unit);
+    const h = this.units.hold(unit);
     if (this.closed || this.units.has(unit.id)) {
-      this.release(h);
+      this.units.release(h);
       await unit.close(this.closed ? 'the service is shutting down' : 'the camera is open already');
       if (this.closed) throw new ServiceError('closed', 'the service is shutting down');
       return this.units.get(unit.id)!.unit.info();
     }
-    return this.register(h);
+    return this.units.register(h);
   }
 
   async closeCamera(camera: CameraId, context?: RequestContext): Promise<void> {
     const h = this.unit(camera);
-    this.units.delete(camera);
-    this.release(h);
-    this.emit('closed', { reason: `closed by ${context?.peer ?? 'camdeck'}` }, camera);
-    this.emitCameras();
+    this.units.drop(h, { reason: `closed by ${context?.peer ?? 'camdeck'}` });
     await h.unit.close('closed');
     if (h.unit instanceof LocalCamera && demoIndex(h.unit.opened) !== null) this.targets.close(h.unit.opened);
   }
@@ -428,12 +335,12 @@ class Service implements CamdeckService {
     const all = [...this.units.values()];
     this.units.clear();
     for (const h of all) {
-      this.release(h);
+      this.units.release(h);
       this.emit('closed', { reason: 'the service is shutting down' }, h.unit.id);
     }
     await Promise.all([
       ...all.map((h) => h.unit.close('closing')),
-      ...[...this.connecting].map((u) => u.close('closing')),
+      ...[...this.units.connecting].map((u) => u.close('closing')),
     ]);
     this.targets.close();
     this.listeners.clear();
