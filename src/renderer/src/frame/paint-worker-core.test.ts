@@ -47,8 +47,18 @@ function rig() {
   let on: FramesHandlers | null = null;
   let closed = 0;
   const frames: Array<() => void> = [];
-  const decodes: Array<{ seq: number; resolve(p: Picture): void; reject(e: Error): void }> = [];
-  const bitmapDecodes: Array<{ seq: number; resolve(b: ImageBitmap): void; reject(e: Error): void }> = [];
+  const decodes: Array<{
+    seq: number;
+    bytes: Uint8Array;
+    resolve(p: Picture): void;
+    reject(e: Error): void;
+  }> = [];
+  const bitmapDecodes: Array<{
+    seq: number;
+    bytes: Uint8Array;
+    resolve(b: ImageBitmap): void;
+    reject(e: Error): void;
+  }> = [];
   const transfers: unknown[][] = [];
   const closedPictures: number[] = [];
   let interval: (() => void) | null = null;
@@ -65,9 +75,10 @@ function rig() {
         close: () => void closed++,
       };
     },
-    decode: (bytes) => new Promise((resolve, reject) => decodes.push({ seq: bytes[0]!, resolve, reject })),
+    decode: (bytes) =>
+      new Promise((resolve, reject) => decodes.push({ seq: bytes[0]!, bytes, resolve, reject })),
     decodeBitmap: (bytes) =>
-      new Promise((resolve, reject) => bitmapDecodes.push({ seq: bytes[0]!, resolve, reject })),
+      new Promise((resolve, reject) => bitmapDecodes.push({ seq: bytes[0]!, bytes, resolve, reject })),
     requestFrame: (cb) => void frames.push(cb),
     now: () => 0,
     setInterval: (fn) => ((interval = fn), 1),
@@ -237,6 +248,18 @@ describe('the paint worker', () => {
     expect(r.watched.at(-1)).toEqual([]);
     r.painter.handle({ type: 'released', camera: 'f' }); // late: nothing more is sent
     expect(frames()).toHaveLength(3);
+  });
+
+  it('a camera both in a tile and delivered: the delivered copy is the one whose buffer moves', () => {
+    const r = rig();
+    r.connect();
+    r.show('a', 1);
+    r.painter.handle({ type: 'deliver', cameras: ['a'] });
+    r.push('a', 7);
+    expect(r.decodes.map((d) => d.seq)).toEqual([7]);
+    expect(r.bitmapDecodes.map((d) => d.seq)).toEqual([7]);
+    expect(r.bitmapDecodes[0]!.bytes.buffer).not.toBe(r.decodes[0]!.bytes.buffer);
+    expect(r.watched.at(-1)).toEqual(['a']); // watched once
   });
 
   it('posts the figures of its tiles at a calm pace; a carrier problem reaches the page', () => {

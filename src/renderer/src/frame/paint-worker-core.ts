@@ -111,7 +111,7 @@ export interface Painter {
   dispose(): void;
 }
 
-/** A delivered camera: its newest frame decoded, and whether the page still has the last one to draw. */
+/** A delivered camera: its newest frame decoded, and how many sent frames the page has not released. */
 interface Delivery {
   sink: FrameSink<ImageBitmap>;
   /** Frames sent that the page has not released yet. */
@@ -142,8 +142,10 @@ export function createPainter(deps: PainterDeps): Painter {
   };
   const watch = () => connection?.watch([...new Set([...tiles.keys(), ...deliveries.keys()])]);
   const onFrame = (meta: FrameMeta, image: Uint8Array) => {
-    tiles.get(meta.camera)?.sink.push(meta, image);
-    deliveries.get(meta.camera)?.sink.push(meta, image);
+    const tile = tiles.get(meta.camera);
+    tile?.sink.push(meta, image);
+    // a delivered frame's buffer moves to the page: a tile of the same camera keeps a copy of its own
+    deliveries.get(meta.camera)?.sink.push(meta, tile ? image.slice() : image);
   };
 
   /** The delivered camera's decoded frame goes to the page, unless enough are on their way or waiting there. */
