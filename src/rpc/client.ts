@@ -56,7 +56,8 @@ export interface ContractClient extends CamdeckApi {
   dispose(reason: string): void;
 }
 
-const defaultTimers: Timers = {
+/** The global timers (what every client uses unless a test passes its own). */
+export const defaultTimers: Timers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
 };

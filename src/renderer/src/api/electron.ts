@@ -2,7 +2,7 @@
 // result as `window.camdeck` (frozen). Requests made before the port arrives wait for it.
 import { CONTRACT_PORT_MESSAGE, FRAMES_PORT_MESSAGE } from '../../../shared/contract';
 import type { CamdeckApi, ElectronBridge } from '../../../shared/contract';
-import { contractClient, deferredPagePort } from '../../../rpc';
+import { contractClient, defaultTimers, deferredPagePort } from '../../../rpc';
 import type { MessagePortLike, Timers } from '../../../rpc';
 import type { FramesCarrier, RendererApi } from './types';
 
@@ -39,11 +39,6 @@ function framesPort(win: WindowLike, bridge: ElectronBridge, timers: Timers): Pr
   });
 }
 
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-  clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
-};
-
 /** Sets `window.camdeck` (the contract, frozen) and returns it with the page's extras. */
 export function electronApi(win: WindowLike, bridge: ElectronBridge, timers?: Timers): RendererApi {
   const port = deferredPagePort();
@@ -74,5 +69,5 @@ export function electronApi(win: WindowLike, bridge: ElectronBridge, timers?: Ti
     configurable: false,
     writable: false,
   });
-  return { ...api, framesCarrier: () => framesPort(win, bridge, timers ?? realTimers) };
+  return { ...api, framesCarrier: () => framesPort(win, bridge, timers ?? defaultTimers) };
 }

@@ -2,7 +2,7 @@
 // The socket is the carrier, not the camera: when the server restarts we reconnect with backoff, and every
 // request that was waiting on the lost socket rejects at once with a clear error (never hangs).
 import type { Unsubscribe } from '../../../shared/contract';
-import { contractClient, decodeWsMessage, encodeText, portListeners } from '../../../rpc';
+import { contractClient, decodeWsMessage, defaultTimers, encodeText, portListeners } from '../../../rpc';
 import type { PagePort, Timers } from '../../../rpc';
 import type { ServerState, RendererApi } from './types';
 
@@ -147,10 +147,7 @@ function reconnectingPort(opts: WsApiOptions, timers: Timers): ReconnectingPort 
 }
 
 export function createWsApi(opts: WsApiOptions): WsApi {
-  const timers: Timers = opts.timers ?? {
-    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-    clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
-  };
+  const timers: Timers = opts.timers ?? defaultTimers;
   const port = reconnectingPort(opts, timers);
   const client = contractClient(port, {
     carrier: 'browser',

@@ -9,6 +9,13 @@ export const MIME: Record<FrameMeta['format'], string | null> = {
   raw: null,
 };
 
+/** The MIME type to decode a frame of `format` as, or the error a sink reports as a decode error. */
+export function mimeOf(format: FrameMeta['format']): string {
+  const mime = MIME[format];
+  if (!mime) throw new Error(`cannot display ${format} frames.`);
+  return mime;
+}
+
 /** An encoded frame as a transferable view: the buffer moves, offset and length say where the image is. */
 export interface Bytes {
   buffer: ArrayBuffer;

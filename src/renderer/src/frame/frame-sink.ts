@@ -99,6 +99,12 @@ export class FrameSink<B extends Decoded> {
       return;
     }
     this.counters.received++;
+    const replaced = this.makeReady({ bitmap, meta, image });
+    if (replaced) this.deps.released?.(replaced.meta);
+  }
+
+  /** A decoded frame is the one waiting for the animation frame now; returns the one it replaced (closed). */
+  private makeReady(next: ShownFrame<B>): ShownFrame<B> | null {
     this.counters.decoded++;
     const replaced = this.ready;
     if (replaced) {
@@ -106,9 +112,9 @@ export class FrameSink<B extends Decoded> {
       this.counters.superseded++;
       this.counters.decodedNotDrawn++;
     }
-    this.ready = { bitmap, meta, image };
-    if (replaced) this.deps.released?.(replaced.meta);
+    this.ready = next;
     this.deps.requestDraw();
+    return replaced;
   }
 
   /** Running average of how long a decode takes (ms), as this sink sees it. */
@@ -135,14 +141,7 @@ export class FrameSink<B extends Decoded> {
           bitmap.close();
           return;
         }
-        this.counters.decoded++;
-        if (this.ready) {
-          this.ready.bitmap.close();
-          this.counters.superseded++;
-          this.counters.decodedNotDrawn++;
-        }
-        this.ready = { bitmap, meta: job.meta, image };
-        this.deps.requestDraw();
+        this.makeReady({ bitmap, meta: job.meta, image });
         this.pump();
       },
       (err: unknown) => {

@@ -3,7 +3,7 @@
 import type { CameraId, FrameMeta } from '../../../shared/contract';
 import type { Size } from '../lib/viewport';
 import type { AppStore } from '../store/app-store';
-import { MIME, decodeSizeFor, type DecodeSize } from './decode-protocol';
+import { decodeSizeFor, mimeOf, type DecodeSize } from './decode-protocol';
 import { decodeBitmap } from './decode-worker-core';
 import { FrameSink, type ShownFrame } from './frame-sink';
 import type { FrameDecoder } from './worker-decoder';
@@ -14,9 +14,7 @@ const DECODE_TOAST_EVERY_MS = 5000;
 
 /** Decoding on the page's own thread: where there is no worker (or it failed). */
 export const decodeHere: FrameDecoder = async (image, meta, size) => {
-  const type = MIME[meta.format];
-  if (!type) throw new Error(`cannot display ${meta.format} frames.`);
-  return { bitmap: await decodeBitmap(image, type, size), image };
+  return { bitmap: await decodeBitmap(image, mimeOf(meta.format), size), image };
 };
 
 /** Where the frame view shows the frames: its CSS size and the device pixel ratio, as last measured. */

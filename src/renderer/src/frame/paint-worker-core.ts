@@ -5,7 +5,8 @@
 // instead: decoded to an ImageBitmap and sent to the page, the next one once the page has drawn it.
 import type { CameraId, FrameMeta } from '../../../shared/contract';
 import { place } from '../lib/viewport';
-import { bytesOf, MIME } from './decode-protocol';
+import { bytesOf, mimeOf } from './decode-protocol';
+import { decodeBitmap } from './decode-worker-core';
 import { FrameSink, type Decoded } from './frame-sink';
 import {
   DELIVERED_IN_FLIGHT,
@@ -89,7 +90,7 @@ export const decodePicture: PictureDecoder = async (bytes, mime) => {
       decoder.close();
     }
   }
-  const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: mime }));
+  const bitmap = await decodeBitmap(bytes, mime);
   return { width: bitmap.width, height: bitmap.height, source: bitmap, close: () => bitmap.close() };
 };
 
@@ -116,13 +117,6 @@ interface Delivery {
   sink: FrameSink<ImageBitmap>;
   /** Frames sent that the page has not released yet. */
   out: number;
-}
-
-/** The frame's format as a MIME type, or an error the sink reports as a decode error. */
-function mimeOf(meta: FrameMeta): string {
-  const mime = MIME[meta.format];
-  if (!mime) throw new Error(`cannot display ${meta.format} frames.`);
-  return mime;
 }
 
 export function createPainter(deps: PainterDeps): Painter {
@@ -168,7 +162,10 @@ export function createPainter(deps: PainterDeps): Painter {
     for (const camera of wanted) {
       if (deliveries.has(camera)) continue;
       const sink: FrameSink<ImageBitmap> = new FrameSink<ImageBitmap>({
-        decode: async (image, meta) => ({ bitmap: await deps.decodeBitmap(image, mimeOf(meta)), image }),
+        decode: async (image, meta) => ({
+          bitmap: await deps.decodeBitmap(image, mimeOf(meta.format)),
+          image,
+        }),
         requestDraw: () => sendNext(camera),
         now: deps.now,
         onDecodeError: (err, meta) => deps.post({ type: 'decode-error', message: err.message, meta }),
@@ -217,7 +214,7 @@ export function createPainter(deps: PainterDeps): Painter {
       return;
     }
     const sink = new FrameSink<Picture>({
-      decode: async (image, meta) => ({ bitmap: await deps.decode(image, mimeOf(meta)), image }),
+      decode: async (image, meta) => ({ bitmap: await deps.decode(image, mimeOf(meta.format)), image }),
       requestDraw,
       now: deps.now,
       onDecodeError: (err, meta) => deps.post({ type: 'decode-error', message: err.message, meta }),

@@ -1,7 +1,14 @@
 // The page's side of the decode worker: a FrameDecoder that sends the frame's bytes to the worker (transferred,
 // not copied) and resolves with the bitmap and the bytes when they come back.
 import type { FrameMeta } from '../../../shared/contract';
-import { bytesOf, MIME, viewOf, type DecodePort, type DecodeReply, type DecodeSize } from './decode-protocol';
+import {
+  bytesOf,
+  mimeOf,
+  viewOf,
+  type DecodePort,
+  type DecodeReply,
+  type DecodeSize,
+} from './decode-protocol';
 import type { DecodeResult } from './frame-sink';
 
 /** `size`: decode straight to that size (see decodeSizeFor); absent: the frame's own size. */
@@ -48,8 +55,12 @@ export function workerDecoder(port: DecodePort, fallback: FrameDecoder): WorkerD
   return {
     outstanding: () => waiting.size,
     decode(image, meta, size) {
-      const mime = MIME[meta.format];
-      if (!mime) return Promise.reject(new Error(`cannot display ${meta.format} frames.`));
+      let mime: string;
+      try {
+        mime = mimeOf(meta.format);
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
       if (broken) return fallback(image, meta, size);
       const id = nextId++;
       const bytes = bytesOf(image);
