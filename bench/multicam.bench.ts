@@ -1,6 +1,6 @@
 // Many-camera benchmark, browser-host mode: one `camdeck simcam --count N` on ptys, `camdeck serve` opening all
 // N, and headless Chromium (Debian's) showing them in the workspace grid. For each camera over the run:
-//   produced  = frames the camera numbered (the host's received + dropped, from getStats)
+//   produced  = frames the camera numbered (the host's received + dropped + left unread, from getStats)
 //   displayed = frames its tile drew (the tile's drawn counter); between them, what the host read and what
 //               reached the page, so the hop that loses frames is visible
 // and CPU per frame split by process (the cameras, the server, the browser) from /proc, so the limit is visible.
@@ -183,14 +183,17 @@ async function run(browser: Browser, s: Scenario) {
     const perCamera = ids.map((id) => {
       const f0 = s0[id]!.frames;
       const f1 = s1[id]!.frames;
-      const produced = f1.received + f1.dropped - (f0.received + f0.dropped);
+      const produced =
+        f1.received + f1.dropped + f1.unread - (f0.received + f0.dropped + f0.unread);
       const received = f1.received - f0.received;
+      const unread = f1.unread - f0.unread;
       const displayed = (d1[id]?.drawn ?? 0) - (d0[id]?.drawn ?? 0);
       const receivedByPage = (d1[id]?.received ?? 0) - (d0[id]?.received ?? 0);
       return {
         camera: id,
         produced,
         receivedByHost: received,
+        unreadByHost: unread,
         receivedByPage,
         displayed,
         ratio: ratio4(displayed, produced),

@@ -107,3 +107,55 @@ describe('FrameSource: one camera frame is delivered once', () => {
     expect(new Set(numbers).size).toBe(numbers.length);
   }, 30_000);
 });
+
+describe('FrameSource: a frame nobody wants is not read', () => {
+  it('remembers the events while nobody wants a frame, then reads the newest once demand returns', async () => {
+    const { cam, session } = await rig({ demo: false });
+    let n = 1;
+    let reads = 0;
+    const ch = cam.register({
+      name: 'frame',
+      backend: {
+        size: () => stampedJpeg(n).length,
+        read: (offset: number, size: number) => {
+          if (offset === 0) reads++;
+          return stampedJpeg(n).subarray(offset, offset + size);
+        },
+      },
+    });
+    await session.connect('sim');
+    let wanted = true;
+    const src = new FrameSource(session.camera, { channel: 'frame', idlePollMs: 100, wanted: () => wanted });
+    const frames: Frame[] = [];
+    let skipped = 0;
+    src.on('frame', (f) => frames.push(f));
+    src.on('skipped', () => skipped++);
+    src.on('error', () => undefined);
+    cleanups.push(() => src.stop());
+    src.start();
+    await until(() => frames.length === 1, 'the first frame');
+    const readsBefore = reads;
+
+    wanted = false; // every page has a frame waiting
+    for (const next of [2, 3, 4]) {
+      n = next;
+      await ch.sendEvent(0xffff, { waitAck: true });
+    }
+    await until(() => skipped === 3, 'three events skipped');
+    await sleep(350); // idle probes pass meanwhile: they do not read either
+    expect(frames).toHaveLength(1);
+    expect(reads).toBe(readsBefore);
+
+    wanted = true;
+    src.wake();
+    await until(() => frames.length === 2, 'the newest frame after the wake');
+    expect(frames[1]!.meta.cameraFrame).toBe(4);
+    // 2 and 3 were signalled and left unread: not drops
+    expect(src.stats).toMatchObject({ frames: 2, dropped: 0, unread: 2 });
+    const readsAfter = reads;
+    src.wake(); // nothing signalled since: no read
+    await sleep(250);
+    expect(frames).toHaveLength(2);
+    expect(reads - readsAfter).toBeLessThanOrEqual(1); // at most an idle probe's read of the same frame
+  });
+});

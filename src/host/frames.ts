@@ -3,6 +3,10 @@
 // A gentle CHANNEL_POLL covers events lost on a noisy link. A frame is delivered once: a read that returns
 // the frame already delivered (the same stamp's cameraFrame: an event replayed after a resync, a poll that
 // saw the old frame still published) is not a new frame.
+// Demand (`wanted`): while nobody wants a frame (every page watching has one waiting), an event is not read but
+// remembered; when demand returns (`wake()`), the newest frame is read at once. Frames signalled and not read
+// are counted as unread, apart from drops. A link busy with frames nobody will see is slower for everything
+// else on it (config writes, stdout), and on the simulated camera the reads are a fifth of its CPU.
 import { DropCounter, parseStamp } from '../model';
 import type { LinkFrameMeta } from '../model';
 import { ChannelFlag, ChannelId } from '../protocol';
@@ -20,17 +24,23 @@ export interface FrameSourceOptions {
   channel?: 'frame' | 'stream' | 'auto';
   /** Probe with CHANNEL_POLL when no frame came for this long (lost events). Default 250 ms. */
   idlePollMs?: number;
+  /** Whether someone wants a frame now; false: an event is remembered, not read. Default: always. */
+  wanted?: () => boolean;
 }
 
 export interface FrameSourceEvents {
   frame: Frame;
   error: Error;
+  /** The camera signalled a frame that was not read (nobody wanted it then). */
+  skipped: undefined;
 }
 
 export class FrameSource extends Emitter<FrameSourceEvents> {
   private running = false;
   private reading = false;
   private dirty = false;
+  /** A frame was signalled while nobody wanted one: read it when demand returns. */
+  private unreadSignalled = false;
   private seq = 0;
   /** The stamp's cameraFrame of the last frame delivered (undefined: unstamped, or a new script run). */
   private lastCameraFrame: number | undefined;
@@ -48,12 +58,19 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     opts: FrameSourceOptions = {},
   ) {
     super();
-    this.opts = { channel: opts.channel ?? 'auto', idlePollMs: opts.idlePollMs ?? 250 };
+    this.opts = {
+      channel: opts.channel ?? 'auto',
+      idlePollMs: opts.idlePollMs ?? 250,
+      wanted: opts.wanted ?? (() => true),
+    };
   }
 
-  /** Frames delivered, read errors, image bytes, and frames the camera numbered that never arrived. */
-  get stats(): Readonly<{ frames: number; errors: number; bytes: number; dropped: number }> {
-    return { ...this.counts, dropped: this.drops.dropped };
+  /**
+   * Frames delivered, read errors, image bytes, frames the camera numbered that never arrived, and frames it
+   * signalled that were left unread (nobody wanted them).
+   */
+  get stats(): Readonly<{ frames: number; errors: number; bytes: number; dropped: number; unread: number }> {
+    return { ...this.counts, dropped: this.drops.dropped, unread: this.drops.unread };
   }
 
   /** Reads that returned the frame delivered last (same cameraFrame): not delivered again. */
@@ -93,19 +110,39 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     this.idleTimer = null;
   }
 
-  /** An event of `channel`: read when that is the channel pulled now. */
+  /** An event of `channel`: read when that is the channel pulled now and someone wants the frame. */
   private kickIf(channel: 'frame' | 'stream'): void {
-    if (this.channelName === channel) this.kick();
+    if (this.channelName !== channel) return;
+    if (this.running && !this.opts.wanted()) return this.skip();
+    this.kick();
   }
 
-  /** Read once now (also what an event triggers). */
+  /** A signalled frame left unread: remembered for when demand returns, counted apart from drops. */
+  private skip(): void {
+    this.unreadSignalled = true;
+    this.drops.skipped();
+    this.emit('skipped', undefined);
+  }
+
+  /** Read once now (also what an event triggers); while nobody wants a frame, once demand returns. */
   kick(): void {
+    if (!this.opts.wanted()) {
+      this.unreadSignalled = true;
+      return;
+    }
     this.dirty = true;
     if (!this.reading && this.running) void this.loop();
   }
 
+  /** Demand may have returned: read the frame signalled meanwhile, if there is one and it is wanted now. */
+  wake(): void {
+    if (this.unreadSignalled && this.running && this.opts.wanted()) this.kick();
+  }
+
   private async probe(): Promise<void> {
     if (!this.running || this.reading || !this.camera.connected) return;
+    // a frame is there already, left until it is wanted (this also catches a demand change not told)
+    if (this.unreadSignalled) return this.wake();
     if (performance.now() - this.lastFrameAt < this.opts.idlePollMs) return;
     try {
       const name = this.channelName;
@@ -122,6 +159,12 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
     try {
       while (this.dirty && this.running && this.camera.connected) {
         this.dirty = false;
+        // the frame just read may have satisfied everyone: the event that came meanwhile waits
+        if (!this.opts.wanted()) {
+          this.skip();
+          break;
+        }
+        this.unreadSignalled = false;
         try {
           const frame = await this.readOnce();
           if (frame && this.running && this.isRepeat(frame)) this.repeatsSkipped++;

@@ -30,6 +30,8 @@ describe('FramePacing', () => {
   it('unpaced: every frame goes; a new watch forgets what it held for cameras no longer watched', () => {
     const sent: number[] = [];
     const p = new FramePacing((m) => sent.push(m.meta.seq));
+    p.offer(frame('a', 0)); // nothing watched yet
+    p.reset(false, new Set(['a']));
     p.offer(frame('a', 1));
     p.offer(frame('a', 2));
     expect(sent).toEqual([1, 2]);
@@ -41,5 +43,29 @@ describe('FramePacing', () => {
     p.reset(true, new Set(['a'])); // watched again: nothing is owed, the next frame goes
     p.offer(frame('a', 5));
     expect(sent).toEqual([1, 2, 3, 5]);
+  });
+
+  it('as a demand: room for a frame until one is out and one waits; a credit that frees the slot tells', () => {
+    const p = new FramePacing(() => undefined);
+    const told: Array<string | null> = [];
+    const off = p.onChange((c) => told.push(c));
+    expect([p.watches('a'), p.wants('a')]).toEqual([false, false]);
+    p.reset(true, new Set(['a']));
+    expect(told).toEqual([null]); // a new watch may want cameras it did not
+    expect([p.watches('a'), p.wants('a')]).toEqual([true, true]);
+    p.offer(frame('a', 1)); // out
+    expect(p.wants('a')).toBe(true); // room for the next one to wait
+    p.offer(frame('a', 2)); // waiting
+    expect(p.wants('a')).toBe(false);
+    p.credit('a'); // 2 goes, the slot is free
+    expect(p.wants('a')).toBe(true);
+    expect(told).toEqual([null, 'a']);
+    p.reset(false, new Set(['a', 'b'])); // unpaced: always room for what it watches
+    p.offer(frame('b', 1));
+    p.offer(frame('b', 2));
+    expect([p.wants('b'), p.wants('c')]).toEqual([true, false]);
+    off();
+    p.reset(true, new Set());
+    expect(told).toHaveLength(3);
   });
 });

@@ -83,19 +83,14 @@ export function serveContract(
     ),
   );
   // Frames go only to a page that watches their camera: a page showing one tile is not sent eight streams.
-  let watched: ReadonlySet<CameraId> = new Set();
+  // The pacing is also this page's demand: the service reads no frame only this page would wait for.
   const pacing = new FramePacing((m) => send(m));
   if (opts.frames !== false)
-    offs.push(
-      provider.onFrame((meta, image) => {
-        if (watched.has(meta.camera)) pacing.offer({ type: 'frame', meta, image });
-      }),
-    );
+    offs.push(provider.onFrame((meta, image) => pacing.offer({ type: 'frame', meta, image }), pacing));
   const context = { peer: opts.peer ?? 'another page' };
   const pageRequests = {
     watch: async (cameras: CameraId[], options?: WatchOptions | null): Promise<void> => {
-      watched = new Set(cameras);
-      pacing.reset(options?.paced === true, watched);
+      pacing.reset(options?.paced === true, new Set(cameras));
     },
   };
 

@@ -38,6 +38,10 @@ export interface CameraUnit {
   on<K extends CameraEventName>(name: K, listener: CameraEventListener<K>): Unsubscribe;
   /** Newest frame only; `meta.camera` is this unit's id. */
   onFrame(listener: FrameListener): Unsubscribe;
+  /** Read frames only while `wanted()` (the hub's join of its pages' demand); until called, every frame. */
+  paceFrames(wanted: () => boolean): void;
+  /** The demand may have risen: read the frame the camera signalled meanwhile, if it is wanted now. */
+  wakeFrames(): void;
   getState(): Promise<ConnectionState>;
   readConfig(): Promise<ConfigSnapshot>;
   writeConfig(patch: ConfigValues): Promise<ConfigSnapshot>;

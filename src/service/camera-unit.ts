@@ -65,6 +65,8 @@ export class LocalCamera implements CameraUnit {
   private readonly session: CameraSession;
   private readonly camera: Camera;
   private readonly frames: FrameSource;
+  /** Whether a page has room for a frame now (the hub's demand); every frame until the hub says. */
+  private framesWanted: () => boolean = () => true;
   private readonly config: ConfigService;
   private readonly stats: StatsTicker;
   private readonly mask = new ConnectMask();
@@ -111,8 +113,9 @@ export class LocalCamera implements CameraUnit {
       (s) => this.emit('stats', s),
       deps.statsIntervalMs,
     );
-    this.frames = new FrameSource(this.camera);
+    this.frames = new FrameSource(this.camera, { wanted: () => this.framesWanted() });
     this.frames.on('frame', (f) => this.deliver(f));
+    this.frames.on('skipped', () => this.stats.skipped());
     this.frames.on('error', (err) => {
       // a burst of read errors during a resync is one problem, not dozens of toasts
       const now = Date.now();
@@ -179,6 +182,14 @@ export class LocalCamera implements CameraUnit {
 
   onFrame(listener: FrameListener): Unsubscribe {
     return this.events.on('frame', listener);
+  }
+
+  paceFrames(wanted: () => boolean): void {
+    this.framesWanted = wanted;
+  }
+
+  wakeFrames(): void {
+    this.frames.wake();
   }
 
   private emit<K extends CameraEventName>(name: K, payload: Parameters<CameraEventListener<K>>[0]): void {

@@ -100,4 +100,19 @@ describe('FrameRateEstimator', () => {
     expect(host.estimate(40 * 50).fps).toBeCloseTo(20, 5);
     expect(host.estimate(40 * 50).clock).toBe('host');
   });
+
+  it("numbered frames: fps is the camera's rate when the host reads only some of them; kbps what was read", () => {
+    const e = new FrameRateEstimator();
+    // a 30 fps camera, the host reading every third frame (a page showing 10 fps)
+    for (let i = 0; i < 90; i += 3)
+      e.add({ captureTime: (i * 1000) / 30, cameraFrame: 1 + i, hostMs: (i * 1000) / 30 + 5, bytes: 10_000 });
+    const r = e.estimate((87 * 1000) / 30 + 10);
+    expect(r.fps).toBeCloseTo(30, 5);
+    expect(r.kbps).toBeCloseTo((10 * 10_000 * 8) / 1000, 5); // 10 frames a second crossed the link
+    // the same frames without numbers: the rate of frames read
+    const u = new FrameRateEstimator();
+    for (let i = 0; i < 90; i += 3)
+      u.add({ captureTime: (i * 1000) / 30, hostMs: (i * 1000) / 30 + 5, bytes: 1 });
+    expect(u.estimate((87 * 1000) / 30 + 10).fps).toBeCloseTo(10, 5);
+  });
 });

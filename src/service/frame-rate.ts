@@ -1,8 +1,11 @@
 // Frame rate and bit rate of one connection, measured on the camera's own clock.
 // One estimator per service; the stats snapshot carries its figures and every view reads those, so the overlay
 // and the stats panel can never disagree. Both figures come from the same window of frames:
-//   fps  = (frames in window − 1) ÷ span,   kbps = bytes of those frames (all but the first) × 8 ÷ span,
-// so kbps ÷ fps is always the mean size of real frames (no 34 Mbit/s beside 13 KB frames at 30 fps).
+//   fps  = camera frames in the window's span ÷ span (the frames' own numbers: frames the host left unread or
+//          lost still count, it is the camera's rate), or (frames in window − 1) ÷ span without numbers,
+//   kbps = bytes of the frames read (all but the first) × 8 ÷ span: what crossed the link,
+// so when the host reads every frame kbps ÷ fps is the mean size of real frames (no 34 Mbit/s beside 13 KB
+// frames at 30 fps), and when it reads fewer, kbps shows the link's lighter load.
 import type { RateClock } from '../model';
 
 export interface RateSample {
@@ -10,6 +13,8 @@ export interface RateSample {
   captureTime?: number;
   /** The camera's own fps claim (stream header), used only when frames carry no capture time. */
   headerFps?: number;
+  /** FrameStamp.cameraFrame: the camera's own frame number, when the frame carries one. */
+  cameraFrame?: number;
   /** When the host had the frame (ms, monotonic). */
   hostMs: number;
   bytes: number;
@@ -45,6 +50,8 @@ export const DEFAULT_RATE_OPTIONS: RateOptions = {
 
 interface Point {
   t: number;
+  /** The camera's frame number (camera clock only). */
+  n: number | undefined;
   bytes: number;
   hostMs: number;
   headerFps: number | undefined;
@@ -78,7 +85,8 @@ export class FrameRateEstimator {
       this.points = [];
       this.clock = clock;
     }
-    this.points.push({ t, bytes: s.bytes, hostMs: s.hostMs, headerFps: s.headerFps });
+    const n = clock === 'camera' && Number.isFinite(s.cameraFrame) ? s.cameraFrame : undefined;
+    this.points.push({ t, n, bytes: s.bytes, hostMs: s.hostMs, headerFps: s.headerFps });
     this.trim();
   }
 
@@ -111,7 +119,8 @@ export class FrameRateEstimator {
       fps = last.headerFps ?? 0;
       kbps = ((bytes / (n - 1)) * 8 * fps) / 1000;
     } else if (span > 0) {
-      fps = ((n - 1) * 1000) / span;
+      const numbered = first.n !== undefined && last.n !== undefined && last.n > first.n;
+      fps = ((numbered ? last.n! - first.n! : n - 1) * 1000) / span;
       kbps = (bytes * 8) / span;
     } else {
       return { fps: null, kbps: null, clock: this.clock, frames: n, spanMs: 0 };

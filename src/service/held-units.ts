@@ -39,6 +39,8 @@ export class HeldUnits {
   constructor(
     private readonly emit: HubEmit,
     private readonly frame: FrameListener,
+    /** Whether someone wants a frame of the camera now (frame-demand.ts). */
+    private readonly wanted: (camera: CameraId) => boolean,
   ) {}
 
   get(camera: CameraId): Held | undefined {
@@ -85,9 +87,16 @@ export class HeldUnits {
     return null;
   }
 
+  /** The demand for `camera`'s frames (null: any camera's) may have risen. */
+  wake(camera: CameraId | null): void {
+    if (camera === null) for (const h of this.units.values()) h.unit.wakeFrames();
+    else this.units.get(camera)?.unit.wakeFrames();
+  }
+
   /** Subscribe to a unit; its events are held until `register` and forwarded with its id from then on. */
   hold(unit: CameraUnit): Held {
     const h: Held = { unit, live: false, queue: [], offs: [], identity: '' };
+    unit.paceFrames(() => this.wanted(unit.id)); // (read at each call: the id is fixed once registered)
     const forward = <K extends CameraEventName>(name: K): Unsubscribe =>
       unit.on(name, (payload: CamdeckEvents[K]) => {
         if (name === 'closed') return void this.gone(h, payload as CamdeckEvents['closed']);

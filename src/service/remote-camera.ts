@@ -247,6 +247,11 @@ class RemoteCamera implements CameraUnit {
     return () => void this.frames.delete(listener);
   }
 
+  // The remote camdeck reads its camera for its own pages; this unit's watch there is one of them, unpaced.
+  paceFrames(): void {}
+
+  wakeFrames(): void {}
+
   async getState(): Promise<ConnectionState> {
     return this.state;
   }

@@ -18,6 +18,7 @@ import type { SimCamOptions } from '../simcam';
 import type {
   EventListener,
   EventName,
+  FrameDemand,
   FrameListener,
   OpenOptions,
   RequestContext,
@@ -27,6 +28,7 @@ import type { CamdeckService } from './api';
 import type { CameraUnit, OpenRemote } from './camera-unit-api';
 import { LocalCamera } from './camera-unit';
 import { ServiceError, toAppError } from './errors';
+import { FrameDemands } from './frame-demand';
 import { HeldUnits } from './held-units';
 import type { Held } from './held-units';
 import { Listeners } from './listeners';
@@ -88,9 +90,11 @@ export interface ServiceOptions {
 
 class Service implements CamdeckService {
   private readonly listeners = new Listeners<EventName | 'frame'>();
-  private readonly units = new HeldUnits(
+  private readonly demands = new FrameDemands((camera) => this.units.wake(camera));
+  private readonly units: HeldUnits = new HeldUnits(
     (name, payload, camera) => this.emit(name, payload, camera),
     (meta, image) => this.listeners.emit('frame', meta, image),
+    (camera) => this.demands.wanted(camera),
   );
   /** openCamera calls under way, by target: a second call for the same target waits for the first. */
   private readonly opening = new Map<string, Promise<CameraInfo>>();
@@ -151,8 +155,11 @@ class Service implements CamdeckService {
     };
   }
 
-  onFrame(listener: FrameListener): Unsubscribe {
-    return this.listeners.on('frame', listener);
+  onFrame(listener: FrameListener, demand?: FrameDemand): Unsubscribe {
+    const offs = [this.listeners.on('frame', listener), this.demands.add(demand)];
+    return () => {
+      for (const off of offs) off();
+    };
   }
 
   private emit<K extends EventName>(

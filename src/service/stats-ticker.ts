@@ -27,11 +27,17 @@ export class StatsTicker {
   frame(meta: FrameMeta): void {
     this.rate.add({
       captureTime: meta.captureTime,
+      ...(meta.cameraFrame !== undefined ? { cameraFrame: meta.cameraFrame } : {}),
       headerFps: meta.cameraFps,
       hostMs: performance.now(),
       bytes: meta.bytes,
     });
     this.drops.add(meta.cameraFrame);
+  }
+
+  /** The camera signalled a frame the host left unread (nobody wanted it): not a drop. */
+  skipped(): void {
+    this.drops.skipped();
   }
 
   /** A new connection counts from zero. */
@@ -55,6 +61,7 @@ export class StatsTicker {
       frames: {
         received: this.drops.received,
         dropped: this.drops.dropped,
+        unread: this.drops.unread,
         // not connected: no frames are coming, whatever the window last saw
         fps: r.fps === null ? null : live ? Math.round(r.fps * 10) / 10 : 0,
         kbps: r.kbps === null ? null : live ? Math.round(r.kbps) : 0,

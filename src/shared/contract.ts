@@ -210,8 +210,23 @@ export type ProviderRequests = {
   ) => ReturnType<CamdeckRequests[K]>;
 };
 
+/**
+ * What a frame listener wants now (a page port's paced watch): the cameras it watches, and of those the ones it
+ * has room for a frame of. A camera watched only by listeners that have no room is not read until one does
+ * (the provider asks again when `onChange` fires); a camera nobody watches is read as ever.
+ */
+export interface FrameDemand {
+  watches(camera: CameraId): boolean;
+  wants(camera: CameraId): boolean;
+  /** Tells the provider that the demand for `camera` (null: any camera) may have risen. */
+  onChange(listener: (camera: CameraId | null) => void): Unsubscribe;
+}
+
 export interface ContractProvider extends ProviderRequests {
   on<K extends EventName>(name: K, listener: EventListener<K>): Unsubscribe;
-  /** Newest frame only, per camera; `image` is the encoded image exactly as received from the camera. */
-  onFrame(listener: FrameListener): Unsubscribe;
+  /**
+   * Newest frame only, per camera; `image` is the encoded image exactly as received from the camera. Without
+   * `demand` the listener wants every frame of every camera.
+   */
+  onFrame(listener: FrameListener, demand?: FrameDemand): Unsubscribe;
 }

@@ -3,7 +3,8 @@ import { formatBytes, formatCount, formatFps, formatKbps, formatMs } from '../li
 import { useCamera } from '../store/camera-scope';
 
 const CLOCK_TITLES: Record<StatsSnapshot['frames']['clock'], string> = {
-  camera: "Measured over the last second of frames on the camera's own clock (capture time stamps)",
+  camera:
+    "The camera's own rate: its frame numbers over the last second of its clock (capture time stamps); the data rate is what crossed the link",
   header: "The camera's own figure (stream header); the data rate from the frames' sizes",
   host: 'Measured over the last second of frames as they arrived (the frames carry no capture time)',
 };
@@ -26,6 +27,11 @@ export function StatsPanel() {
       'Frames dropped (this connection)',
       formatCount(f.dropped),
       "Frames the camera numbered that never arrived, since this connection was made (from the frames' own numbers)",
+    ],
+    [
+      'Frames left unread (this connection)',
+      formatCount(f.unread),
+      'Frames the camera made while every page showing it still had one waiting: not read, so the link stays free',
     ],
     ['Frame rate', f.fps === null ? '–' : `${formatFps(f.fps)} fps`, CLOCK_TITLES[f.clock]],
     ['Frame data', f.kbps === null ? '–' : formatKbps(f.kbps), CLOCK_TITLES[f.clock]],
