@@ -47,14 +47,21 @@ export async function waitForFrames(page: Page, n: number, timeout = 20_000): Pr
   return frameInfo(page);
 }
 
-/** A cheap fingerprint of what the canvas shows (sum of a sparse pixel grid). */
+/** A cheap fingerprint of what the frame view shows (sum of a sparse pixel grid of the frame on its canvas). */
 export function canvasFingerprint(page: Page): Promise<number> {
   return page.getByTestId('frame-canvas').evaluate((el) => {
-    // (typed structurally: the e2e tsconfig has no DOM lib)
-    type Ctx = { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-    const c = el as unknown as { width: number; height: number; getContext(kind: '2d'): Ctx | null };
-    const ctx = c.getContext('2d');
+    // (typed structurally: the e2e tsconfig has no DOM lib) The canvas holds the frame through a
+    // bitmaprenderer context: read it back by drawing it onto a 2D canvas.
+    type Ctx = {
+      drawImage(src: unknown, x: number, y: number): void;
+      getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+    };
+    type Offscreen = new (w: number, h: number) => { getContext(kind: '2d'): Ctx | null };
+    const c = el as unknown as { width: number; height: number };
+    const Off = (globalThis as unknown as { OffscreenCanvas: Offscreen }).OffscreenCanvas;
+    const ctx = new Off(c.width, c.height).getContext('2d');
     if (!ctx) return -1;
+    ctx.drawImage(el, 0, 0);
     const d = ctx.getImageData(0, 0, c.width, c.height).data;
     let h = 0;
     for (let i = 0; i < d.length; i += 4 * 97) h = (h * 31 + d[i]! + d[i + 1]! * 3 + d[i + 2]! * 7) >>> 0;

@@ -19,8 +19,12 @@ export function createPageFrames(store: AppStore, delivered: DeliveredFrames | n
   return createFrameHub(store.api, {
     ...(delivered ? { delivered } : {}),
     onDecodeError: decodeErrorToasts(store),
-    snapshot: (camera, shown, format) =>
-      saveShown(shown, format, { carrier, showToast, save: (f, seq) => saveSnapshot(camera, f, seq) }),
+    snapshot: (camera, shown, picture, format) =>
+      saveShown(shown, picture, format, {
+        carrier,
+        showToast,
+        save: (f, seq) => saveSnapshot(camera, f, seq),
+      }),
   });
 }
 

@@ -34,7 +34,11 @@ export interface FrameSinkDeps<B extends Decoded> {
 }
 
 export interface ShownFrame<B> {
+  /** The decoded picture; a view may move it onto its canvas (then it reads 0×0: use width and height). */
   bitmap: B;
+  /** The picture's size as decoded. */
+  width: number;
+  height: number;
   meta: FrameMeta;
   /** The encoded bytes as received, for "save JPEG as received". */
   image: Uint8Array;
@@ -99,7 +103,7 @@ export class FrameSink<B extends Decoded> {
       return;
     }
     this.counters.received++;
-    const replaced = this.makeReady({ bitmap, meta, image });
+    const replaced = this.makeReady({ bitmap, meta, image, width: bitmap.width, height: bitmap.height });
     if (replaced) this.deps.released?.(replaced.meta);
   }
 
@@ -141,7 +145,7 @@ export class FrameSink<B extends Decoded> {
           bitmap.close();
           return;
         }
-        this.makeReady({ bitmap, meta: job.meta, image });
+        this.makeReady({ bitmap, meta: job.meta, image, width: bitmap.width, height: bitmap.height });
         this.pump();
       },
       (err: unknown) => {

@@ -71,13 +71,15 @@ describe('createFrameHub', () => {
     const hub = createFrameHub(f.api, {
       onDecodeError: () => undefined,
       decode: (image) => Promise.resolve({ bitmap: bitmap(), image }),
-      snapshot: (camera, shown, format) => {
-        asked.push(`${camera}:${format}:${shown?.meta.seq ?? 'none'}`);
+      snapshot: (camera, shown, picture, format) => {
+        asked.push(
+          `${camera}:${format}:${shown?.meta.seq ?? 'none'}:${picture === null ? 'no picture' : 'picture'}`,
+        );
         return Promise.resolve();
       },
     });
     await hub.camera('x').takeSnapshot('png');
-    expect(asked).toEqual(['x:png:none']);
+    expect(asked).toEqual(['x:png:none:no picture']);
   });
 
   it('with the paint worker: decoded frames go to their camera’s view, and the worker hears of each draw', () => {

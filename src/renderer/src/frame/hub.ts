@@ -12,7 +12,12 @@ import { workerDecoder } from './worker-decoder';
 export interface FrameHubOptions {
   onDecodeError(err: Error, meta: FrameMeta): void;
   /** What a view's snapshot does with the frame on screen; without it takeSnapshot() does nothing. */
-  snapshot?(camera: CameraId, shown: ShownFrame<ImageBitmap> | null, format: 'jpeg' | 'png'): Promise<void>;
+  snapshot?(
+    camera: CameraId,
+    shown: ShownFrame<ImageBitmap> | null,
+    picture: CanvasImageSource | null,
+    format: 'jpeg' | 'png',
+  ): Promise<void>;
   /** How frames are decoded (default: in the decode worker, or on the page where there is none). */
   decode?: FrameDecoder;
   /** Decoded frames from the paint worker instead of the carrier's frames. */
@@ -72,7 +77,8 @@ export function createFrameHub(api: RendererApi, opts: FrameHubOptions): FrameHu
           onDecodeError: opts.onDecodeError,
           // the paint worker credits its own connection; frames from the carrier are credited here
           ...(delivered ? { released: () => delivered.released(id) } : { taken: () => api.credit(id) }),
-          snapshot: (shown, format) => opts.snapshot?.(id, shown, format) ?? Promise.resolve(),
+          snapshot: (shown, picture, format) =>
+            opts.snapshot?.(id, shown, picture, format) ?? Promise.resolve(),
         });
         views.set(id, v);
       }

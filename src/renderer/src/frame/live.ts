@@ -38,6 +38,10 @@ export interface LiveFrames {
   imageSize(): Size | null;
   /** Start taking the carrier's frames (once; later calls do nothing; a hub's views are attached already). */
   attach(): void;
+  /** Where the frame on screen can be read back (pixel readout, a PNG): its bitmap, or the view's canvas. */
+  picture(): CanvasImageSource | null;
+  /** A view that moves each frame's bitmap onto its canvas names the canvas here (null: the view is gone). */
+  setPicture(source: CanvasImageSource | null): void;
   /** The frame view registers its requestAnimationFrame scheduler here. */
   setDrawCallback(cb: (() => void) | null): void;
   /** Snapshot button / shortcut: save the frame on screen through the contract (and download it in a browser). */
@@ -49,7 +53,11 @@ export interface LiveFramesDeps {
   decode: FrameDecoder;
   onDecodeError(err: Error, meta: FrameMeta): void;
   /** Save the frame on screen (the store's snapshot action, plus a browser download). */
-  snapshot(shown: ShownFrame<ImageBitmap> | null, format: 'jpeg' | 'png'): Promise<void>;
+  snapshot(
+    shown: ShownFrame<ImageBitmap> | null,
+    picture: CanvasImageSource | null,
+    format: 'jpeg' | 'png',
+  ): Promise<void>;
   /** The sink took a frame for decoding (the hub credits the camera: paced watching). */
   taken?(meta: FrameMeta): void;
   /** The sink took a frame for drawing (the hub tells the paint worker, which then sends the next). */
@@ -62,6 +70,7 @@ export interface LiveFramesDeps {
 export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): void } {
   let drawCallback: (() => void) | null = null;
   let attached = false;
+  let picture: CanvasImageSource | null = null;
   const sink = new FrameSink<ImageBitmap>({
     decode: (image, meta) => deps.decode(image, meta, decodeSizeFor(meta, live.decodeTo)),
     requestDraw: () => drawCallback?.(),
@@ -77,7 +86,11 @@ export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): vo
     decodeTo: null,
     imageSize() {
       const f = sink.shown();
-      return f ? { width: f.bitmap.width, height: f.bitmap.height } : null;
+      return f ? { width: f.width, height: f.height } : null;
+    },
+    picture: () => picture ?? sink.shown()?.bitmap ?? null,
+    setPicture(source) {
+      picture = source;
     },
     attach() {
       if (attached) return;
@@ -87,7 +100,7 @@ export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): vo
     setDrawCallback(cb) {
       drawCallback = cb;
     },
-    takeSnapshot: (format) => deps.snapshot(sink.shown(), format),
+    takeSnapshot: (format) => deps.snapshot(sink.shown(), live.picture(), format),
     dispose: () => sink.dispose(),
   };
   return live;

@@ -17,16 +17,22 @@ function download(blob: Blob, name: string): void {
 
 /**
  * The file a browser download of the frame on screen gets: the JPEG exactly as received, or a PNG of the
- * decoded image. Copied now, synchronously: the next frame closes this frame's bitmap.
+ * decoded image (`picture`: where it is now, its bitmap or the view's canvas). Copied now, synchronously: the
+ * next frame replaces this one.
  */
-export function encodeShown(f: ShownFrame<ImageBitmap>, format: 'jpeg' | 'png'): Promise<Blob> {
+export function encodeShown(
+  f: ShownFrame<ImageBitmap>,
+  picture: CanvasImageSource | null,
+  format: 'jpeg' | 'png',
+): Promise<Blob> {
   if (format === 'jpeg' && f.meta.format === 'jpeg')
     return Promise.resolve(new Blob([f.image as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
   try {
-    const c = new OffscreenCanvas(f.bitmap.width, f.bitmap.height);
+    if (!picture) throw new Error('the frame is no longer on screen');
+    const c = new OffscreenCanvas(f.width, f.height);
     const ctx = c.getContext('2d');
     if (!ctx) throw new Error('no 2D canvas context for the PNG snapshot');
-    ctx.drawImage(f.bitmap, 0, 0);
+    ctx.drawImage(picture, 0, 0, f.width, f.height);
     return c.convertToBlob({ type: 'image/png' });
   } catch (e) {
     return Promise.reject(e instanceof Error ? e : new Error(String(e)));
@@ -43,10 +49,11 @@ export interface SnapshotSaver {
 /** `shown` is the frame on screen, not whatever arrived since: the service saves the same one (by seq). */
 export async function saveShown(
   shown: ShownFrame<ImageBitmap> | null,
+  picture: CanvasImageSource | null,
   format: 'jpeg' | 'png',
   page: SnapshotSaver,
 ): Promise<void> {
-  const file = page.carrier === 'browser' && shown ? encodeShown(shown, format) : null;
+  const file = page.carrier === 'browser' && shown ? encodeShown(shown, picture, format) : null;
   file?.catch(() => undefined); // reported below, once the save is done
   const saved = await page.save(format, shown?.meta.seq);
   if (!file || !shown) return;

@@ -4,7 +4,7 @@ import { useApp } from '../../store/use-app';
 import { FrameNotice } from './FrameNotice';
 import { FrameStatsBar } from './FrameStatsBar';
 import { FrameToolbar } from './FrameToolbar';
-import { useCanvasResize } from './use-canvas-resize';
+import { useViewSize } from './use-canvas-resize';
 import { useFramePaint, type OnDrawn } from './use-frame-paint';
 import { useFrameStats, useSinkFigures } from './use-frame-stats';
 import { usePixelProbe } from './use-pixel-probe';
@@ -35,10 +35,10 @@ export function FrameView() {
     },
     [stats],
   );
-  const repaint = useFramePaint(canvasRef, onDrawn);
-  useCanvasResize(wrapRef, canvasRef, repaint);
-  useZoomPan(canvasRef);
-  usePixelProbe(canvasRef, pixelRef);
+  const place = useFramePaint(canvasRef, onDrawn);
+  useViewSize(wrapRef, place);
+  useZoomPan(wrapRef);
+  usePixelProbe(wrapRef, pixelRef);
 
   const stale = hasFrame && kind !== 'connected' && kind !== 'resyncing';
   return (
@@ -48,7 +48,7 @@ export function FrameView() {
         <canvas
           ref={canvasRef}
           data-testid="frame-canvas"
-          className="frame-canvas"
+          className="frame-picture"
           aria-label="Live camera frame"
         />
         <FrameNotice />

@@ -25,3 +25,28 @@ export function paintFrame(
 export function canvasBackground(canvas: HTMLCanvasElement): string {
   return getComputedStyle(canvas).getPropertyValue('--canvas-bg').trim() || '#111';
 }
+
+/**
+ * Places a canvas that holds the frame at its own size (the focus view's) over the view by the zoom, in CSS:
+ * the compositor scales it, smoothing only when it shrinks (pixels stay sharp when zoomed in). No frame yet:
+ * hidden, the view's background shows.
+ */
+export function placePicture(
+  canvas: HTMLCanvasElement,
+  frame: { width: number; height: number } | null,
+  zoom: ZoomMode,
+  view: ViewGeometry,
+): void {
+  const s = canvas.style;
+  if (!frame) {
+    s.visibility = 'hidden';
+    return;
+  }
+  const p = place(zoom, view.size, frame);
+  s.left = `${p.x}px`;
+  s.top = `${p.y}px`;
+  s.width = `${frame.width * p.scale}px`;
+  s.height = `${frame.height * p.scale}px`;
+  s.imageRendering = p.scale < 1 ? 'auto' : 'pixelated';
+  s.visibility = 'visible';
+}

@@ -14,7 +14,7 @@ import {
 } from '../../lib/viewport';
 import type { AppStore } from '../../store/app-store';
 import { useAppStore } from '../../store/use-app';
-import { canvasPoint } from './pointer';
+import { viewPoint } from './pointer';
 
 /** What the commands zoom about before the first frame arrives. */
 const NO_FRAME: Size = { width: 640, height: 480 };
@@ -45,21 +45,21 @@ export function useZoomCommand(): (cmd: ZoomCommand) => void {
   return useCallback((cmd) => runZoomCommand(store, frames, cmd), [store, frames]);
 }
 
-/** The wheel zooms about the cursor, a left-button drag pans; both once a frame is on screen. */
-export function useZoomPan(canvasRef: RefObject<HTMLCanvasElement | null>): void {
+/** Over the view, the wheel zooms about the cursor, a left-button drag pans; both once a frame is on screen. */
+export function useZoomPan(viewRef: RefObject<HTMLElement | null>): void {
   const store = useAppStore();
   const frames = useLiveFrames();
   useEffect(() => {
-    const canvas = canvasRef.current!;
+    const el = viewRef.current!;
     let drag: { x: number; y: number } | null = null;
     return listen(
-      canvas,
+      el,
       {
         wheel: (e) => {
           const image = frames.imageSize();
           if (!image) return;
           e.preventDefault();
-          const { x, y } = canvasPoint(canvas, e);
+          const { x, y } = viewPoint(el, e);
           changeZoom(store, frames, image, (zoom, view) =>
             zoomAt(zoom, view, image, wheelFactor(e.deltaY), x, y),
           );
@@ -67,7 +67,7 @@ export function useZoomPan(canvasRef: RefObject<HTMLCanvasElement | null>): void
         pointerdown: (e) => {
           if (e.button !== 0) return;
           drag = { x: e.clientX, y: e.clientY };
-          canvas.setPointerCapture(e.pointerId);
+          el.setPointerCapture(e.pointerId);
         },
         pointermove: (e) => {
           const image = frames.imageSize();
@@ -82,5 +82,5 @@ export function useZoomPan(canvasRef: RefObject<HTMLCanvasElement | null>): void
       },
       { passive: false }, // the wheel's preventDefault keeps the page from scrolling
     );
-  }, [canvasRef, store, frames]);
+  }, [viewRef, store, frames]);
 }
