@@ -183,8 +183,7 @@ async function run(browser: Browser, s: Scenario) {
     const perCamera = ids.map((id) => {
       const f0 = s0[id]!.frames;
       const f1 = s1[id]!.frames;
-      const produced =
-        f1.received + f1.dropped + f1.unread - (f0.received + f0.dropped + f0.unread);
+      const produced = f1.received + f1.dropped + f1.unread - (f0.received + f0.dropped + f0.unread);
       const received = f1.received - f0.received;
       const unread = f1.unread - f0.unread;
       const displayed = (d1[id]?.drawn ?? 0) - (d0[id]?.drawn ?? 0);

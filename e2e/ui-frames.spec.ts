@@ -94,6 +94,13 @@ test('Close camera stops the stream, dims the last frame and says who closed it'
   await expectFramesStop(page);
   // nothing is coming: the camera rate says 0, not the last figure
   await expect(page.getByTestId('camera-fps')).toHaveAttribute('data-value', '0');
+  // to the grid and back: the focus view shows the last frame again (from its bytes: no frame comes now)
+  const before = await canvasFingerprint(page);
+  await page.getByTestId('to-grid').click();
+  await page.getByTestId('tile-focus').click();
+  await expect(page.getByTestId('frame-canvas')).toBeVisible();
+  await expect.poll(() => canvasFingerprint(page), { timeout: 10_000 }).toBe(before);
+  expect(before).toBeGreaterThan(0);
 });
 
 test('a target that does not exist fails with a sentence and a hint, and the UI stays usable', async ({
