@@ -296,7 +296,8 @@ async function runDefault(browser: Browser) {
     }
     const rec = (await rig.page.evaluate('window.__bench.stop()')) as PageRecord;
     const m1 = await metrics(rig.cdp);
-    const rss1 = rssMB(rig.server.pid!);
+    // the last of the periodic samples: one read after the page's own measuring is a single point of GC noise
+    const rss1 = rssSamples.at(-1)!;
     const n = frameCounts(rec);
     const [load1] = loadavg();
     const drawn = Math.max(1, rec.drawn.length);

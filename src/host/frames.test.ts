@@ -158,4 +158,35 @@ describe('FrameSource: a frame nobody wants is not read', () => {
     expect(frames).toHaveLength(2);
     expect(reads - readsAfter).toBeLessThanOrEqual(1); // at most an idle probe's read of the same frame
   });
+
+  it('reads every frame for a while after readEvery (a setting changed), whatever the demand', async () => {
+    const { cam, session } = await rig({ demo: false });
+    let n = 1;
+    const ch = cam.register({
+      name: 'frame',
+      backend: {
+        size: () => stampedJpeg(n).length,
+        read: (offset: number, size: number) => stampedJpeg(n).subarray(offset, offset + size),
+      },
+    });
+    await session.connect('sim');
+    const src = new FrameSource(session.camera, { channel: 'frame', idlePollMs: 100, wanted: () => false });
+    const frames: Frame[] = [];
+    src.on('frame', (f) => frames.push(f));
+    src.on('error', () => undefined);
+    cleanups.push(() => src.stop());
+    src.start();
+    await ch.sendEvent(0xffff, { waitAck: true });
+    await sleep(200);
+    expect(frames).toHaveLength(0); // nobody wants a frame
+
+    src.readEvery(60_000); // the signalled frame is read at once, and the ones after it
+    await until(() => frames.length === 1, 'the frame signalled before');
+    for (const next of [2, 3]) {
+      n = next;
+      await ch.sendEvent(0xffff, { waitAck: true });
+      await until(() => frames.at(-1)?.meta.cameraFrame === next, `frame ${next}`);
+    }
+    expect(src.stats).toMatchObject({ frames: 3, unread: 0, dropped: 0 });
+  });
 });

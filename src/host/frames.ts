@@ -6,7 +6,9 @@
 // Demand (`wanted`): while nobody wants a frame (every page watching has one waiting), an event is not read but
 // remembered; when demand returns (`wake()`), the newest frame is read at once. Frames signalled and not read
 // are counted as unread, apart from drops. A link busy with frames nobody will see is slower for everything
-// else on it (config writes, stdout), and on the simulated camera the reads are a fifth of its CPU.
+// else on it (config writes, stdout), and on the simulated camera the reads are a fifth of its CPU. Right after
+// a setting changes (`readEvery`), every frame is read again for a while, newest wins: the first frame at the
+// new setting then never waits behind one read before it.
 import { DropCounter, parseStamp } from '../model';
 import type { LinkFrameMeta } from '../model';
 import { ChannelFlag, ChannelId } from '../protocol';
@@ -41,6 +43,8 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
   private dirty = false;
   /** A frame was signalled while nobody wanted one: read it when demand returns. */
   private unreadSignalled = false;
+  /** Until then (performance.now()), every frame is read whatever the demand. */
+  private eagerUntil = 0;
   private seq = 0;
   /** The stamp's cameraFrame of the last frame delivered (undefined: unstamped, or a new script run). */
   private lastCameraFrame: number | undefined;
@@ -113,7 +117,7 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
   /** An event of `channel`: read when that is the channel pulled now and someone wants the frame. */
   private kickIf(channel: 'frame' | 'stream'): void {
     if (this.channelName !== channel) return;
-    if (this.running && !this.opts.wanted()) return this.skip();
+    if (this.running && !this.wanted()) return this.skip();
     this.kick();
   }
 
@@ -126,7 +130,7 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
 
   /** Read once now (also what an event triggers); while nobody wants a frame, once demand returns. */
   kick(): void {
-    if (!this.opts.wanted()) {
+    if (!this.wanted()) {
       this.unreadSignalled = true;
       return;
     }
@@ -136,7 +140,17 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
 
   /** Demand may have returned: read the frame signalled meanwhile, if there is one and it is wanted now. */
   wake(): void {
-    if (this.unreadSignalled && this.running && this.opts.wanted()) this.kick();
+    if (this.unreadSignalled && this.running && this.wanted()) this.kick();
+  }
+
+  /** Read every frame for the next `ms` (a setting just changed: its first frame is shown without delay). */
+  readEvery(ms: number): void {
+    this.eagerUntil = Math.max(this.eagerUntil, performance.now() + ms);
+    this.wake();
+  }
+
+  private wanted(): boolean {
+    return performance.now() < this.eagerUntil || this.opts.wanted();
   }
 
   private async probe(): Promise<void> {
@@ -160,7 +174,7 @@ export class FrameSource extends Emitter<FrameSourceEvents> {
       while (this.dirty && this.running && this.camera.connected) {
         this.dirty = false;
         // the frame just read may have satisfied everyone: the event that came meanwhile waits
-        if (!this.opts.wanted()) {
+        if (!this.wanted()) {
           this.skip();
           break;
         }

@@ -50,6 +50,11 @@ export interface LocalCameraDeps {
  */
 const RECENT_FRAMES = 90;
 const RECENT_BYTES = 16 * 1024 * 1024;
+/**
+ * After a config write, every frame is read (newest wins) for this long, whatever the pages have room for: the
+ * frames at the new setting reach a page without waiting behind one read before the change.
+ */
+export const READ_EVERY_AFTER_CONFIG_MS = 1000;
 
 type Shown = { meta: FrameMeta; image: Uint8Array };
 
@@ -316,7 +321,9 @@ export class LocalCamera implements CameraUnit {
   }
 
   writeConfig(patch: ConfigValues): Promise<ConfigSnapshot> {
-    return this.config.write(patch);
+    // someone is tuning: the frames at the new setting are read as they come, not only as pages have room
+    this.frames.readEvery(READ_EVERY_AFTER_CONFIG_MS);
+    return this.config.write(patch).finally(() => this.frames.readEvery(READ_EVERY_AFTER_CONFIG_MS));
   }
 
   async readChannel(name: string): Promise<Uint8Array> {

@@ -101,7 +101,7 @@ function pagePort() {
 }
 
 describe('the service reads only the frames its pages have room for', () => {
-  it('a paced page that does not credit stops the reads; a credit, or a page that takes all, resumes them', async () => {
+  it('a paced page that does not credit stops the reads; a credit, a page that takes all, or a config write resumes them', async () => {
     const sim = createSimCam({ ...demoCameraOptions(1), fps: 30, width: 160, height: 120 });
     closers.push(() => sim.close());
     const svc = createCamdeckService({
@@ -153,6 +153,14 @@ describe('the service reads only the frames its pages have room for', () => {
     await sleep(500);
     expect((await frames()).received - afterB.received).toBeLessThanOrEqual(1);
     expect(afterB.received).toBeGreaterThan(withB.received - 1);
+
+    // a config write: every frame is read for a while, so the frames at the new setting come without delay
+    const beforeWrite = await frames();
+    await svc.writeConfig(cam, { quality: 40 });
+    await until(
+      async () => (await frames()).received >= beforeWrite.received + 5,
+      'frames read after a config write',
+    );
 
     // the paced page leaves too: nobody with a demand watches the camera, it is read as ever
     a.close();
