@@ -88,7 +88,11 @@ export function liveFramesOf(deps: LiveFramesDeps): LiveFrames & { dispose(): vo
       const f = sink.shown();
       return f ? { width: f.width, height: f.height } : null;
     },
-    picture: () => picture ?? sink.shown()?.bitmap ?? null,
+    // (a bitmap a view moved onto its canvas reads 0×0: nothing to read back from it)
+    picture: () => {
+      const bitmap = sink.shown()?.bitmap;
+      return picture ?? (bitmap && bitmap.width > 0 ? bitmap : null);
+    },
     setPicture(source) {
       picture = source;
     },

@@ -2,6 +2,8 @@
 import { snapshotFileName } from '../../../model';
 import type { SnapshotResult } from '../../../shared/contract';
 import type { AppActions } from '../store/app-store';
+import { decodeBitmap } from './decode-worker-core';
+import { mimeOf } from './decode-protocol';
 import type { ShownFrame } from './frame-sink';
 
 function download(blob: Blob, name: string): void {
@@ -17,26 +19,26 @@ function download(blob: Blob, name: string): void {
 
 /**
  * The file a browser download of the frame on screen gets: the JPEG exactly as received, or a PNG of the
- * decoded image (`picture`: where it is now, its bitmap or the view's canvas). Copied now, synchronously: the
- * next frame replaces this one.
+ * decoded image. `picture` is where that image is now (its bitmap, or the view's canvas), copied at once: the
+ * next frame replaces it. Without one (no view shows the frame now) the PNG is decoded from the frame's bytes.
  */
-export function encodeShown(
+export async function encodeShown(
   f: ShownFrame<ImageBitmap>,
   picture: CanvasImageSource | null,
   format: 'jpeg' | 'png',
 ): Promise<Blob> {
   if (format === 'jpeg' && f.meta.format === 'jpeg')
-    return Promise.resolve(new Blob([f.image as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
-  try {
-    if (!picture) throw new Error('the frame is no longer on screen');
-    const c = new OffscreenCanvas(f.width, f.height);
-    const ctx = c.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas context for the PNG snapshot');
-    ctx.drawImage(picture, 0, 0, f.width, f.height);
-    return c.convertToBlob({ type: 'image/png' });
-  } catch (e) {
-    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    return new Blob([f.image as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' });
+  const c = new OffscreenCanvas(f.width, f.height);
+  const ctx = c.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas context for the PNG snapshot');
+  if (picture) ctx.drawImage(picture, 0, 0, f.width, f.height);
+  else {
+    const bitmap = await decodeBitmap(f.image, mimeOf(f.meta.format));
+    ctx.drawImage(bitmap, 0, 0, f.width, f.height);
+    bitmap.close();
   }
+  return c.convertToBlob({ type: 'image/png' });
 }
 
 /** What saving needs of the page: its carrier, the save action of the frame's camera, and the toasts. */
