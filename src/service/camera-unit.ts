@@ -321,9 +321,12 @@ export class LocalCamera implements CameraUnit {
   }
 
   writeConfig(patch: ConfigValues): Promise<ConfigSnapshot> {
-    // someone is tuning: the frames at the new setting are read as they come, not only as pages have room
-    this.frames.readEvery(READ_EVERY_AFTER_CONFIG_MS);
-    return this.config.write(patch).finally(() => this.frames.readEvery(READ_EVERY_AFTER_CONFIG_MS));
+    // someone is tuning: once the camera has the new setting, its frames are read as they come, not only as
+    // pages have room (a refused write changes nothing)
+    return this.config.write(patch).then((snap) => {
+      this.frames.readEvery(READ_EVERY_AFTER_CONFIG_MS);
+      return snap;
+    });
   }
 
   async readChannel(name: string): Promise<Uint8Array> {
